@@ -1,0 +1,1 @@
+"""People: users, generated accounts, claiming, login and roles. Imports no other app."""

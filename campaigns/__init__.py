@@ -1,0 +1,2 @@
+"""The work: campaigns, questions, records, annotators, assignments, judgements; imports; the
+assignment engine; the annotator pages. Reads accounts, never scoring."""

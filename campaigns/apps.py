@@ -1,0 +1,8 @@
+"""App config for campaigns."""
+
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = "Campaigns"

@@ -1,0 +1,1 @@
+"""Reading and validating import files (records, responses, campaign specs). Writes nothing."""

@@ -1,0 +1,104 @@
+"""Stream import files line by line: JSON Lines, or CSV turned into the same objects."""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from campaigns.importing.errors import ErrorLog
+
+Row = tuple[int, dict[str, Any]]
+
+
+class CellInvalid(ValueError):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def file_format(name: str) -> str:
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        return "csv"
+    if lowered.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    raise ValueError(f"{name}: unknown file type (use .jsonl or .csv)")
+
+
+def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
+    """Yield (line number, object) for each non-blank line; log the lines that are not objects."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            log.add(number, "", "not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            log.add(number, "", f"not valid JSON ({error.msg} at column {error.colno})")
+            continue
+        if not isinstance(value, dict):
+            log.add(number, "", "a line must be a JSON object")
+            continue
+        yield number, value
+
+
+_RESPONSE_COLUMN = re.compile(r"^(response|model)_(\d+)$")
+_JSON_COLUMNS = ("gold", "metadata")
+_PLAIN_COLUMNS = ("id", "prompt", "kind")
+
+
+def _record_from_csv(row: dict[str, str], slots: int) -> dict[str, Any]:
+    record: dict[str, Any] = {key: row[key] for key in _PLAIN_COLUMNS if row.get(key)}
+    responses = []
+    for slot in range(1, slots + 1):
+        text = row.get(f"response_{slot}") or ""
+        if text:
+            responses.append({"model": row.get(f"model_{slot}") or "", "text": text})
+    record["responses"] = responses
+    for key in _JSON_COLUMNS:
+        if row.get(key):
+            try:
+                record[key] = json.loads(row[key])
+            except json.JSONDecodeError as error:
+                raise CellInvalid(key, f"not valid JSON ({error.msg})") from None
+    return record
+
+
+def iter_records_csv(binary: IO[bytes], log: ErrorLog) -> Iterator[Row]:
+    """Yield records from a CSV with columns id, prompt, kind, gold, metadata, response_N, model_N.
+
+    gold and metadata cells hold JSON; empty response cells are skipped, so rows with two and
+    with four responses can share one file.
+    """
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.DictReader(text)
+        header = reader.fieldnames or []
+        unknown = [
+            name
+            for name in header
+            if name not in _PLAIN_COLUMNS + _JSON_COLUMNS and not _RESPONSE_COLUMN.match(name)
+        ]
+        if unknown:
+            log.add(1, unknown[0], "unknown column")
+            return
+        slots = max((int(m.group(2)) for m in map(_RESPONSE_COLUMN.match, header) if m), default=0)
+        for row in reader:
+            if None in row:
+                log.add(reader.line_num, "", "more cells than columns in the header")
+                continue
+            try:
+                yield reader.line_num, _record_from_csv(row, slots)
+            except CellInvalid as error:
+                log.add(reader.line_num, error.column, error.reason)
+    except UnicodeDecodeError:
+        log.add(0, "", "not UTF-8 text")
+    finally:
+        text.detach()

@@ -1,0 +1,91 @@
+"""Validate a campaign spec file (JSON) with the same forms the admin uses."""
+
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.forms import ModelForm
+
+from campaigns.forms import CAMPAIGN_FIELDS, QUESTION_FIELDS, CampaignForm, QuestionForm
+from campaigns.importing.errors import ImportFailed, LineError
+from campaigns.models import CampaignStatus
+
+INITIAL_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    campaign: CampaignForm
+    questions: list[QuestionForm]
+    status: str
+
+
+def _form_errors(form: ModelForm, prefix: str) -> list[LineError]:
+    errors: list[LineError] = []
+    for field, messages in form.errors.items():
+        name = prefix + field if field != "__all__" else prefix.rstrip(".")
+        errors.extend(LineError(0, name or "spec", str(message)) for message in messages)
+    return errors
+
+
+def _form_data(obj: dict[str, Any], form_class: type[ModelForm]) -> dict[str, Any]:
+    """Form data from a spec object; absent keys take the model's defaults, as in the admin."""
+    data = {}
+    for key, field in form_class.base_fields.items():
+        value = obj.get(key, field.initial)
+        if callable(value):
+            value = value()
+        if value is not None:
+            data[key] = value
+    if isinstance(data.get("required"), bool) and not data["required"]:
+        data.pop("required")  # an unchecked box is an absent key in form data
+    return data
+
+
+def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> CampaignSpec:
+    """Parse and validate a spec; raise ImportFailed listing every problem."""
+    try:
+        obj = json.load(source)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportFailed([LineError(0, "", f"not valid JSON ({error})")]) from None
+    if not isinstance(obj, dict):
+        raise ImportFailed([LineError(0, "", "a spec is a JSON object")])
+    obj = {**(defaults or {}), **obj}
+    errors = [
+        LineError(0, key, "unknown field")
+        for key in sorted(set(obj) - set(CAMPAIGN_FIELDS) - {"questions", "status"})
+    ]
+    status = obj.get("status", CampaignStatus.DRAFT)
+    if status not in INITIAL_STATUSES:
+        errors.append(LineError(0, "status", "a new campaign starts as 'draft' or 'active'"))
+    campaign = CampaignForm(data=_form_data(obj, CampaignForm))
+    campaign.is_valid()
+    errors += _form_errors(campaign, "")
+    raw_questions = obj.get("questions", [])
+    if not isinstance(raw_questions, list):
+        raw_questions = []
+        errors.append(LineError(0, "questions", "must be a list"))
+    questions = []
+    names: set[object] = set()
+    for index, raw in enumerate(raw_questions):
+        prefix = f"questions[{index}]."
+        if not isinstance(raw, dict):
+            errors.append(LineError(0, prefix.rstrip("."), "must be an object"))
+            continue
+        errors += [
+            LineError(0, prefix + key, "unknown field")
+            for key in sorted(set(raw) - set(QUESTION_FIELDS))
+        ]
+        if "required" in raw and not isinstance(raw["required"], bool):
+            errors.append(LineError(0, prefix + "required", "must be true or false"))
+        form = QuestionForm(data=_form_data(raw, QuestionForm))
+        form.is_valid()
+        errors += _form_errors(form, prefix)
+        name = raw.get("name")
+        if name in names:
+            errors.append(LineError(0, prefix + "name", f"duplicate question name {name!r}"))
+        names.add(name)
+        questions.append(form)
+    if errors:
+        raise ImportFailed(errors)
+    return CampaignSpec(campaign=campaign, questions=questions, status=status)

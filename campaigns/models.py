@@ -1,0 +1,299 @@
+"""The campaign domain as tables: fields, constraints and indexes, no behaviour."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CLOSED = "closed", "Closed"
+
+
+class LeaderboardVisibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    ANNOTATORS = "annotators", "Annotators only"
+    HIDDEN = "hidden", "Hidden"
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    guidelines = models.TextField(blank=True, help_text="Markdown, shown to annotators.")
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    overlap = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Distinct annotators who judge each regular record.",
+    )
+    gold_rate = models.FloatField(
+        default=0.1,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="Share of an annotator's tasks that are gold records (0 to 0.5).",
+    )
+    lease_seconds = models.PositiveIntegerField(
+        default=600,
+        validators=[MinValueValidator(30), MaxValueValidator(24 * 3600)],
+        help_text="How long a served record stays reserved for its annotator.",
+    )
+    max_tasks_per_annotator = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    leaderboard_visibility = models.CharField(
+        max_length=16,
+        choices=LeaderboardVisibility.choices,
+        default=LeaderboardVisibility.ANNOTATORS,
+    )
+    leaderboard_min_gold = models.PositiveSmallIntegerField(
+        default=5, help_text="Gold records an annotator must answer before being ranked."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(leaderboard_visibility__in=LeaderboardVisibility.values),
+                name="campaign_leaderboard_visibility_valid",
+            ),
+            models.CheckConstraint(condition=Q(overlap__gte=1), name="campaign_overlap_positive"),
+            models.CheckConstraint(
+                condition=Q(gold_rate__gte=0) & Q(gold_rate__lte=0.5),
+                name="campaign_gold_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lease_seconds__gte=30), name="campaign_lease_at_least_30s"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="campaign_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    RANKING = "ranking", "Ranking"
+    PREFERENCE = "preference", "Preference (7-point scale)"
+    RATING = "rating", "Rating (1..K)"
+    LABEL = "label", "Label (one of)"
+    MULTILABEL = "multilabel", "Labels (any of)"
+    TEXT = "text", "Free text"
+
+
+class Question(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.SlugField(max_length=64, help_text="Key of the answer in judgements and files.")
+    title = models.CharField(max_length=300)
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices)
+    required = models.BooleanField(default=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="Options of a label or multi-label question."
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text="K of a rating question (answers 1..K).",
+    )
+
+    class Meta:
+        ordering = ["campaign", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="question_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=QuestionKind.RATING) | Q(scale_max__gte=2),
+                name="question_rating_has_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class RecordKind(models.TextChoices):
+    REGULAR = "regular", "Regular"
+    GOLD = "gold", "Gold"
+    CONTROL = "control", "Control"
+
+
+class Record(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="records")
+    external_id = models.CharField(max_length=200)
+    prompt = models.TextField()
+    # [{"model": str, "text": str}, ...] in canonical order; judgements refer to these indexes.
+    responses = models.JSONField(default=list, blank=True)
+    response_count = models.PositiveSmallIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.REGULAR)
+    # {question name: answer}; known only for gold records and never sent to annotators.
+    gold_answer = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "external_id"], name="record_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RecordKind.values), name="record_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecordKind.GOLD, gold_answer__isnull=False)
+                | (~Q(kind=RecordKind.GOLD) & Q(gold_answer__isnull=True)),
+                name="record_gold_answer_iff_gold",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "kind"], name="record_campaign_kind")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class AnnotatorStanding(models.TextChoices):
+    ACTIVE = "active", "Active"
+    WARNED = "warned", "Warned"
+    SUSPENDED = "suspended", "Suspended"
+    EXCLUDED = "excluded", "Excluded"
+
+
+class Annotator(models.Model):
+    """A user's membership in one campaign, with the standing moderators give it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="annotators")
+    display_name = models.CharField(max_length=80, blank=True)
+    standing = models.CharField(
+        max_length=16, choices=AnnotatorStanding.choices, default=AnnotatorStanding.ACTIVE
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="annotator_unique"),
+            models.CheckConstraint(
+                condition=Q(standing__in=AnnotatorStanding.values),
+                name="annotator_standing_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+
+class AssignmentStatus(models.TextChoices):
+    LEASED = "leased", "Leased"
+    SUBMITTED = "submitted", "Submitted"
+    SKIPPED = "skipped", "Skipped"
+    EXPIRED = "expired", "Expired"
+
+
+class Assignment(models.Model):
+    """One annotator × one record: a lease that ends submitted, skipped or expired."""
+
+    # Opaque id for URLs: no record id or sequence number can be read from it.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(Annotator, on_delete=models.CASCADE, related_name="assignments")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="assignments")
+    # Copied from the record so that the overlap quota can be checked without a join.
+    record_kind = models.CharField(max_length=16, choices=RecordKind.choices)
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.LEASED
+    )
+    position = models.PositiveIntegerField(help_text="Place in the annotator's sequence (1-based).")
+    # Canonical response indexes in the order this annotator was shown them.
+    display_order = models.JSONField(default=list)
+    leased_at = models.DateTimeField()
+    leased_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["annotator", "record"], name="assignment_once"),
+            models.UniqueConstraint(
+                fields=["annotator", "position"], name="assignment_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values), name="assignment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_kind__in=RecordKind.values),
+                name="assignment_record_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.LEASED) | Q(leased_until__isnull=False),
+                name="assignment_lease_has_deadline",
+            ),
+        ]
+        indexes = [
+            # Overlap counting: live-or-submitted assignments of a record.
+            models.Index(fields=["record", "status"], name="assignment_record_status"),
+            # Expiry sweep and the annotator's open lease.
+            models.Index(
+                fields=["campaign", "status", "leased_until"], name="assignment_lease_sweep"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator_id}:{self.record_id} ({self.status})"
+
+
+class JudgementSource(models.TextChoices):
+    WEB = "web", "Web page"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+
+
+class Judgement(models.Model):
+    """The answers of one submitted assignment, in canonical response order."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="judgement"
+    )
+    # Denormalized from the assignment: scoring and exports read judgements by campaign.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="judgements")
+    answers = models.JSONField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    active_ms = models.PositiveIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+    source = models.CharField(
+        max_length=16, choices=JudgementSource.choices, default=JudgementSource.WEB
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=JudgementSource.values), name="judgement_source_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "submitted_at"], name="judgement_campaign_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"judgement of {self.assignment_id}"

@@ -1,0 +1,235 @@
+"""Import records and outside judgements: validate every line, write all of it or nothing."""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.services import ensure_users
+from campaigns.answers import QuestionSpec
+from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
+from campaigns.importing.records import RecordValidator
+from campaigns.importing.responses import RecordRef, ResponseRow, ResponseValidator
+from campaigns.importing.sources import Row, iter_jsonl, iter_records_csv
+from campaigns.models import (
+    Annotator,
+    Assignment,
+    AssignmentStatus,
+    Campaign,
+    Judgement,
+    JudgementSource,
+    Question,
+    Record,
+)
+
+BATCH_SIZE = 1000
+
+
+def question_specs(campaign: Campaign) -> list[QuestionSpec]:
+    return [
+        QuestionSpec(
+            name=q.name,
+            kind=q.kind,
+            required=q.required,
+            choices=tuple(q.choices or ()),
+            scale_max=q.scale_max,
+        )
+        for q in Question.objects.filter(campaign=campaign)
+    ]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    new_annotators: int = 0
+
+
+def _rows(source: IO[bytes], file_format: str, log: ErrorLog) -> Iterator[Row]:
+    if file_format == "csv":
+        return iter_records_csv(source, log)
+    return iter_jsonl(source, log)
+
+
+def import_records(
+    *, campaign: Campaign, source: IO[bytes], file_format: str = "jsonl"
+) -> ImportResult:
+    """Add the records of a JSONL or CSV file to a campaign; raise ImportFailed on any error.
+
+    One pass: lines are validated as they stream and written in batches inside one transaction.
+    After the first error nothing more is written, every later line is still checked so that the
+    report is complete, and the transaction is rolled back.
+    """
+    existing = set(Record.objects.filter(campaign=campaign).values_list("external_id", flat=True))
+    validator = RecordValidator(question_specs(campaign), existing)
+    log = ErrorLog()
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            batch: list[Record] = []
+            for line, obj in _rows(source, file_format, log):
+                row = validator.validate(line, obj, log)
+                if row is None or log:
+                    continue
+                batch.append(
+                    Record(
+                        campaign=campaign,
+                        external_id=row.external_id,
+                        prompt=row.prompt,
+                        responses=row.responses,
+                        response_count=len(row.responses),
+                        kind=row.kind,
+                        gold_answer=row.gold,
+                        metadata=row.metadata,
+                    )
+                )
+                result.by_kind[row.kind] += 1
+                if len(batch) >= BATCH_SIZE:
+                    Record.objects.bulk_create(batch)
+                    batch = []
+            if batch and not log:
+                Record.objects.bulk_create(batch)
+            log.raise_if_any()
+            result.rows = sum(result.by_kind.values())
+            if not result.rows:
+                raise ImportFailed([LineError(0, "", "the file holds no records")])
+    except IntegrityError as error:
+        raise ImportFailed(
+            [LineError(0, "", f"another import changed this campaign at the same time ({error})")]
+        ) from None
+    return result
+
+
+class _ResponseWriter:
+    """Turns validated rows into submitted assignments and judgements, batch by batch."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.annotators: dict[str, int] = {}
+        self.next_position: dict[int, int] = {}
+        self.new_annotators = 0
+
+    def _resolve(self, usernames: set[str]) -> None:
+        missing = sorted(usernames - set(self.annotators))
+        if not missing:
+            return
+        users = ensure_users(usernames=missing)
+        user_ids = [user.pk for user in users.values()]
+        have = set(
+            Annotator.objects.filter(campaign=self.campaign, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        fresh = [Annotator(campaign=self.campaign, user_id=u) for u in user_ids if u not in have]
+        Annotator.objects.bulk_create(fresh)
+        self.new_annotators += len(fresh)
+        rows = Annotator.objects.filter(campaign=self.campaign, user_id__in=user_ids)
+        by_user = dict(rows.values_list("user_id", "pk"))
+        for name, user in users.items():
+            self.annotators[name] = by_user[user.pk]
+        last = dict(
+            Assignment.objects.filter(annotator_id__in=by_user.values())
+            .values("annotator_id")
+            .annotate(last=Max("position"))
+            .values_list("annotator_id", "last")
+        )
+        for pk in by_user.values():
+            self.next_position[pk] = (last.get(pk) or 0) + 1
+
+    def check(self, batch: list[ResponseRow], log: ErrorLog) -> None:
+        self._resolve({row.annotator for row in batch})
+        taken = set(
+            Assignment.objects.filter(
+                annotator_id__in={self.annotators[row.annotator] for row in batch},
+                record_id__in={row.record.pk for row in batch},
+            ).values_list("annotator_id", "record_id")
+        )
+        for row in batch:
+            if (self.annotators[row.annotator], row.record.pk) in taken:
+                log.add(row.line, "record", f"{row.annotator!r} already judged this record")
+
+    def write(self, batch: list[ResponseRow]) -> None:
+        now = timezone.now()
+        assignments = []
+        for row in batch:
+            annotator_id = self.annotators[row.annotator]
+            position = self.next_position[annotator_id]
+            self.next_position[annotator_id] = position + 1
+            moment = row.submitted_at or now
+            assignments.append(
+                Assignment(
+                    campaign=self.campaign,
+                    annotator_id=annotator_id,
+                    record_id=row.record.pk,
+                    record_kind=row.record.kind,
+                    status=AssignmentStatus.SUBMITTED,
+                    position=position,
+                    display_order=row.display_order,
+                    leased_at=moment,
+                    finished_at=moment,
+                )
+            )
+        Assignment.objects.bulk_create(assignments)
+        Judgement.objects.bulk_create(
+            Judgement(
+                assignment=assignment,
+                campaign=self.campaign,
+                answers=row.answers,
+                duration_ms=row.duration_ms,
+                active_ms=row.active_ms,
+                submitted_at=row.submitted_at or now,
+                source=JudgementSource.IMPORT,
+            )
+            for assignment, row in zip(assignments, batch, strict=True)
+        )
+
+
+def _record_refs(campaign: Campaign) -> dict[str, RecordRef]:
+    rows = Record.objects.filter(campaign=campaign).values_list(
+        "external_id", "pk", "kind", "response_count"
+    )
+    return {external_id: RecordRef(pk, kind, count) for external_id, pk, kind, count in rows}
+
+
+def import_responses(*, campaign: Campaign, source: IO[bytes]) -> ImportResult:
+    """Add judgements made elsewhere (JSONL); unknown annotators get accounts that cannot log in.
+
+    Same contract as import_records: all lines valid and written, or ImportFailed and nothing.
+    """
+    validator = ResponseValidator(question_specs(campaign), _record_refs(campaign))
+    log = ErrorLog()
+    writer = _ResponseWriter(campaign)
+    result = ImportResult()
+
+    def flush(batch: list[ResponseRow]) -> None:
+        writer.check(batch, log)
+        if not log:
+            writer.write(batch)
+            result.by_kind.update(row.record.kind for row in batch)
+
+    try:
+        with transaction.atomic():
+            batch: list[ResponseRow] = []
+            for line, obj in iter_jsonl(source, log):
+                row = validator.validate(line, obj, log)
+                if row is not None:
+                    batch.append(row)
+                if len(batch) >= BATCH_SIZE:
+                    flush(batch)
+                    batch = []
+            if batch:
+                flush(batch)
+            log.raise_if_any()
+            result.rows = sum(result.by_kind.values())
+            result.new_annotators = writer.new_annotators
+            if not result.rows:
+                raise ImportFailed([LineError(0, "", "the file holds no judgements")])
+    except IntegrityError as error:
+        raise ImportFailed(
+            [LineError(0, "", f"another import changed this campaign at the same time ({error})")]
+        ) from None
+    return result
