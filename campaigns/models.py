@@ -123,7 +123,8 @@ class Question(models.Model):
                 condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(kind=QuestionKind.RATING) | Q(scale_max__gte=2),
+                condition=~Q(kind=QuestionKind.RATING)
+                | Q(scale_max__isnull=False, scale_max__gte=2),
                 name="question_rating_has_scale",
             ),
         ]

@@ -41,7 +41,7 @@ def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
-            log.add(number, "", f"not valid JSON ({error.msg} at column {error.colno})")
+            log.add(number, "", f"not valid JSON ({error.msg} at character {error.pos + 1})")
             continue
         if not isinstance(value, dict):
             log.add(number, "", "a line must be a JSON object")
