@@ -2,6 +2,7 @@
 
 import uuid
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -12,8 +13,9 @@ from config.celery import app
 
 @pytest.mark.postgres
 def test_the_database_is_postgresql_through_psycopg_3(db) -> None:
+    connection.ensure_connection()
     assert connection.vendor == "postgresql"
-    assert connection.Database.__name__ == "psycopg"
+    assert isinstance(connection.connection, psycopg.Connection)
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
