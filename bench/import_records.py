@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,13 @@ SPEC = {
 }
 
 
+@dataclass(frozen=True)
+class Inputs:
+    spec: Path
+    data: Path
+    by_kind: dict[str, int]
+
+
 def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="crowdeval-bench-") as tmp:
         directory = Path(tmp)
@@ -41,40 +49,44 @@ def run() -> dict[str, Any]:
         spec.write_text(json.dumps(SPEC), encoding="utf-8")
         data = directory / "records.jsonl"
         log(f"import_records: writing {RECORDS:,} records to {data}")
-        kinds = write_records(data, count=RECORDS, seed=SEED)
+        kinds = dict(sorted(write_records(data, count=RECORDS, seed=SEED).items()))
+        inputs = Inputs(spec, data, kinds)
         figures: dict[str, Any] = {
             "records": RECORDS,
             "seed": SEED,
-            "by_kind": dict(sorted(kinds.items())),
+            "by_kind": kinds,
             "input_mb": round(data.stat().st_size / 2**20, 1),
         }
-        figures["sqlite"] = measure("sqlite", fresh_sqlite(directory, DATABASE_NAME), spec, data)
+        figures["sqlite"] = measure("sqlite", fresh_sqlite(directory, DATABASE_NAME), inputs)
         server = os.environ.get("DATABASE_URL", "")
         if is_postgresql(server):
             database = fresh_postgresql(server, DATABASE_NAME)
-            figures["postgresql"] = measure("postgresql", database, spec, data)
+            figures["postgresql"] = measure("postgresql", database, inputs)
         else:
             figures["postgresql"] = {"skipped": "DATABASE_URL is not PostgreSQL"}
     return figures
 
 
-def measure(label: str, database: AbstractContextManager[str], spec: Path, data: Path) -> dict:
+def measure(label: str, database: AbstractContextManager[str], inputs: Inputs) -> dict[str, Any]:
     with database as url:
         log(f"import_records: {label}: migrate and create the campaign")
         manage(url, "migrate", "--noinput", "-v", "0")
-        manage(url, "create_campaign", "--spec", str(spec))
+        manage(url, "create_campaign", "--spec", str(inputs.spec))
         log(f"import_records: {label}: importing")
-        measured = run_worker(url, "bench.import_worker", SLUG, str(data))
-    check_complete(label, measured)
+        measured = run_worker(url, "bench.import_worker", SLUG, str(inputs.data))
+    check_complete(label, measured, inputs.by_kind)
     figures = summarize(measured)
     log(f"import_records: {label}: {figures}")
     return figures
 
 
-def check_complete(label: str, measured: dict[str, Any]) -> None:
+def check_complete(label: str, measured: dict[str, Any], by_kind: dict[str, int]) -> None:
+    """Fail the benchmark when any record is missing: a fast import that drops rows is no result."""
     for key in ("imported", "rows_in_database"):
         if measured[key] != RECORDS:
             raise RuntimeError(f"{label}: {key} is {measured[key]}, expected {RECORDS}")
+    if dict(sorted(measured["by_kind"].items())) != by_kind:
+        raise RuntimeError(f"{label}: imported {measured['by_kind']}, the file holds {by_kind}")
 
 
 def summarize(measured: dict[str, Any]) -> dict[str, Any]:
