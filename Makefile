@@ -10,8 +10,9 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv && \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q ".[dev]"
+	@echo "installing crowdeval into $(VENV)" >&2
+	@$(BIN)/python -m pip install -q --upgrade pip >&2
+	@$(BIN)/python -m pip install -q ".[dev]" >&2
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -134,7 +134,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     "file_name": upload.name,
                     "change_url": change_url,
                     "opts": self.model._meta,
-                    "title": "Upload refused",
+                    "title": f"Nothing was imported from {upload.name}",
                 },
                 status=400,
             )

@@ -44,6 +44,15 @@ def test_the_campaign_page_shows_counts_and_the_guidelines(organizer, make_campa
     assert "<script>alert(1)</script>" not in html
 
 
+def test_the_campaign_page_carries_an_upload_form_outside_the_change_form(organizer, campaign):
+    html = organizer.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content
+    upload_url = reverse("admin:campaigns_campaign_upload", args=[campaign.pk])
+    assert b'name="file"' in html and b'form="record-upload"' in html
+    form = html.split(b'id="record-upload">')[1].split(b"</form>")[0]
+    assert b"csrfmiddlewaretoken" in form
+    assert f'action="{upload_url}"'.encode() in html
+
+
 def test_an_upload_imports_jsonl_and_csv(organizer, campaign: Campaign) -> None:
     response = upload(organizer, campaign, "a.jsonl", jsonl(record("r1"), record("r2")).read())
     assert response.status_code == 302
