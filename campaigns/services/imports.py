@@ -25,8 +25,20 @@ from campaigns.models import (
     Question,
     Record,
 )
+from campaigns.services.bulk import row_writer
 
 BATCH_SIZE = 1000
+RECORD_COLUMNS = (
+    "campaign",
+    "external_id",
+    "prompt",
+    "responses",
+    "response_count",
+    "metadata",
+    "kind",
+    "gold_answer",
+    "created_at",
+)
 
 
 def question_specs(campaign: Campaign) -> list[QuestionSpec]:
@@ -60,9 +72,9 @@ def import_records(
 ) -> ImportResult:
     """Add the records of a JSONL or CSV file to a campaign; raise ImportFailed on any error.
 
-    One pass: lines are validated as they stream and written in batches inside one transaction.
-    After the first error nothing more is written, every later line is still checked so that the
-    report is complete, and the transaction is rolled back.
+    One pass: lines are validated as they stream and written as they pass, inside one
+    transaction. After the first error nothing more is written, every later line is still checked
+    so that the report is complete, and the transaction is rolled back.
     """
     existing = set(Record.objects.filter(campaign=campaign).values_list("external_id", flat=True))
     validator = RecordValidator(question_specs(campaign), existing)
@@ -70,30 +82,27 @@ def import_records(
     result = ImportResult()
     try:
         with transaction.atomic():
-            batch: list[Record] = []
-            for line, obj in _rows(source, file_format, log):
-                row = validator.validate(line, obj, log)
-                if row is None or log:
-                    continue
-                batch.append(
-                    Record(
-                        campaign=campaign,
-                        external_id=row.external_id,
-                        prompt=row.prompt,
-                        responses=row.responses,
-                        response_count=len(row.responses),
-                        kind=row.kind,
-                        gold_answer=row.gold,
-                        metadata=row.metadata,
+            now = timezone.now()
+            with row_writer(Record, RECORD_COLUMNS) as write:
+                for line, obj in _rows(source, file_format, log):
+                    row = validator.validate(line, obj, log)
+                    if row is None or log:
+                        continue
+                    write(
+                        (
+                            campaign.pk,
+                            row.external_id,
+                            row.prompt,
+                            row.responses,
+                            len(row.responses),
+                            row.metadata,
+                            row.kind,
+                            row.gold,
+                            now,
+                        )
                     )
-                )
-                result.by_kind[row.kind] += 1
-                if len(batch) >= BATCH_SIZE:
-                    Record.objects.bulk_create(batch)
-                    batch = []
-            if batch and not log:
-                Record.objects.bulk_create(batch)
-            log.raise_if_any()
+                    result.by_kind[row.kind] += 1
+                log.raise_if_any()
             result.rows = sum(result.by_kind.values())
             if not result.rows:
                 raise ImportFailed([LineError(0, "", "the file holds no records")])

@@ -1,6 +1,8 @@
 """import_records: every line valid and written, or an error naming line and field, and nothing."""
 
 import io
+import json
+import tracemalloc
 from collections.abc import Iterator
 
 import pytest
@@ -155,29 +157,31 @@ def test_an_empty_file_is_an_error(campaign: Campaign) -> None:
     assert errors_of(campaign, io.BytesIO(b"\n\n")) == ["the file holds no records"]
 
 
-class CountingLines:
-    """A file that counts how many lines were read before the first record reached the table."""
+class GeneratedFile:
+    """A JSONL file produced line by line, never present in memory as a whole."""
 
-    def __init__(self, campaign: Campaign, lines: int) -> None:
-        self.campaign = campaign
+    def __init__(self, lines: int, text_size: int) -> None:
         self.lines = lines
-        self.read_before_first_write: int | None = None
+        self.text = "x" * text_size
 
     def __iter__(self) -> Iterator[bytes]:
         for number in range(self.lines):
-            if self.read_before_first_write is None and (
-                Record.objects.filter(campaign=self.campaign).exists()
-            ):
-                self.read_before_first_write = number
-            yield (jsonl(record(f"r{number}")).getvalue())
+            responses = [{"model": "m", "text": self.text}, {"model": "n", "text": self.text}]
+            row = {"id": f"r{number}", "prompt": self.text, "responses": responses}
+            yield json.dumps(row).encode() + b"\n"
 
 
-def test_it_streams_writing_batches_while_reading(campaign: Campaign) -> None:
-    source = CountingLines(campaign, 5000)
-    result = import_records(campaign=campaign, source=source)  # type: ignore[arg-type]
-    assert result.rows == 5000
-    assert source.read_before_first_write is not None
-    assert source.read_before_first_write <= 1001
+def test_it_streams_in_memory_far_smaller_than_the_file(campaign: Campaign) -> None:
+    source = GeneratedFile(lines=4000, text_size=5000)  # 60 MB of JSON
+    tracemalloc.start()
+    try:
+        result = import_records(campaign=campaign, source=source)  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.rows == 4000
+    assert Record.objects.filter(campaign=campaign).count() == 4000
+    assert peak < 20 * 2**20, f"peak {peak / 2**20:.0f} MiB for a 60 MB file"
 
 
 def test_it_reads_csv_with_numbered_response_columns(campaign: Campaign) -> None:
