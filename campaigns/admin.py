@@ -1,6 +1,6 @@
 """Django admin for organizers: campaigns with their questions, record uploads, counts."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from accounts.csvfiles import credentials_response
+from accounts.models import BatchKind, User
+from accounts.services.provisioning import MAX_BATCH
 from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
 from campaigns.importing.sources import file_format
@@ -25,6 +28,7 @@ from campaigns.models import (
 )
 from campaigns.rendering import render_markdown
 from campaigns.selectors import campaign_counts, with_submission_counts
+from campaigns.services.annotators import provision_annotators
 from campaigns.services.campaigns import StatusChangeRefused, set_campaign_status
 from campaigns.services.imports import import_records
 
@@ -35,6 +39,17 @@ class QuestionInline(admin.StackedInline):
     extra = 0
     fields = ["position", "name", "title", "help_text", "kind", "required", "choices", "scale_max"]
     ordering = ["position", "id"]
+
+
+class ProvisionForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=MAX_BATCH, initial=100)
+    kind = forms.ChoiceField(
+        choices=BatchKind.choices,
+        initial=BatchKind.HANDOUT,
+        widget=forms.RadioSelect,
+        help_text="Handed-out accounts download their credentials file now, once. Pool "
+        "accounts are claimed by visitors with 'Join' on the campaign page.",
+    )
 
 
 class RecordUploadForm(forms.Form):
@@ -72,6 +87,7 @@ class CampaignAdmin(admin.ModelAdmin):
     readonly_fields = ["status"]
     inlines = [QuestionInline]
     actions = [
+        "provision_accounts",
         _status_action(CampaignStatus.ACTIVE, "Activate"),
         _status_action(CampaignStatus.PAUSED, "Pause"),
         _status_action(CampaignStatus.CLOSED, "Close"),
@@ -82,7 +98,36 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Assignment", {"fields": ["overlap", "gold_rate", "lease_seconds",
                                    "max_tasks_per_annotator", "opens_at", "closes_at"]}),
         ("Leaderboard", {"fields": ["leaderboard_visibility", "leaderboard_min_gold"]}),
+        ("People", {"fields": ["open_signup"]}),
     ]  # fmt: skip
+
+    @admin.action(description="Provision annotator accounts…")
+    def provision_accounts(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> Any:
+        if queryset.count() != 1:
+            self.message_user(request, "Provision one campaign at a time.", messages.WARNING)
+            return None
+        campaign = queryset.get()
+        form = ProvisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            pool = form.cleaned_data["kind"] == BatchKind.POOL
+            count = form.cleaned_data["count"]
+            batch, credentials = provision_annotators(
+                campaign=campaign, count=count, pool=pool, created_by=cast(User, request.user)
+            )
+            if pool:
+                self.message_user(request, f"{campaign.slug}: {count} accounts added to the pool.")
+                return None
+            name = f"{campaign.slug}-accounts-{batch.pk}.csv"
+            return credentials_response(credentials, request.build_absolute_uri("/"), name)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Provision accounts for {campaign.title}",
+            "campaign": campaign,
+            "form": form,
+            "opts": self.model._meta,
+            "action_name": "provision_accounts",
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/provision.html", context)
 
     def get_urls(self) -> list:
         upload = self.admin_site.admin_view(self.upload_records)

@@ -18,6 +18,7 @@ CAMPAIGN_FIELDS = [
     "closes_at",
     "leaderboard_visibility",
     "leaderboard_min_gold",
+    "open_signup",
 ]
 QUESTION_FIELDS = ["name", "title", "help_text", "kind", "required", "choices", "scale_max"]
 

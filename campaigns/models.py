@@ -56,10 +56,15 @@ class Campaign(models.Model):
     leaderboard_min_gold = models.PositiveSmallIntegerField(
         default=5, help_text="Gold records an annotator must answer before being ranked."
     )
+    open_signup = models.BooleanField(
+        default=False,
+        help_text="Anyone may create an account and join (otherwise: generated accounts only).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("moderate_campaign", "Can review annotators and act on their standing")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import BatchKind, GeneratedAccount, User
 from campaigns.models import (
     Annotator,
     AssignmentStatus,
@@ -63,3 +65,18 @@ def complete_records(campaign: Campaign) -> QuerySet[Record]:
     return with_submission_counts(
         Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
     ).filter(submitted__gte=campaign.overlap)  # type: ignore[misc]
+
+
+def pool_has_free_account(campaign: Campaign) -> bool:
+    return GeneratedAccount.objects.filter(
+        batch__campaign=campaign,
+        batch__kind=BatchKind.POOL,
+        batch__revoked_at__isnull=True,
+        claimed_at__isnull=True,
+    ).exists()
+
+
+def membership(user: User | AnonymousUser, campaign: Campaign) -> Annotator | None:
+    if not user.is_authenticated:
+        return None
+    return Annotator.objects.filter(user=user, campaign=campaign).select_related("user").first()

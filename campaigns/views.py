@@ -1,14 +1,34 @@
-"""Annotator-facing pages."""
+"""Annotator-facing pages: the campaign list, a campaign's page, joining, one's profile."""
 
+from allauth.core.ratelimit import consume_or_429
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from accounts.adapters import SIGNUP_SESSION_KEY
+from accounts.models import User
+from accounts.views import BACKEND
 from campaigns.models import Annotator, Campaign, CampaignStatus
-from campaigns.selectors import visible_campaigns
+from campaigns.selectors import membership, pool_has_free_account, visible_campaigns
+from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
+
+
+def _campaign(request: HttpRequest, slug: str) -> Campaign:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if campaign.status == CampaignStatus.DRAFT and not request.user.is_staff:
+        raise Http404("No such campaign.")
+    return campaign
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = []
+    memberships: list[Annotator] = []
     if request.user.is_authenticated:
         memberships = list(Annotator.objects.filter(user=request.user).select_related("campaign"))
     return render(
@@ -19,12 +39,83 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
-    if campaign.status == CampaignStatus.DRAFT and not request.user.is_staff:
-        raise Http404("No such campaign.")
-    membership = None
+    campaign = _campaign(request, slug)
+    context = {
+        "campaign": campaign,
+        "membership": membership(request.user, campaign),
+        "can_claim": not request.user.is_authenticated and pool_has_free_account(campaign),
+    }
+    return render(request, "campaigns/campaign.html", context)
+
+
+@never_cache
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Logged in: join an open campaign. Anonymous: claim the next free generated account."""
+    campaign = _campaign(request, slug)
     if request.user.is_authenticated:
-        membership = Annotator.objects.filter(user=request.user, campaign=campaign).first()
+        if membership(request.user, campaign) is None:
+            if not campaign.open_signup:
+                return render(request, "campaigns/invitation_only.html", status=403)
+            join_campaign(user=request.user, campaign=campaign)
+        return redirect("campaigns:campaign", slug=campaign.slug)
+    limited = consume_or_429(request, action="claim_account")
+    if limited is not None:
+        return limited
+    credential = claim_for_visitor(campaign=campaign)
+    if credential is None:
+        return render(request, "campaigns/pool_empty.html", {"campaign": campaign}, status=409)
+    login(request, User.objects.get(username=credential.username), backend=BACKEND)
+    context = {
+        "campaign": campaign,
+        "credential": credential,
+        "login_url": request.build_absolute_uri(credential.login_path),
+    }
+    # Shown once: the page is not cached and the secret exists nowhere else.
+    return render(request, "campaigns/claimed.html", context)
+
+
+def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(request, slug)
+    if not campaign.open_signup:
+        raise Http404("This campaign does not take sign-ups.")
+    request.session[SIGNUP_SESSION_KEY] = True
+    next_url = reverse("campaigns:campaign", args=[campaign.slug])
+    return redirect(reverse("account_signup") + "?" + urlencode({"next": next_url}))
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="Shown on the leaderboard instead of your username.",
+    )
+    contact = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="A social handle or another way for the organizers to reach you (prizes). "
+        "Never shown to other annotators.",
+    )
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(request, slug)
+    annotator = membership(request.user, campaign)
+    if annotator is None:
+        raise Http404("You are not taking part in this campaign.")
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            update_profile(annotator=annotator, **form.cleaned_data)
+            messages.success(request, "Saved.")
+            return redirect("campaigns:profile", slug=campaign.slug)
+    else:
+        form = ProfileForm(
+            initial={"display_name": annotator.display_name, "contact": annotator.user.contact}
+        )
     return render(
-        request, "campaigns/campaign.html", {"campaign": campaign, "membership": membership}
+        request,
+        "campaigns/profile.html",
+        {"campaign": campaign, "form": form, "annotator": annotator},
     )

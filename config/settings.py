@@ -111,6 +111,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The default (PBKDF2) stays first: it hashes every password a person chooses. The last one is
+# only ever named explicitly, for generated 128-bit secrets (see docs/security.md).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.credentials.GeneratedSecretHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,6 +136,22 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_GET = False
+# A contest crowd often shares one public address (a classroom, a company NAT): per-address limits
+# are generous, and the tight limit is per username ("key"), which is what protects an account.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login": env_str("RATE_LIMIT_LOGIN", "600/m/ip"),
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "120/m/ip,10/5m/key"),
+    "signup": env_str("RATE_LIMIT_SIGNUP", "60/m/ip"),
+    "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "600/m/ip"),
+    "claim_account": env_str("RATE_LIMIT_CLAIM", "120/m/ip"),
+}
+if not env_bool("RATE_LIMITS", True):
+    ACCOUNT_RATE_LIMITS = False
+# Number of reverse proxies (nginx, a load balancer) in front of gunicorn that append to
+# X-Forwarded-For; rate limits use the address that the outermost trusted proxy saw.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Days a one-click login link stays valid after it is made (0: until revoked).
+LOGIN_LINK_DAYS = env_int("LOGIN_LINK_DAYS", 60)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crowdeval@localhost")
 

@@ -9,5 +9,6 @@ admin.site.site_title = "crowdeval admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.services import ensure_users
+from accounts.services.users import ensure_users
 from campaigns.answers import QuestionSpec
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.records import RecordValidator

@@ -1,0 +1,189 @@
+"""Generated accounts: provision a batch, rotate or revoke it, let a visitor claim one."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.credentials import GeneratedSecretHasher, new_secret
+from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
+from accounts.services.tokens import issue_login_tokens, revoke_login_tokens
+from accounts.usernames import unique_usernames
+
+MAX_BATCH = 20_000
+_hasher = GeneratedSecretHasher()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a person needs to log in. Exists only in memory, on its way to a CSV or a page."""
+
+    username: str
+    password: str
+    login_path: str
+
+
+def _generated_hash(secret: str) -> str:
+    return make_password(secret, hasher=_hasher)
+
+
+def _login_path(token: str) -> str:
+    return reverse("accounts:token_login", args=[token])
+
+
+def _fresh_usernames(count: int) -> list[str]:
+    names = unique_usernames(count, taken=set())
+    taken = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    while taken:
+        names = [name for name in names if name not in taken]
+        extra = unique_usernames(count - len(names), taken=set(names))
+        taken = set(User.objects.filter(username__in=extra).values_list("username", flat=True))
+        names += extra
+    return names
+
+
+def _create_users(count: int, with_secrets: bool) -> tuple[list[User], dict[int, str]]:
+    names = _fresh_usernames(count)
+    secrets = [new_secret() if with_secrets else "" for _ in names]
+    users = []
+    for name, secret in zip(names, secrets, strict=True):
+        user = User(username=name)
+        if with_secrets:
+            user.password = _generated_hash(secret)
+        else:
+            user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=2000)
+    return users, {user.pk: secret for user, secret in zip(users, secrets, strict=True)}
+
+
+def provision_accounts(
+    *,
+    campaign_id: int,
+    count: int,
+    kind: str = BatchKind.HANDOUT,
+    next_path: str = "/",
+    links_expire_at: datetime | None = None,
+    created_by: User | None = None,
+) -> tuple[ProvisioningBatch, list[Credential]]:
+    """Create `count` accounts for a campaign.
+
+    Handout accounts get a secret and a login link now, returned once for the organizer's
+    credentials file. Pool accounts get nothing until a visitor claims one.
+    """
+    if not 1 <= count <= MAX_BATCH:
+        raise ValueError(f"count must be between 1 and {MAX_BATCH}")
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _provision(campaign_id, count, kind, next_path, links_expire_at, created_by)
+        except IntegrityError:
+            # Another batch took one of our names between the check and the insert.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _provision(
+    campaign_id: int,
+    count: int,
+    kind: str,
+    next_path: str,
+    links_expire_at: datetime | None,
+    created_by: User | None,
+) -> tuple[ProvisioningBatch, list[Credential]]:
+    handout = kind == BatchKind.HANDOUT
+    batch = ProvisioningBatch.objects.create(
+        campaign_id=campaign_id, kind=kind, size=count, next_path=next_path, created_by=created_by
+    )
+    users, secrets = _create_users(count, with_secrets=handout)
+    GeneratedAccount.objects.bulk_create(
+        [GeneratedAccount(user=user, batch=batch) for user in users], batch_size=2000
+    )
+    if not handout:
+        return batch, []
+    tokens = issue_login_tokens(user_ids=secrets, next_path=next_path, expires_at=links_expire_at)
+    return batch, [
+        Credential(user.username, secrets[user.pk], _login_path(tokens[user.pk])) for user in users
+    ]
+
+
+@transaction.atomic
+def rotate_batch(
+    *, batch: ProvisioningBatch, links_expire_at: datetime | None = None
+) -> list[Credential]:
+    """New secrets and links for every account of a live batch; the old ones stop working.
+
+    Unclaimed pool accounts are left alone: they have no credentials yet.
+    """
+    if batch.revoked_at is not None:
+        raise ValueError("a revoked batch cannot be rotated")
+    users = list(
+        User.objects.filter(generated__batch=batch)
+        .exclude(generated__batch__kind=BatchKind.POOL, generated__claimed_at__isnull=True)
+        .order_by("pk")
+    )
+    secrets = {user.pk: new_secret() for user in users}
+    for user in users:
+        user.password = _generated_hash(secrets[user.pk])
+    User.objects.bulk_update(users, ["password"], batch_size=2000)
+    revoke_login_tokens(user_ids=secrets)
+    tokens = issue_login_tokens(
+        user_ids=secrets, next_path=batch.next_path, expires_at=links_expire_at
+    )
+    ProvisioningBatch.objects.filter(pk=batch.pk).update(rotated_at=timezone.now())
+    return [
+        Credential(user.username, secrets[user.pk], _login_path(tokens[user.pk])) for user in users
+    ]
+
+
+@transaction.atomic
+def revoke_batch(*, batch: ProvisioningBatch) -> int:
+    """Deactivate every account of the batch and its links; return how many accounts."""
+    user_ids = list(GeneratedAccount.objects.filter(batch=batch).values_list("user_id", flat=True))
+    User.objects.filter(pk__in=user_ids).update(is_active=False)
+    revoke_login_tokens(user_ids=user_ids)
+    ProvisioningBatch.objects.filter(pk=batch.pk).update(revoked_at=timezone.now())
+    return len(user_ids)
+
+
+@transaction.atomic
+def claim_account(
+    *, campaign_id: int, next_path: str = "/", links_expire_at: datetime | None = None
+) -> Credential | None:
+    """Hand the next unclaimed pool account of a campaign to a visitor, or None if none is left.
+
+    The row lock with SKIP LOCKED lets concurrent visitors take different accounts without
+    waiting on each other (PostgreSQL); SQLite serializes the transactions instead. The
+    conditional UPDATE is the guard either way: an account is claimed exactly once.
+    """
+    now = timezone.now()
+    while True:
+        account = (
+            GeneratedAccount.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                batch__campaign_id=campaign_id,
+                batch__kind=BatchKind.POOL,
+                batch__revoked_at__isnull=True,
+                claimed_at__isnull=True,
+            )
+            .order_by("batch_id", "id")
+            .first()
+        )
+        if account is None:
+            return None
+        taken = GeneratedAccount.objects.filter(pk=account.pk, claimed_at__isnull=True).update(
+            claimed_at=now
+        )
+        if taken:
+            break
+    secret = new_secret()
+    User.objects.filter(pk=account.user_id).update(password=_generated_hash(secret))
+    token = issue_login_tokens(
+        user_ids=[account.user_id], next_path=next_path, expires_at=links_expire_at
+    )[account.user_id]
+    username = User.objects.values_list("username", flat=True).get(pk=account.user_id)
+    return Credential(username, secret, _login_path(token))
