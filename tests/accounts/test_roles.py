@@ -77,3 +77,16 @@ def test_grant_role_refuses_unknown_roles(db) -> None:
     user = User.objects.create(username="x")
     with pytest.raises(ValueError, match="unknown role"):
         grant_role(user=user, role="king")
+
+
+def test_the_grant_role_command_sets_the_role(db, capsys) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    user = User.objects.create(username="mia")
+    call_command("grant_role", "mia", "moderator")
+    user.refresh_from_db()
+    assert can_moderate(user) and not user.is_staff
+    assert "mia is now moderator" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        call_command("grant_role", "nobody", "organizer")
