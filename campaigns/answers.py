@@ -172,3 +172,19 @@ def validate_display_order(value: object, n_responses: int) -> list[int]:
     if sorted(value) != list(range(n_responses)):
         raise AnswerInvalid(f"display_order {value} is not a permutation of 0..{n_responses - 1}")
     return list(value)
+
+
+def to_canonical(kind: str, value: object, order: Sequence[int]) -> object:
+    """Turn an answer given in display positions into canonical response order.
+
+    `order[p]` is the canonical index of the response shown at position p. Rankings list display
+    positions best first; a preference is negative when the response shown first is better.
+    Values of the wrong shape pass through unchanged, for validation to reject with its reason.
+    """
+    if kind == "ranking" and isinstance(value, list):
+        if all(_is_int(p) and 0 <= p < len(order) for p in value):
+            return [order[p] for p in value]
+        return value
+    if kind == "preference" and _is_int(value) and len(order) == 2 and order[0] == 1:
+        return -value  # type: ignore[operator]
+    return value

@@ -155,6 +155,9 @@ class Record(models.Model):
     kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.REGULAR)
     # {question name: answer}; known only for gold records and never sent to annotators.
     gold_answer = models.JSONField(null=True, blank=True)
+    # Regular records only: live leases plus submitted judgements. The assignment engine raises
+    # it with a conditional UPDATE (filled < overlap), so a record never passes its overlap.
+    filled = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,7 +175,10 @@ class Record(models.Model):
                 name="record_gold_answer_iff_gold",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "kind"], name="record_campaign_kind")]
+        indexes = [
+            # The engine's pick: this campaign's regular records, fullest first.
+            models.Index(fields=["campaign", "kind", "-filled", "id"], name="record_pick"),
+        ]
 
     def __str__(self) -> str:
         return self.external_id

@@ -6,12 +6,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import BatchKind, GeneratedAccount, User
+from campaigns.answers import QuestionSpec
 from campaigns.models import (
     Annotator,
     AssignmentStatus,
     Campaign,
     CampaignStatus,
     Judgement,
+    Question,
     Record,
     RecordKind,
 )
@@ -80,3 +82,16 @@ def membership(user: User | AnonymousUser, campaign: Campaign) -> Annotator | No
     if not user.is_authenticated:
         return None
     return Annotator.objects.filter(user=user, campaign=campaign).select_related("user").first()
+
+
+def question_specs(campaign: Campaign) -> list[QuestionSpec]:
+    return [
+        QuestionSpec(
+            name=q.name,
+            kind=q.kind,
+            required=q.required,
+            choices=tuple(q.choices or ()),
+            scale_max=q.scale_max,
+        )
+        for q in Question.objects.filter(campaign=campaign)
+    ]

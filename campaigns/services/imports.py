@@ -10,7 +10,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.services.users import ensure_users
-from campaigns.answers import QuestionSpec
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.records import RecordValidator
 from campaigns.importing.responses import RecordRef, ResponseRow, ResponseValidator
@@ -22,9 +21,11 @@ from campaigns.models import (
     Campaign,
     Judgement,
     JudgementSource,
-    Question,
     Record,
+    RecordKind,
 )
+from campaigns.selectors import question_specs
+from campaigns.services.assignment import adjust_filled
 from campaigns.services.bulk import row_writer
 
 BATCH_SIZE = 1000
@@ -37,21 +38,9 @@ RECORD_COLUMNS = (
     "metadata",
     "kind",
     "gold_answer",
+    "filled",
     "created_at",
 )
-
-
-def question_specs(campaign: Campaign) -> list[QuestionSpec]:
-    return [
-        QuestionSpec(
-            name=q.name,
-            kind=q.kind,
-            required=q.required,
-            choices=tuple(q.choices or ()),
-            scale_max=q.scale_max,
-        )
-        for q in Question.objects.filter(campaign=campaign)
-    ]
 
 
 @dataclass
@@ -98,6 +87,7 @@ def import_records(
                             row.metadata,
                             row.kind,
                             row.gold,
+                            0,
                             now,
                         )
                     )
@@ -183,6 +173,8 @@ class _ResponseWriter:
                 )
             )
         Assignment.objects.bulk_create(assignments)
+        regular = Counter(row.record.pk for row in batch if row.record.kind == RecordKind.REGULAR)
+        adjust_filled(dict(regular))
         Judgement.objects.bulk_create(
             Judgement(
                 assignment=assignment,

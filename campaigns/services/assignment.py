@@ -1,0 +1,218 @@
+"""The assignment engine: serve the next record, take it back on skip or expiry.
+
+The decision of *which kind* of record comes next is pure (campaigns.assignment.strategy); this
+module counts, locks and writes. The algorithm, with its flowchart: campaigns/assignment/README.md.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
+from django.utils import timezone
+
+from campaigns.assignment.strategy import Seen, choose_kind, display_order, gold_block_start
+from campaigns.models import (
+    Annotator,
+    AnnotatorStanding,
+    Assignment,
+    AssignmentStatus,
+    Campaign,
+    CampaignStatus,
+    Record,
+    RecordKind,
+)
+
+SWEEP_LIMIT = 500
+PICK_ATTEMPTS = 5
+LIVE = (AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why there is no record to serve; `reason` is a stable code, `message` is for people."""
+
+    reason: str
+    message: str
+
+
+def campaign_unavailable(campaign: Campaign, now: datetime) -> Unavailable | None:
+    if campaign.status == CampaignStatus.DRAFT or (campaign.opens_at and now < campaign.opens_at):
+        return Unavailable("not_open", "This campaign has not opened yet.")
+    if campaign.status == CampaignStatus.CLOSED or (
+        campaign.closes_at and now >= campaign.closes_at
+    ):
+        return Unavailable("closed", "This campaign is closed. Thank you for taking part!")
+    if campaign.status == CampaignStatus.PAUSED:
+        return Unavailable("paused", "The organizers paused this campaign; come back soon.")
+    return None
+
+
+def adjust_filled(deltas: dict[int, int]) -> None:
+    """Add to the `filled` count of regular records (record id → change), in one statement.
+
+    Rows are updated in id order, so concurrent adjustments lock records in the same order.
+    """
+    ids = sorted(pk for pk, delta in deltas.items() if delta)
+    if not ids:
+        return
+    step = Case(
+        *[When(pk=pk, then=Value(deltas[pk])) for pk in ids],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
+
+
+def _release(rows: list[tuple[int, str]]) -> None:
+    """Give back the overlap slots of regular assignments that ended without a judgement."""
+    deltas: dict[int, int] = {}
+    for record_id, kind in rows:
+        if kind == RecordKind.REGULAR:
+            deltas[record_id] = deltas.get(record_id, 0) - 1
+    adjust_filled(deltas)
+
+
+def expire_leases(*, campaign: Campaign | None = None, now: datetime | None = None) -> int:
+    """End leases past their deadline and return their records to the pool; return how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = Assignment.objects.select_for_update(skip_locked=True).filter(
+            status=AssignmentStatus.LEASED, leased_until__lt=now
+        )
+        if campaign is not None:
+            stale = stale.filter(campaign=campaign)
+        rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
+        if not rows:
+            return 0
+        Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+            status=AssignmentStatus.EXPIRED, finished_at=now
+        )
+        _release([(record_id, kind) for _, record_id, kind in rows])
+    return len(rows)
+
+
+def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
+    """What the annotator has been served, and how many tasks count toward the quota."""
+    mine = Assignment.objects.filter(annotator=annotator).aggregate(
+        last=Max("position"),
+        counted=Count("id", filter=Q(status__in=LIVE)),
+        controls=Count("id", filter=Q(record_kind=RecordKind.CONTROL)),
+        golds=Count("id", filter=Q(record_kind=RecordKind.GOLD)),
+        last_gold=Max("position", filter=Q(record_kind=RecordKind.GOLD)),
+    )
+    totals = dict(
+        Record.objects.filter(campaign=campaign, kind__in=[RecordKind.CONTROL, RecordKind.GOLD])
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    position = (mine["last"] or 0) + 1
+    block_start = gold_block_start(position, campaign.gold_rate)
+    seen = Seen(
+        position=position,
+        controls_total=totals.get(RecordKind.CONTROL, 0),
+        controls_left=totals.get(RecordKind.CONTROL, 0) - mine["controls"],
+        golds_left=totals.get(RecordKind.GOLD, 0) - mine["golds"],
+        gold_in_block=(mine["last_gold"] or 0) >= block_start,
+    )
+    return seen, mine["counted"]
+
+
+def _pick_special(campaign: Campaign, annotator: Annotator, kind: str) -> Record | None:
+    """A random control or gold record this annotator has not been served (no quota)."""
+    unseen = Record.objects.filter(campaign=campaign, kind=kind).exclude(
+        assignments__annotator=annotator
+    )
+    return unseen.order_by("?").first()
+
+
+def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
+    """The fullest regular record below its overlap that this annotator has not seen.
+
+    SKIP LOCKED lets concurrent annotators take different records without waiting (PostgreSQL);
+    the conditional UPDATE is what guarantees the overlap on every database.
+    """
+    for _ in range(PICK_ATTEMPTS):
+        candidate = (
+            Record.objects.select_for_update(skip_locked=True)
+            .filter(campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap)
+            .exclude(assignments__annotator=annotator)
+            .order_by("-filled", "id")
+            .first()
+        )
+        if candidate is None:
+            return None
+        taken = Record.objects.filter(pk=candidate.pk, filled__lt=campaign.overlap).update(
+            filled=F("filled") + 1
+        )
+        if taken:
+            return candidate
+    return None
+
+
+def _lease(
+    annotator: Annotator, record: Record, position: int, now: datetime, rng: np.random.Generator
+) -> Assignment:
+    return Assignment.objects.create(
+        campaign_id=annotator.campaign_id,
+        annotator=annotator,
+        record=record,
+        record_kind=record.kind,
+        position=position,
+        display_order=display_order(record.response_count, rng),
+        leased_at=now,
+        leased_until=now + timedelta(seconds=annotator.campaign.lease_seconds),
+    )
+
+
+def next_assignment(
+    *, annotator: Annotator, rng: np.random.Generator | None = None, now: datetime | None = None
+) -> Assignment | Unavailable:
+    """The annotator's live lease, or a newly leased record, or the reason there is none."""
+    rng = rng or np.random.default_rng()
+    now = now or timezone.now()
+    campaign = annotator.campaign
+    closed = campaign_unavailable(campaign, now)
+    if closed is not None:
+        return closed
+    if annotator.standing == AnnotatorStanding.SUSPENDED:
+        return Unavailable("suspended", "A moderator suspended your participation.")
+    with transaction.atomic():
+        # One request at a time per annotator (double clicks, two tabs): lock its row.
+        Annotator.objects.select_for_update().filter(pk=annotator.pk).exists()
+        live = Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED)
+        for lease in live.select_related("record"):
+            if lease.leased_until and lease.leased_until > now:
+                return lease
+        expire_leases(campaign=campaign, now=now)
+        seen, counted = _seen(annotator, campaign)
+        if campaign.max_tasks_per_annotator and counted >= campaign.max_tasks_per_annotator:
+            return Unavailable("quota", "You have done all the tasks one person may do here.")
+        kind = choose_kind(seen, campaign.gold_rate, rng)
+        record = None
+        if kind != "regular":
+            record = _pick_special(campaign, annotator, kind)
+        if record is None:
+            record = _pick_regular(campaign, annotator)
+        if record is None:
+            return Unavailable("finished", "Nothing left for you here: every record is done.")
+        return _lease(annotator, record, seen.position, now, rng)
+
+
+def skip_assignment(*, assignment: Assignment, now: datetime | None = None) -> bool:
+    """Give the record back to the pool; this annotator will not see it again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status not in (AssignmentStatus.LEASED, AssignmentStatus.EXPIRED):
+            return False
+        held_slot = locked.status == AssignmentStatus.LEASED
+        locked.status = AssignmentStatus.SKIPPED
+        locked.finished_at = now
+        locked.save(update_fields=["status", "finished_at"])
+        if held_slot:
+            _release([(locked.record_id, locked.record_kind)])
+    assignment.status = AssignmentStatus.SKIPPED
+    return True

@@ -1,0 +1,102 @@
+"""Submit a judgement: map display positions to canonical order, validate, store exactly once."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.answers import to_canonical, validate_answers
+from campaigns.models import (
+    Assignment,
+    AssignmentStatus,
+    CampaignStatus,
+    Judgement,
+    JudgementSource,
+    Record,
+    RecordKind,
+)
+from campaigns.selectors import question_specs
+
+MAX_ACTIVE_MS = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What happened to a submission; `code` is stable, `message` is for the annotator."""
+
+    code: str  # "accepted", "accepted_late", "duplicate", "too_late", "skipped", "closed"
+    message: str
+    judgement: Judgement | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.code in ("accepted", "accepted_late", "duplicate")
+
+
+def _canonical(assignment: Assignment, answers: dict[str, object]) -> dict[str, object]:
+    specs = question_specs(assignment.campaign)
+    kinds = {spec.name: spec.kind for spec in specs}
+    mapped = {
+        name: to_canonical(kinds.get(name, ""), value, assignment.display_order)
+        for name, value in answers.items()
+    }
+    return validate_answers(specs, mapped, assignment.record.response_count)
+
+
+def submit_judgement(
+    *,
+    assignment: Assignment,
+    answers: dict[str, object],
+    active_ms: int | None = None,
+    source: str = JudgementSource.WEB,
+    now: datetime | None = None,
+) -> Submitted:
+    """Store the answers (given in *display* positions) of a leased assignment.
+
+    Raises AnswerInvalid (nothing stored) when an answer does not fit its question. A second
+    submission of the same assignment changes nothing. A submission after the lease expired is
+    kept only if the record still has room below its overlap.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("campaign", "record")
+            .get(pk=assignment.pk)
+        )
+        if locked.status == AssignmentStatus.SUBMITTED:
+            existing = Judgement.objects.get(assignment=locked)
+            return Submitted("duplicate", "This answer was already saved.", existing)
+        if locked.status == AssignmentStatus.SKIPPED:
+            return Submitted("skipped", "You skipped this record; the answer was not kept.")
+        if locked.campaign.status == CampaignStatus.CLOSED:
+            return Submitted("closed", "The campaign has closed; the answer was not kept.")
+        clean = _canonical(locked, answers)
+        late = locked.leased_until is None or locked.leased_until < now
+        if locked.status == AssignmentStatus.EXPIRED and locked.record_kind == RecordKind.REGULAR:
+            room = Record.objects.filter(
+                pk=locked.record_id, filled__lt=locked.campaign.overlap
+            ).update(filled=F("filled") + 1)
+            if not room:
+                return Submitted(
+                    "too_late",
+                    "Your time for this record ran out and others have judged it since; "
+                    "the answer was not kept.",
+                )
+        locked.status = AssignmentStatus.SUBMITTED
+        locked.finished_at = now
+        locked.save(update_fields=["status", "finished_at"])
+        judgement = Judgement.objects.create(
+            assignment=locked,
+            campaign_id=locked.campaign_id,
+            answers=clean,
+            duration_ms=max(0, int((now - locked.leased_at).total_seconds() * 1000)),
+            active_ms=None if active_ms is None else max(0, min(active_ms, MAX_ACTIVE_MS)),
+            submitted_at=now,
+            source=source,
+        )
+    if late:
+        return Submitted("accepted_late", "Saved, although your time had run out.", judgement)
+    return Submitted("accepted", "Saved.", judgement)

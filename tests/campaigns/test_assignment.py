@@ -1,0 +1,177 @@
+"""next_assignment: the right record, once per annotator, never over the overlap."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Assignment, AssignmentStatus, CampaignStatus, Record, RecordKind
+from campaigns.services.assignment import expire_leases, next_assignment, skip_assignment
+from campaigns.services.judgements import submit_judgement
+from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
+
+
+def submit(assignment: Assignment, **kwargs):
+    return submit_judgement(assignment=assignment, answers={"rank": [0, 1]}, **kwargs)
+
+
+def test_the_live_lease_comes_back_until_it_is_answered(make_campaign) -> None:
+    campaign = live_campaign(make_campaign)
+    (ann,) = annotators(campaign, 1)
+    first = lease(ann)
+    assert lease(ann, seed=9).pk == first.pk
+    submit(first)
+    assert lease(ann).pk != first.pk
+
+
+def test_the_fullest_record_below_its_overlap_comes_first(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=5, overlap=3)
+    a, b, c = annotators(campaign, 3)
+    first = lease(a)
+    assert lease(b).record_id == first.record_id
+    assert lease(c).record_id == first.record_id
+    assert Record.objects.get(pk=first.record_id).filled == 3
+
+
+def test_no_record_goes_over_its_overlap_or_to_anyone_twice(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=4, overlap=2)
+    people = annotators(campaign, 5)
+    served = []
+    for _ in range(4):
+        for person in people:
+            result = next_assignment(annotator=person)
+            if isinstance(result, Assignment):
+                served.append((person.pk, result.record_id))
+                submit(result)
+    per_record: dict[int, int] = {}
+    for _, record_id in served:
+        per_record[record_id] = per_record.get(record_id, 0) + 1
+    assert sorted(per_record.values()) == [2, 2, 2, 2]
+    assert len(served) == len(set(served)) == 8
+    assert unavailable(people[0]).reason == "finished"
+
+
+def test_controls_come_first_spread_over_the_first_tasks(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=20, control=2)
+    (ann,) = annotators(campaign, 1)
+    kinds = []
+    for seed in range(8):
+        assignment = lease(ann, seed=seed)
+        kinds.append(assignment.record_kind)
+        submit(assignment)
+    assert kinds[:6].count(RecordKind.CONTROL) == 2
+
+
+def test_gold_is_served_at_its_rate_never_twice_and_outside_the_overlap(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=60, gold=3, gold_rate=0.2, overlap=1)
+    people = annotators(campaign, 3)
+    for person in people:
+        golds = []
+        for seed in range(15):
+            assignment = lease(person, seed=seed)
+            if assignment.record_kind == RecordKind.GOLD:
+                golds.append(assignment.record_id)
+            submit(assignment)
+        assert len(golds) == len(set(golds)) == 3
+    # Each gold record was judged by all three annotators although the overlap is 1.
+    for gold in Record.objects.filter(kind=RecordKind.GOLD):
+        assert gold.assignments.filter(status=AssignmentStatus.SUBMITTED).count() == 3
+        assert gold.filled == 0
+
+
+def test_an_expired_lease_returns_its_record_to_the_pool(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=1, overlap=1, lease_seconds=60)
+    a, b = annotators(campaign, 2)
+    held = lease(a)
+    assert unavailable(b).reason == "finished"
+    later = timezone.now() + timedelta(seconds=61)
+    taken = lease(b, now=later)
+    assert taken.record_id == held.record_id
+    held.refresh_from_db()
+    assert held.status == AssignmentStatus.EXPIRED
+
+
+def test_the_sweep_expires_stale_leases(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=3, overlap=1, lease_seconds=60)
+    people = annotators(campaign, 3)
+    for person in people:
+        lease(person)
+    assert expire_leases(now=timezone.now() + timedelta(seconds=61)) == 3
+    assert set(Record.objects.values_list("filled", flat=True)) == {0}
+
+
+def test_a_late_answer_is_kept_when_the_record_still_has_room(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=1, overlap=1, lease_seconds=60)
+    (ann,) = annotators(campaign, 1)
+    held = lease(ann)
+    later = timezone.now() + timedelta(seconds=120)
+    expire_leases(now=later)
+    outcome = submit(held, now=later)
+    assert outcome.code == "accepted_late" and outcome.kept
+    assert Record.objects.get().filled == 1
+
+
+def test_a_late_answer_is_refused_when_others_filled_the_record(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=1, overlap=1, lease_seconds=60)
+    a, b = annotators(campaign, 2)
+    held = lease(a)
+    later = timezone.now() + timedelta(seconds=61)
+    submit(lease(b, now=later), now=later)
+    outcome = submit(held, now=later)
+    assert outcome.code == "too_late" and not outcome.kept
+    assert "not kept" in outcome.message
+    held.refresh_from_db()
+    assert held.status == AssignmentStatus.EXPIRED
+    assert Record.objects.get().filled == 1
+
+
+def test_a_skipped_record_goes_to_someone_else_and_never_back(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=2, overlap=1)
+    a, b = annotators(campaign, 2)
+    first = lease(a)
+    assert skip_assignment(assignment=first)
+    assert lease(b).record_id == first.record_id
+    assert lease(a).record_id != first.record_id
+    first.refresh_from_db()
+    assert first.status == AssignmentStatus.SKIPPED
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"status": CampaignStatus.DRAFT}, "not_open"),
+        ({"status": CampaignStatus.PAUSED}, "paused"),
+        ({"status": CampaignStatus.CLOSED}, "closed"),
+        ({"opens_at": timezone.now() + timedelta(days=1)}, "not_open"),
+        ({"closes_at": timezone.now() - timedelta(days=1)}, "closed"),
+    ],
+)
+def test_nothing_is_served_outside_the_campaign_window(make_campaign, fields, reason) -> None:
+    campaign = live_campaign(make_campaign, **fields)
+    (ann,) = annotators(campaign, 1)
+    assert unavailable(ann).reason == reason
+
+
+def test_the_quota_per_annotator_is_respected(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=10, max_tasks_per_annotator=2)
+    (ann,) = annotators(campaign, 1)
+    submit(lease(ann))
+    submit(lease(ann, seed=1))
+    assert unavailable(ann).reason == "quota"
+
+
+def test_a_suspended_annotator_gets_nothing(make_campaign) -> None:
+    campaign = live_campaign(make_campaign)
+    (ann,) = annotators(campaign, 1)
+    ann.standing = "suspended"
+    ann.save(update_fields=["standing"])
+    assert unavailable(ann).reason == "suspended"
+
+
+def test_positions_follow_the_annotator_sequence(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=5)
+    (ann,) = annotators(campaign, 1)
+    for seed in range(3):
+        submit(lease(ann, seed=seed))
+    positions = Assignment.objects.order_by("position").values_list("position", flat=True)
+    assert list(positions) == [1, 2, 3]

@@ -1,0 +1,113 @@
+"""Forty annotators drain a campaign at once on PostgreSQL: no overlap broken, nothing lost.
+
+The same test against a deliberately naive pick (read, then write, no lock, no condition)
+must fail: proof that it can catch the race it is about.
+"""
+
+import threading
+import time
+from collections import Counter
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+
+from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
+from campaigns.services import assignment as engine
+from campaigns.services.judgements import submit_judgement
+from tests.campaigns.engine import annotators, live_campaign
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def drain(campaign, people) -> tuple[set[int], list[BaseException]]:
+    """Every annotator asks and answers until nothing is left; return acknowledged judgements."""
+    acknowledged: set[int] = set()
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(people))
+
+    def work(person, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        try:
+            start.wait()
+            while True:
+                result = engine.next_assignment(annotator=person, rng=rng)
+                if isinstance(result, engine.Unavailable):
+                    return
+                outcome = submit_judgement(assignment=result, answers={"rank": [1, 0]})
+                if outcome.kept and outcome.judgement is not None:
+                    with lock:
+                        acknowledged.add(outcome.judgement.pk)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(p, i)) for i, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return acknowledged, errors
+
+
+def over_overlap(campaign) -> int:
+    counts = (
+        Assignment.objects.filter(
+            campaign=campaign,
+            record_kind=RecordKind.REGULAR,
+            status__in=[AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED],
+        )
+        .values("record")
+        .annotate(n=Count("id"))
+    )
+    return sum(1 for row in counts if row["n"] > campaign.overlap)
+
+
+def test_forty_annotators_drain_a_thousand_records(make_campaign) -> None:
+    campaign = live_campaign(
+        make_campaign, regular=1000, gold=20, control=5, overlap=3, gold_rate=0.1
+    )
+    people = annotators(campaign, 40)
+    acknowledged, errors = drain(campaign, people)
+    assert errors == []
+    assert over_overlap(campaign) == 0
+    submitted = Counter(
+        Assignment.objects.filter(
+            record_kind=RecordKind.REGULAR, status=AssignmentStatus.SUBMITTED
+        ).values_list("record_id", flat=True)
+    )
+    assert len(submitted) == 1000 and set(submitted.values()) == {3}, "every record judged 3×"
+    pairs = Assignment.objects.values_list("annotator_id", "record_id")
+    assert len(pairs) == len(set(pairs)), "an annotator got a record twice"
+    assert acknowledged == set(Judgement.objects.values_list("pk", flat=True)), "lost a judgement"
+    assert not Record.objects.filter(kind=RecordKind.REGULAR).exclude(filled=3).exists()
+    controls = Assignment.objects.filter(record_kind=RecordKind.CONTROL)
+    assert controls.values("annotator").distinct().count() == 40, "everyone saw the controls"
+
+
+def naive_pick(campaign, annotator):
+    candidate = (
+        Record.objects.filter(
+            campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap
+        )
+        .exclude(assignments__annotator=annotator)
+        .order_by("-filled", "id")
+        .first()
+    )
+    if candidate is None:
+        return None
+    time.sleep(0.002)  # widen the window between the read and the write
+    Record.objects.filter(pk=candidate.pk).update(filled=F("filled") + 1)
+    return candidate
+
+
+def test_a_naive_pick_breaks_the_overlap_under_the_same_load(make_campaign, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "_pick_regular", naive_pick)
+    campaign = live_campaign(make_campaign, regular=120, overlap=3)
+    people = annotators(campaign, 40)
+    _, errors = drain(campaign, people)
+    assert errors == []
+    assert over_overlap(campaign) > 0, "the naive pick should have overfilled some records"
