@@ -9,6 +9,7 @@ from accounts.models import BatchKind, GeneratedAccount, User
 from campaigns.answers import QuestionSpec
 from campaigns.models import (
     Annotator,
+    Assignment,
     AssignmentStatus,
     Campaign,
     CampaignStatus,
@@ -95,3 +96,30 @@ def question_specs(campaign: Campaign) -> list[QuestionSpec]:
         )
         for q in Question.objects.filter(campaign=campaign)
     ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    mine: int  # judgements this annotator submitted
+    quota: int | None  # the campaign's cap per annotator
+    complete: int  # regular records that reached their overlap
+    total: int  # regular records
+
+    @property
+    def percent(self) -> int:
+        if self.quota:
+            return min(100, round(100 * self.mine / self.quota))
+        return round(100 * self.complete / self.total) if self.total else 100
+
+
+def annotator_progress(annotator: Annotator) -> Progress:
+    campaign = annotator.campaign
+    regular = Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
+    return Progress(
+        mine=Assignment.objects.filter(
+            annotator=annotator, status=AssignmentStatus.SUBMITTED
+        ).count(),
+        quota=campaign.max_tasks_per_annotator,
+        complete=regular.filter(filled__gte=campaign.overlap).count(),
+        total=regular.count(),
+    )

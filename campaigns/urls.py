@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from campaigns import views
+from campaigns.views import pages, task
 
 app_name = "campaigns"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("c/<slug:slug>/", views.campaign_home, name="campaign"),
-    path("c/<slug:slug>/join/", views.join, name="join"),
-    path("c/<slug:slug>/signup/", views.signup, name="signup"),
-    path("c/<slug:slug>/me/", views.profile, name="profile"),
+    path("", pages.home, name="home"),
+    path("c/<slug:slug>/", pages.campaign_home, name="campaign"),
+    path("c/<slug:slug>/join/", pages.join, name="join"),
+    path("c/<slug:slug>/signup/", pages.signup, name="signup"),
+    path("c/<slug:slug>/me/", pages.profile, name="profile"),
+    path("c/<slug:slug>/start/", task.start, name="start"),
+    path("a/<uuid:public_id>/", task.task, name="task"),
+    path("a/<uuid:public_id>/skip/", task.skip, name="skip"),
 ]

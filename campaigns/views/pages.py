@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,8 +17,14 @@ from accounts.adapters import SIGNUP_SESSION_KEY
 from accounts.models import User
 from accounts.views import BACKEND
 from campaigns.models import Annotator, Campaign, CampaignStatus
-from campaigns.selectors import membership, pool_has_free_account, visible_campaigns
+from campaigns.selectors import (
+    annotator_progress,
+    membership,
+    pool_has_free_account,
+    visible_campaigns,
+)
 from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
+from campaigns.services.assignment import campaign_unavailable
 
 
 def _campaign(request: HttpRequest, slug: str) -> Campaign:
@@ -40,11 +47,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request, slug)
-    context = {
+    annotator = membership(request.user, campaign)
+    context: dict[str, object] = {
         "campaign": campaign,
-        "membership": membership(request.user, campaign),
+        "membership": annotator,
         "can_claim": not request.user.is_authenticated and pool_has_free_account(campaign),
     }
+    if annotator is not None:
+        context["progress"] = annotator_progress(annotator)
+        context["unavailable"] = campaign_unavailable(campaign, timezone.now())
     return render(request, "campaigns/campaign.html", context)
 
 

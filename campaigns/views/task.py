@@ -1,0 +1,99 @@
+"""The annotation flow: start or continue, the task page, submit, skip."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from campaigns.answers import AnswerInvalid
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
+from campaigns.rendering import render_markdown
+from campaigns.selectors import annotator_progress, membership, question_specs
+from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
+from campaigns.services.judgements import submit_judgement
+from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
+
+
+def _member(request: HttpRequest, slug: str) -> Annotator:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    annotator = membership(request.user, campaign)
+    if annotator is None:
+        raise Http404("You are not taking part in this campaign.")
+    return annotator
+
+
+def _own_assignment(request: HttpRequest, public_id: str) -> Assignment:
+    """The request user's assignment; anyone else's is indistinguishable from a missing one."""
+    return get_object_or_404(
+        Assignment.objects.select_related("campaign", "record", "annotator"),
+        public_id=public_id,
+        annotator__user=request.user,
+    )
+
+
+def _go_next(request: HttpRequest, annotator: Annotator) -> HttpResponse:
+    result = next_assignment(annotator=annotator)
+    if isinstance(result, Unavailable):
+        messages.info(request, result.message)
+        return redirect("campaigns:campaign", slug=annotator.campaign.slug)
+    return redirect("campaigns:task", public_id=result.public_id)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    return _go_next(request, _member(request, slug))
+
+
+def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> dict[str, object]:
+    record = assignment.record
+    responses = [
+        {"letter": chr(65 + position), "html": render_markdown(record.responses[index]["text"])}
+        for position, index in enumerate(assignment.display_order)
+    ]
+    questions = list(assignment.campaign.questions.all())
+    return {
+        "assignment": assignment,
+        "campaign": assignment.campaign,
+        "prompt_html": render_markdown(record.prompt),
+        "responses": responses,
+        "questions": question_views(questions, len(responses), posted),
+        "progress": annotator_progress(assignment.annotator),
+    }
+
+
+@never_cache
+@login_required
+def task(request: HttpRequest, public_id: str) -> HttpResponse:
+    assignment = _own_assignment(request, public_id)
+    if request.method == "POST":
+        return _submit(request, assignment)
+    if assignment.status != AssignmentStatus.LEASED:
+        return _go_next(request, assignment.annotator)
+    return render(request, "campaigns/task.html", _task_context(assignment))
+
+
+def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
+    specs = question_specs(assignment.campaign)
+    try:
+        answers = answers_from_post(specs, request.POST, assignment.record.response_count)
+        outcome = submit_judgement(
+            assignment=assignment, answers=answers, active_ms=active_ms_from_post(request.POST)
+        )
+    except AnswerInvalid as error:
+        context = {**_task_context(assignment, request.POST), "error": str(error)}
+        return render(request, "campaigns/task.html", context, status=400)
+    if outcome.code != "accepted":
+        level = messages.SUCCESS if outcome.kept else messages.WARNING
+        messages.add_message(request, level, outcome.message)
+    return _go_next(request, assignment.annotator)
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest, public_id: str) -> HttpResponse:
+    assignment = _own_assignment(request, public_id)
+    skip_assignment(assignment=assignment)
+    return _go_next(request, assignment.annotator)
