@@ -96,3 +96,16 @@ class LoginToken(models.Model):
 
     def __str__(self) -> str:
         return f"login link of {self.user}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the annotator API. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token of {self.user}"

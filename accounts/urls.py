@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import api, views
 
 app_name = "accounts"
 urlpatterns = [
     path("l/<str:token>/", views.token_login, name="token_login"),
+    path("api/v1/auth/token", api.token, name="api_token"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import pages, task
+from campaigns.views import api, pages, task
 
 app_name = "campaigns"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("c/<slug:slug>/start/", task.start, name="start"),
     path("a/<uuid:public_id>/", task.task, name="task"),
     path("a/<uuid:public_id>/skip/", task.skip, name="skip"),
+    path("api/v1/campaigns/<slug:slug>/next", api.next_task, name="api_next"),
+    path("api/v1/assignments/<uuid:public_id>/submit", api.submit, name="api_submit"),
+    path("api/v1/assignments/<uuid:public_id>/skip", api.skip, name="api_skip"),
 ]

@@ -18,7 +18,8 @@ def live_campaign(make_campaign, regular=10, gold=0, control=0, **fields: Any) -
     rows = [record(f"r{i}") for i in range(regular)]
     rows += [record(f"g{i}", kind="gold", gold={"rank": [0, 1]}) for i in range(gold)]
     rows += [record(f"c{i}", kind="control") for i in range(control)]
-    import_records(campaign=campaign, source=jsonl(*rows))
+    if rows:
+        import_records(campaign=campaign, source=jsonl(*rows))
     return campaign
 
 

@@ -1,0 +1,89 @@
+"""API authentication: bearer tokens, and the endpoint that issues and revokes them."""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.core.ratelimit import consume
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.models import User
+from accounts.services.api_tokens import issue_api_token, revoke_api_token, user_for_api_token
+from accounts.services.tokens import use_login_token
+
+View = Callable[..., HttpResponse]
+
+
+def api_error(status: int, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def read_json(request: HttpRequest) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def token_required(view: View) -> View:
+    """Authenticate by bearer token only. Cookies are ignored, so CSRF does not apply."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _bearer(request)
+        user = user_for_api_token(token=token) if token else None
+        if user is None:
+            response = api_error(401, "a valid bearer token is required")
+            response["WWW-Authenticate"] = 'Bearer realm="crowdeval"'
+            return response
+        request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None:
+    if isinstance(body.get("login_token"), str):
+        found = use_login_token(token=body["login_token"])
+        return found[0] if found else None
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        return None
+    if not consume(request, action="login_failed", key=username.lower(), dry_run=True):
+        return None
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        consume(request, action="login_failed", key=username.lower())
+    return user if isinstance(user, User) else None
+
+
+@csrf_exempt
+def token(request: HttpRequest) -> HttpResponse:
+    """POST: username and password (or a login link token) → a bearer token. DELETE: revoke."""
+    if request.method == "DELETE":
+        bearer = _bearer(request)
+        if bearer is None or not revoke_api_token(token=bearer):
+            return api_error(401, "a valid bearer token is required")
+        return HttpResponse(status=204)
+    if request.method != "POST":
+        return api_error(405, "use POST to get a token or DELETE to revoke one")
+    if not consume(request, action="login"):
+        return api_error(429, "too many attempts; wait a minute")
+    body = read_json(request)
+    if body is None:
+        return api_error(400, "the body must be a JSON object")
+    user = _credentials_user(request, body)
+    if user is None:
+        return api_error(401, "unknown username or password, or an invalid login token")
+    return JsonResponse({"token": issue_api_token(user=user), "token_type": "Bearer"}, status=201)

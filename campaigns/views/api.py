@@ -1,0 +1,108 @@
+"""The annotator API (/api/v1/): the same flow as the pages, for programs. No logic of its own."""
+
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.api import api_error, read_json, token_required
+from accounts.models import User
+from campaigns.answers import AnswerInvalid
+from campaigns.models import Assignment, Campaign, JudgementSource
+from campaigns.selectors import annotator_progress, membership
+from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
+from campaigns.services.judgements import submit_judgement
+
+NOTHING_LEFT = ("finished", "quota")
+
+
+def _question(question: Any) -> dict[str, Any]:
+    return {
+        "name": question.name,
+        "title": question.title,
+        "help_text": question.help_text,
+        "kind": question.kind,
+        "required": question.required,
+        "choices": question.choices,
+        "scale_max": question.scale_max,
+    }
+
+
+def _task(assignment: Assignment) -> dict[str, Any]:
+    """What an annotator may see: texts in display order; no ids, models, kinds or answers."""
+    record = assignment.record
+    progress = annotator_progress(assignment.annotator)
+    return {
+        "assignment": str(assignment.public_id),
+        "leased_until": assignment.leased_until.isoformat() if assignment.leased_until else None,
+        "prompt": record.prompt,
+        "responses": [
+            {"position": position, "text": record.responses[index]["text"]}
+            for position, index in enumerate(assignment.display_order)
+        ],
+        "questions": [_question(q) for q in assignment.campaign.questions.all()],
+        "progress": {"mine": progress.mine, "quota": progress.quota},
+    }
+
+
+@require_GET
+@token_required
+def next_task(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        return api_error(404, f"no campaign {slug!r}")
+    annotator = membership(request.user, campaign)
+    if annotator is None:
+        return api_error(403, "you do not take part in this campaign")
+    result = next_assignment(annotator=annotator)
+    if isinstance(result, Unavailable):
+        if result.reason in NOTHING_LEFT:
+            return HttpResponse(status=204)
+        status = 403 if result.reason == "suspended" else 409
+        return api_error(status, result.message, reason=result.reason)
+    return JsonResponse(_task(result))
+
+
+def _own(request: HttpRequest, public_id: str) -> Assignment | None:
+    return (
+        Assignment.objects.select_related("campaign", "record", "annotator")
+        .filter(public_id=public_id, annotator__user=cast(User, request.user))
+        .first()
+    )
+
+
+@require_POST
+@token_required
+def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    assignment = _own(request, public_id)
+    if assignment is None:
+        return api_error(404, "no such assignment")
+    body = read_json(request)
+    if body is None or not isinstance(body.get("answers"), dict):
+        return api_error(400, 'the body must be a JSON object with "answers"', field="answers")
+    active_ms = body.get("active_ms")
+    if active_ms is not None and (not isinstance(active_ms, int) or active_ms < 0):
+        return api_error(400, "active_ms must be a non-negative integer", field="active_ms")
+    try:
+        outcome = submit_judgement(
+            assignment=assignment,
+            answers=body["answers"],
+            active_ms=active_ms,
+            source=JudgementSource.API,
+        )
+    except AnswerInvalid as error:
+        field = str(error).split(":", 1)[0] if ":" in str(error) else "answers"
+        return api_error(400, str(error), field=field)
+    status = {"accepted": 201, "accepted_late": 201, "duplicate": 200}.get(outcome.code, 409)
+    return JsonResponse({"status": outcome.code, "message": outcome.message}, status=status)
+
+
+@require_POST
+@token_required
+def skip(request: HttpRequest, public_id: str) -> HttpResponse:
+    assignment = _own(request, public_id)
+    if assignment is None:
+        return api_error(404, "no such assignment")
+    if not skip_assignment(assignment=assignment):
+        return api_error(409, "only a leased assignment can be skipped")
+    return JsonResponse({"status": "skipped"})
