@@ -182,6 +182,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 # worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Leases also expire on demand when an annotator asks for work; the sweep catches the rest.
+    "expire-leases": {"task": "campaigns.expire_leases", "schedule": 60.0},
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
