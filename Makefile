@@ -23,6 +23,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
+	@bin/ensure-browser
 	PG_FAST=1 bin/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
@@ -35,4 +36,4 @@ bench: $(STAMP)
 	@bin/with-services $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -37,7 +37,7 @@ def test_start_leases_a_record_and_the_page_shows_it(setup) -> None:
     without_prompt = page.replace(f"prompt of {record_.external_id}", "")
     assert record_.external_id not in without_prompt, "record ids never reach the page"
     assert "regular" not in page.lower()
-    assert f'name="q-rank-0"' in page and f'name="q-rank-1"' in page
+    assert 'name="q-rank-0"' in page and 'name="q-rank-1"' in page
 
 
 def test_submitting_ranks_stores_canonical_order_and_serves_the_next(setup) -> None:
