@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # One line per benchmark: a module of the bench package that exposes run() -> dict.
 BENCHMARKS = [
     "import_records",
+    "accounts",
 ]
 
 

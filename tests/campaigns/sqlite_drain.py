@@ -30,7 +30,7 @@ def main(path: str) -> None:
     spec = {"slug": "s", "title": "S", "status": "active", "overlap": 2, "gold_rate": 0.1,
             "questions": [{"name": "rank", "title": "Rank", "kind": "ranking"}]}  # fmt: skip
     campaign = create_campaign(spec=io.BytesIO(json.dumps(spec).encode()))
-    rows = [{"id": f"r{i}", "prompt": "p", "responses": [{"text": "a"}, {"text": "b"}]}
+    rows: list[dict[str, object]] = [{"id": f"r{i}", "prompt": "p", "responses": [{"text": "a"}, {"text": "b"}]}
             for i in range(150)]  # fmt: skip
     rows += [{"id": f"g{i}", "prompt": "p", "kind": "gold", "gold": {"rank": [0, 1]},
               "responses": [{"text": "a"}, {"text": "b"}]} for i in range(5)]  # fmt: skip
