@@ -30,10 +30,14 @@ def main(path: str) -> None:
     spec = {"slug": "s", "title": "S", "status": "active", "overlap": 2, "gold_rate": 0.1,
             "questions": [{"name": "rank", "title": "Rank", "kind": "ranking"}]}  # fmt: skip
     campaign = create_campaign(spec=io.BytesIO(json.dumps(spec).encode()))
-    rows: list[dict[str, object]] = [{"id": f"r{i}", "prompt": "p", "responses": [{"text": "a"}, {"text": "b"}]}
-            for i in range(150)]  # fmt: skip
-    rows += [{"id": f"g{i}", "prompt": "p", "kind": "gold", "gold": {"rank": [0, 1]},
-              "responses": [{"text": "a"}, {"text": "b"}]} for i in range(5)]  # fmt: skip
+    pair = [{"text": "a"}, {"text": "b"}]
+    rows: list[dict[str, object]] = [
+        {"id": f"r{i}", "prompt": "p", "responses": pair} for i in range(150)
+    ]
+    rows += [
+        {"id": f"g{i}", "prompt": "p", "kind": "gold", "gold": {"rank": [0, 1]}, "responses": pair}
+        for i in range(5)
+    ]
     import_records(campaign=campaign, source=io.BytesIO("\n".join(map(json.dumps, rows)).encode()))
     people = [
         Annotator.objects.create(user=User.objects.create(username=f"u{i}"), campaign=campaign)
