@@ -1,0 +1,146 @@
+"""Client side of the login benchmark: concurrent full logins to a local server, stdlib HTTP only.
+
+A login is what a browser does: GET the login page (csrftoken cookie and form token), then POST
+the form. Each login starts a fresh session (its own cookie jar), so the server checks the
+password every time. Imports no project code.
+"""
+
+import http.client
+import itertools
+import re
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+HOST = "127.0.0.1"
+LOGIN_PATH = "/accounts/login/"
+FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    location: str
+    body: bytes
+
+
+class Session:
+    """One visitor: a cookie jar, and a new connection per request (gunicorn's sync workers
+    close every connection anyway)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+    ) -> Reply:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_SECONDS)
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            reply = Reply(response.status, response.getheader("Location", ""), response.read())
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar: SimpleCookie = SimpleCookie(header)
+                self.cookies.update((name, morsel.value) for name, morsel in jar.items())
+        finally:
+            connection.close()
+        return reply
+
+
+@dataclass
+class Login:
+    """One attempt: `post_seconds` times the POST alone, `cycle_seconds` the GET and the POST."""
+
+    ok: bool
+    post_seconds: float = 0.0
+    cycle_seconds: float = 0.0
+    problem: str = ""
+
+
+def log_in(port: int, username: str, password: str) -> Login:
+    session = Session(port)
+    started = time.perf_counter()
+    page = session.request("GET", LOGIN_PATH)
+    token = FORM_TOKEN.search(page.body)
+    if page.status != 200 or token is None or "csrftoken" not in session.cookies:
+        return Login(ok=False, problem=f"GET {page.status}, form token found: {bool(token)}")
+    form = {"login": username, "password": password, "csrfmiddlewaretoken": token[1].decode()}
+    origin = f"http://{HOST}:{port}"
+    posted = time.perf_counter()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": origin,
+        "Referer": origin + LOGIN_PATH,
+    }
+    reply = session.request("POST", LOGIN_PATH, urlencode(form), headers)
+    finished = time.perf_counter()
+    if reply.status != 302 or urlsplit(reply.location).path.startswith(LOGIN_PATH):
+        return Login(ok=False, problem=f"POST {reply.status} to {reply.location or '-'}")
+    return Login(True, finished - posted, finished - started)
+
+
+@dataclass
+class Load:
+    seconds: float
+    client_cpu_seconds: float  # of this process: the clients share the machine with the server
+    logins: list[Login] = field(default_factory=list)
+
+
+def run_logins(
+    port: int, accounts: list[tuple[str, str]], *, clients: int, seconds: float, max_logins: int
+) -> Load:
+    """Log in with `clients` threads, cycling through `accounts`, until `seconds` have passed or
+    `max_logins` have started. Logins under way at the deadline are finished and counted."""
+    numbers = itertools.count()  # next() on it is atomic under the GIL: no lock needed
+    done: list[Login] = []
+    started, cpu_started = time.perf_counter(), time.process_time()
+    deadline = started + seconds
+
+    def client() -> None:
+        while time.perf_counter() < deadline and (number := next(numbers)) < max_logins:
+            username, password = accounts[number % len(accounts)]
+            try:
+                done.append(log_in(port, username, password))
+            except (OSError, http.client.HTTPException) as error:
+                done.append(Login(ok=False, problem=type(error).__name__))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Load(time.perf_counter() - started, time.process_time() - cpu_started, done)
+
+
+def percentile_ms(values: list[float], percent: int) -> float | None:
+    if len(values) < 2:
+        return round(values[0] * 1000, 1) if values else None
+    return round(statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000, 1)
+
+
+def summarize(load: Load) -> dict[str, Any]:
+    good = [login for login in load.logins if login.ok]
+    posts = [login.post_seconds for login in good]
+    cycles = [login.cycle_seconds for login in good]
+    problems = Counter(login.problem for login in load.logins if not login.ok)
+    return {
+        "logins": len(good),
+        "seconds": round(load.seconds, 2),
+        "logins_per_s": round(len(good) / load.seconds, 1),
+        "post_p50_ms": percentile_ms(posts, 50),
+        "post_p95_ms": percentile_ms(posts, 95),
+        "cycle_p50_ms": percentile_ms(cycles, 50),
+        "cycle_p95_ms": percentile_ms(cycles, 95),
+        "errors": sum(problems.values()),
+        "error_kinds": dict(problems.most_common(5)),
+    }
