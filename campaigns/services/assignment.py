@@ -74,23 +74,27 @@ def _release(rows: list[tuple[int, str]]) -> None:
     adjust_filled(deltas)
 
 
+def _expire_stale(campaign: Campaign | None, now: datetime) -> int:
+    """The sweep's work, inside the caller's transaction."""
+    stale = Assignment.objects.select_for_update(skip_locked=True).filter(
+        status=AssignmentStatus.LEASED, leased_until__lt=now
+    )
+    if campaign is not None:
+        stale = stale.filter(campaign=campaign)
+    rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
+    if not rows:
+        return 0
+    Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+        status=AssignmentStatus.EXPIRED, finished_at=now
+    )
+    _release([(record_id, kind) for _, record_id, kind in rows])
+    return len(rows)
+
+
 def expire_leases(*, campaign: Campaign | None = None, now: datetime | None = None) -> int:
     """End leases past their deadline and return their records to the pool; return how many."""
-    now = now or timezone.now()
     with transaction.atomic():
-        stale = Assignment.objects.select_for_update(skip_locked=True).filter(
-            status=AssignmentStatus.LEASED, leased_until__lt=now
-        )
-        if campaign is not None:
-            stale = stale.filter(campaign=campaign)
-        rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
-        if not rows:
-            return 0
-        Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
-            status=AssignmentStatus.EXPIRED, finished_at=now
-        )
-        _release([(record_id, kind) for _, record_id, kind in rows])
-    return len(rows)
+        return _expire_stale(campaign, now or timezone.now())
 
 
 def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
@@ -186,7 +190,7 @@ def next_assignment(
         for lease in live.select_related("record"):
             if lease.leased_until and lease.leased_until > now:
                 return lease
-        expire_leases(campaign=campaign, now=now)
+        _expire_stale(campaign, now)
         seen, counted = _seen(annotator, campaign)
         if campaign.max_tasks_per_annotator and counted >= campaign.max_tasks_per_annotator:
             return Unavailable("quota", "You have done all the tasks one person may do here.")

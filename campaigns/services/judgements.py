@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from campaigns.answers import to_canonical, validate_answers
+from campaigns.answers import QuestionSpec, to_canonical, validate_answers
 from campaigns.models import (
     Assignment,
     AssignmentStatus,
@@ -35,8 +35,9 @@ class Submitted:
         return self.code in ("accepted", "accepted_late", "duplicate")
 
 
-def _canonical(assignment: Assignment, answers: dict[str, object]) -> dict[str, object]:
-    specs = question_specs(assignment.campaign)
+def _canonical(
+    assignment: Assignment, answers: dict[str, object], specs: list[QuestionSpec]
+) -> dict[str, object]:
     kinds = {spec.name: spec.kind for spec in specs}
     mapped = {
         name: to_canonical(kinds.get(name, ""), value, assignment.display_order)
@@ -52,6 +53,7 @@ def submit_judgement(
     active_ms: int | None = None,
     source: str = JudgementSource.WEB,
     now: datetime | None = None,
+    specs: list[QuestionSpec] | None = None,
 ) -> Submitted:
     """Store the answers (given in *display* positions) of a leased assignment.
 
@@ -73,7 +75,7 @@ def submit_judgement(
             return Submitted("skipped", "You skipped this record; the answer was not kept.")
         if locked.campaign.status == CampaignStatus.CLOSED:
             return Submitted("closed", "The campaign has closed; the answer was not kept.")
-        clean = _canonical(locked, answers)
+        clean = _canonical(locked, answers, specs or question_specs(locked.campaign))
         late = locked.leased_until is None or locked.leased_until < now
         if locked.status == AssignmentStatus.EXPIRED and locked.record_kind == RecordKind.REGULAR:
             room = Record.objects.filter(

@@ -80,7 +80,10 @@ def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     try:
         answers = answers_from_post(specs, request.POST, assignment.record.response_count)
         outcome = submit_judgement(
-            assignment=assignment, answers=answers, active_ms=active_ms_from_post(request.POST)
+            assignment=assignment,
+            answers=answers,
+            active_ms=active_ms_from_post(request.POST),
+            specs=specs,
         )
     except AnswerInvalid as error:
         context = {**_task_context(assignment, request.POST), "error": str(error)}
