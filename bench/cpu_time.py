@@ -37,3 +37,14 @@ def machine_busy_seconds() -> float:
     first = (PROC / "stat").read_text().split("\n", 1)[0].split()
     user, nice, system, idle, iowait, irq, softirq, steal = map(int, first[1:9])
     return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND
+
+
+def tree_cpu_seconds_with_reaped(pid: int) -> float:
+    """As tree_cpu_seconds, plus the CPU of children that `pid` has already reaped.
+
+    A PostgreSQL backend exits when its connection closes (CONN_MAX_AGE recycles them), and its
+    CPU then moves to the postmaster's cutime/cstime: counting those keeps the sum monotonic.
+    """
+    fields = _stat_fields(pid)
+    reaped = int(fields[13]) + int(fields[14]) if fields is not None else 0
+    return tree_cpu_seconds(pid) + reaped / TICKS_PER_SECOND

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = [
     "import_records",
     "accounts",
+    "annotation_load",
 ]
 
 
