@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import BatchKind, GeneratedAccount, User
 from campaigns.answers import QuestionSpec
+from campaigns.memo import remembered
 from campaigns.models import (
     Annotator,
     Assignment,
@@ -82,7 +83,10 @@ def pool_has_free_account(campaign: Campaign) -> bool:
 def membership(user: User | AnonymousUser, campaign: Campaign) -> Annotator | None:
     if not user.is_authenticated:
         return None
-    return Annotator.objects.filter(user=user, campaign=campaign).select_related("user").first()
+    found = Annotator.objects.filter(user=user, campaign=campaign).select_related("user").first()
+    if found is not None:
+        found.campaign = campaign  # already loaded: spare the query of the lazy relation
+    return found
 
 
 def question_specs(campaign: Campaign) -> list[QuestionSpec]:
@@ -112,14 +116,26 @@ class Progress:
         return round(100 * self.complete / self.total) if self.total else 100
 
 
-def annotator_progress(annotator: Annotator) -> Progress:
-    campaign = annotator.campaign
+PROGRESS_SECONDS = 10.0
+
+
+def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
+    """(complete, total) regular records: two counts over the whole campaign."""
     regular = Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
+    return regular.filter(filled__gte=campaign.overlap).count(), regular.count()
+
+
+def annotator_progress(annotator: Annotator) -> Progress:
+    """Counting a campaign's records on every page is the costliest query of a task page, and
+    the campaign's progress need not be exact to the second: it is kept for a few seconds."""
+    campaign = annotator.campaign
+    key = ("progress", campaign.pk, campaign.created_at, campaign.overlap)
+    complete, total = remembered(key, PROGRESS_SECONDS, lambda: _campaign_progress(campaign))
     return Progress(
         mine=Assignment.objects.filter(
             annotator=annotator, status=AssignmentStatus.SUBMITTED
         ).count(),
         quota=campaign.max_tasks_per_annotator,
-        complete=regular.filter(filled__gte=campaign.overlap).count(),
-        total=regular.count(),
+        complete=complete,
+        total=total,
     )

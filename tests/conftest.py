@@ -36,6 +36,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs Redis: run `make test`"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_memo() -> None:
+    """Per-process caches must not carry figures from one test into the next."""
+    from campaigns.memo import forget_all
+    from campaigns.services.assignment import _last_sweep
+
+    forget_all()
+    _last_sweep.clear()
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

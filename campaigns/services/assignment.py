@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 
 from campaigns.assignment.strategy import Seen, choose_kind, display_order, gold_block_start
+from campaigns.memo import remembered
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -25,6 +26,11 @@ from campaigns.models import (
 )
 
 SWEEP_LIMIT = 500
+# A campaign-wide sweep runs at most this often per process; an annotator's own stale lease is
+# expired at once. Celery beat sweeps every minute as well.
+SWEEP_SECONDS = 5.0
+TOTALS_SECONDS = 30.0
+_last_sweep: dict[int, datetime] = {}
 PICK_ATTEMPTS = 5
 LIVE = (AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED)
 
@@ -74,13 +80,17 @@ def _release(rows: list[tuple[int, str]]) -> None:
     adjust_filled(deltas)
 
 
-def _expire_stale(campaign: Campaign | None, now: datetime) -> int:
+def _expire_stale(
+    campaign: Campaign | None, now: datetime, annotator: Annotator | None = None
+) -> int:
     """The sweep's work, inside the caller's transaction."""
     stale = Assignment.objects.select_for_update(skip_locked=True).filter(
         status=AssignmentStatus.LEASED, leased_until__lt=now
     )
     if campaign is not None:
         stale = stale.filter(campaign=campaign)
+    if annotator is not None:
+        stale = stale.filter(annotator=annotator)
     rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
     if not rows:
         return 0
@@ -97,6 +107,24 @@ def expire_leases(*, campaign: Campaign | None = None, now: datetime | None = No
         return _expire_stale(campaign, now or timezone.now())
 
 
+def _special_totals(campaign: Campaign) -> dict[str, int]:
+    return dict(
+        Record.objects.filter(campaign=campaign, kind__in=[RecordKind.CONTROL, RecordKind.GOLD])
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+
+
+def _sweep_due(campaign: Campaign, now: datetime) -> bool:
+    """Whether this process should sweep the campaign now (at most every SWEEP_SECONDS)."""
+    last = _last_sweep.get(campaign.pk)
+    if last is not None and (now - last).total_seconds() < SWEEP_SECONDS:
+        return False
+    _last_sweep[campaign.pk] = now
+    return True
+
+
 def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
     """What the annotator has been served, and how many tasks count toward the quota."""
     mine = Assignment.objects.filter(annotator=annotator).aggregate(
@@ -106,12 +134,9 @@ def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
         golds=Count("id", filter=Q(record_kind=RecordKind.GOLD)),
         last_gold=Max("position", filter=Q(record_kind=RecordKind.GOLD)),
     )
-    totals = dict(
-        Record.objects.filter(campaign=campaign, kind__in=[RecordKind.CONTROL, RecordKind.GOLD])
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    # Gold and control records come from imports; a count half a minute old is good enough.
+    key = ("special-totals", campaign.pk, campaign.created_at)
+    totals = remembered(key, TOTALS_SECONDS, lambda: _special_totals(campaign))
     position = (mine["last"] or 0) + 1
     block_start = gold_block_start(position, campaign.gold_rate)
     seen = Seen(
@@ -187,10 +212,15 @@ def next_assignment(
         # One request at a time per annotator (double clicks, two tabs): lock its row.
         Annotator.objects.select_for_update().filter(pk=annotator.pk).exists()
         live = Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED)
+        stale = False
         for lease in live.select_related("record"):
             if lease.leased_until and lease.leased_until > now:
                 return lease
-        _expire_stale(campaign, now)
+            stale = True
+        if stale:
+            _expire_stale(campaign, now, annotator)
+        if _sweep_due(campaign, now):
+            _expire_stale(campaign, now)
         seen, counted = _seen(annotator, campaign)
         if campaign.max_tasks_per_annotator and counted >= campaign.max_tasks_per_annotator:
             return Unavailable("quota", "You have done all the tasks one person may do here.")

@@ -1,0 +1,30 @@
+"""A tiny per-process cache with a time limit, for figures that may be a few seconds old.
+
+Why not Django's cache: the figures here (record counts of a campaign) cost a database query,
+and a Redis round trip would cost about as much; a dict in the process costs nothing. Each
+gunicorn worker keeps its own copy, which is fine for values meant to be approximately fresh.
+"""
+
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+_store: dict[Hashable, tuple[float, object]] = {}
+MAX_ENTRIES = 10_000
+
+
+def remembered(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
+    now = time.monotonic()
+    hit = _store.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]  # type: ignore[return-value]
+    value = compute()
+    if len(_store) >= MAX_ENTRIES:
+        _store.clear()
+    _store[key] = (now + seconds, value)
+    return value
+
+
+def forget_all() -> None:
+    _store.clear()
