@@ -64,11 +64,14 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own(request: HttpRequest, public_id: str) -> Assignment | None:
-    return (
+    assignment = (
         Assignment.objects.select_related("campaign", "record", "annotator")
         .filter(public_id=public_id, annotator__user=cast(User, request.user))
         .first()
     )
+    if assignment is not None:
+        assignment.annotator.campaign = assignment.campaign
+    return assignment
 
 
 @require_POST

@@ -26,11 +26,13 @@ def _member(request: HttpRequest, slug: str) -> Annotator:
 
 def _own_assignment(request: HttpRequest, public_id: str) -> Assignment:
     """The request user's assignment; anyone else's is indistinguishable from a missing one."""
-    return get_object_or_404(
+    assignment = get_object_or_404(
         Assignment.objects.select_related("campaign", "record", "annotator"),
         public_id=public_id,
         annotator__user=request.user,
     )
+    assignment.annotator.campaign = assignment.campaign  # one campaign object, one query
+    return assignment
 
 
 def _go_next(request: HttpRequest, annotator: Annotator) -> HttpResponse:
