@@ -1,5 +1,6 @@
 """Project settings: one module, every deployment difference read from the environment."""
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Leases also expire on demand when an annotator asks for work; the sweep catches the rest.
     "expire-leases": {"task": "campaigns.expire_leases", "schedule": 60.0},
+    "score-active-campaigns": {
+        "task": "scoring.score_active_campaigns",
+        "schedule": float(env_int("SCORING_INTERVAL_SECONDS", 120)),
+    },
 }
+# Overrides of scoring.metrics.flags.Thresholds (docs/quality-control.md), e.g.
+# SCORING_THRESHOLDS={"fast_max_share": 0.6}; unknown names stop the scoring job with an error.
+SCORING_THRESHOLDS = json.loads(os.environ.get("SCORING_THRESHOLDS", "{}"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

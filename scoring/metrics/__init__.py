@@ -1,0 +1,1 @@
+"""Pure numerical metrics for scoring: numpy, scipy and krippendorff only, never Django."""

@@ -1,0 +1,195 @@
+"""Krippendorff's alpha on a units × values count matrix, and its bootstrap; imports no Django."""
+
+from collections.abc import Iterator
+from typing import Literal
+
+import krippendorff
+import numpy as np
+from numpy.typing import NDArray
+
+Level = Literal["nominal", "ordinal", "interval"]
+
+# Budget for one chunk of bootstrap weights (resamples × patterns, float64): keeps the bootstrap
+# of 600,000 distinct units well below ~100 MB whatever n_boot is.
+_WEIGHT_BYTES = 64_000_000
+
+
+def value_counts(
+    units: NDArray[np.int64], values: NDArray[np.int64], n_values: int
+) -> NDArray[np.float64]:
+    """The (units present × n_values) matrix counting how often each unit got each value code.
+
+    One element per coded observation; unit ids may be large and sparse, rows follow their sorted
+    order. Value codes must lie in 0..n_values-1 (ordered, for ordinal and interval alpha).
+    """
+    units = np.asarray(units, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int64)
+    if units.shape != values.shape:
+        raise ValueError("units and values must have the same length")
+    if values.size and (values.min() < 0 or values.max() >= n_values):
+        raise ValueError(f"value codes must lie in 0..{n_values - 1}")
+    _, compact = np.unique(units, return_inverse=True)
+    n_units = int(compact.max()) + 1 if compact.size else 0
+    flat = np.bincount(compact * n_values + values, minlength=n_units * n_values)
+    return flat.reshape(n_units, n_values).astype(np.float64)
+
+
+def alpha(counts: NDArray[np.float64], level: Level) -> float | None:
+    """Krippendorff's alpha, or None where it is undefined (nothing pairable, one value used)."""
+    pairable = _pairable(counts)
+    if not _is_defined(pairable):
+        return None
+    value = krippendorff.alpha(
+        value_counts=pairable,
+        value_domain=range(pairable.shape[1]),
+        level_of_measurement=level,
+    )
+    return float(value) if np.isfinite(value) else None
+
+
+def alpha_from_counts(counts: NDArray[np.float64], level: Level) -> float | None:
+    """The same alpha as `alpha`, through the coincidence formulas the bootstrap relies on."""
+    pairable = _pairable(counts)
+    if not _is_defined(pairable):
+        return None
+    coincidences = _unit_coincidences(pairable).sum(axis=0)
+    value = _alphas_from_coincidences(coincidences[np.newaxis, :], level)[0]
+    return float(value) if np.isfinite(value) else None
+
+
+def alpha_interval(
+    counts: NDArray[np.float64],
+    level: Level,
+    rng: np.random.Generator,
+    n_boot: int = 200,
+    confidence: float = 0.95,
+) -> tuple[float, float] | None:
+    """Percentile bootstrap interval of alpha, resampling pairable units with replacement.
+
+    None when alpha itself is undefined, when fewer than two units are pairable, or when every
+    resample used a single value (its alpha is undefined, so it is skipped).
+    """
+    pairable = _pairable(counts)
+    if pairable.shape[0] < 2 or alpha(pairable, level) is None:
+        return None
+    patterns, frequency = _patterns(pairable)
+    n_values = patterns.shape[1]
+    # A resample's coincidence matrix is a weighted sum of per-pattern contributions, so one
+    # matrix product per chunk replaces recomputing alpha from scratch n_boot times.
+    contributions = _unit_coincidences(patterns).reshape(len(patterns), n_values * n_values)
+    estimates = [
+        _alphas_from_coincidences(
+            (weights @ contributions).reshape(len(weights), n_values, n_values), level
+        )
+        for weights in _bootstrap_weights(frequency, n_boot, rng)
+    ]
+    alphas = np.concatenate(estimates)
+    alphas = alphas[np.isfinite(alphas)]
+    if alphas.size == 0:
+        return None
+    tail = 100 * (1 - confidence) / 2
+    low, high = np.percentile(alphas, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _patterns(pairable: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The distinct count rows and how many units share each, or every unit once.
+
+    Units with equal rows contribute equally to alpha, and crowd data has few distinct rows (three
+    coders and two values give four), so the bootstrap can draw how many resampled units land on
+    each row from one multinomial instead of drawing every unit.
+    """
+    every_unit = pairable, np.ones(len(pairable), dtype=np.int64)
+    codes = pairable.astype(np.int64)
+    radix = codes.max(axis=0) + 1
+    # A row becomes one integer key unless the key could overflow (many values, many coders) or
+    # the counts are weights rather than whole counts.
+    if np.prod(radix.astype(np.float64)) >= 2.0**62 or np.any(codes != pairable):
+        return every_unit
+    keys = np.ravel_multi_index(tuple(codes.T), tuple(int(r) for r in radix))
+    _, first, frequency = np.unique(keys, return_index=True, return_counts=True)
+    # numpy's multinomial costs ~10× a uniform draw per category: only worth it for few rows.
+    if len(first) * 10 > len(pairable):
+        return every_unit
+    return pairable[first], frequency.astype(np.int64)
+
+
+def _bootstrap_weights(
+    frequency: NDArray[np.int64], n_boot: int, rng: np.random.Generator
+) -> Iterator[NDArray[np.float64]]:
+    """Chunks (resamples × patterns) of how many resampled units fall on each pattern."""
+    n_patterns = len(frequency)
+    n_units = int(frequency.sum())
+    chunk = max(1, _WEIGHT_BYTES // (8 * n_patterns))
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        if n_patterns < n_units:
+            # Drawing n_units units with replacement puts Multinomial(n_units, frequency / n_units)
+            # of them on the patterns: the same distribution, without drawing every unit.
+            yield rng.multinomial(n_units, frequency / n_units, size=size).astype(np.float64)
+            continue
+        weights = np.empty((size, n_units))
+        for row in range(size):
+            weights[row] = np.bincount(rng.integers(n_units, size=n_units), minlength=n_units)
+        yield weights
+
+
+def _pairable(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    # A unit with a single value has no pair to (dis)agree with: alpha ignores it.
+    counts = np.asarray(counts, dtype=np.float64)
+    rows: NDArray[np.float64] = counts[counts.sum(axis=1) >= 2]
+    return rows
+
+
+def _is_defined(pairable: NDArray[np.float64]) -> bool:
+    # With fewer than two values in use the expected disagreement is 0 and alpha is 0/0.
+    return pairable.shape[0] > 0 and int(np.count_nonzero(pairable.sum(axis=0))) >= 2
+
+
+def _unit_coincidences(pairable: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each unit's (c cᵀ − diag c) / (m_u − 1): its share of the coincidence matrix."""
+    pairs = pairable[:, :, np.newaxis] * pairable[:, np.newaxis, :]
+    diagonal = np.arange(pairable.shape[1])
+    pairs[:, diagonal, diagonal] -= pairable
+    coders = pairable.sum(axis=1)
+    result: NDArray[np.float64] = pairs / (coders - 1)[:, np.newaxis, np.newaxis]
+    return result
+
+
+def _alphas_from_coincidences(
+    coincidences: NDArray[np.float64], level: Level
+) -> NDArray[np.float64]:
+    """alpha = 1 − D_o / D_e for a stack (B × V × V) of coincidence matrices; nan when D_e = 0."""
+    marginals = coincidences.sum(axis=1)
+    total = marginals.sum(axis=1)
+    expected = marginals[:, :, np.newaxis] * marginals[:, np.newaxis, :]
+    diagonal = np.arange(marginals.shape[1])
+    expected[:, diagonal, diagonal] -= marginals
+    expected /= np.maximum(total - 1, 1)[:, np.newaxis, np.newaxis]
+    distances = _distances(marginals, level)
+    observed_disagreement = (coincidences * distances).sum(axis=(1, 2))
+    expected_disagreement = (expected * distances).sum(axis=(1, 2))
+    result = np.full(marginals.shape[0], np.nan)
+    defined = expected_disagreement > 0
+    result[defined] = 1 - observed_disagreement[defined] / expected_disagreement[defined]
+    return result
+
+
+def _distances(marginals: NDArray[np.float64], level: Level) -> NDArray[np.float64]:
+    """Squared distances between value codes: V × V, or B × V × V for ordinal (data-dependent)."""
+    n_values = marginals.shape[1]
+    codes = np.arange(n_values)
+    if level == "nominal":
+        return 1.0 - np.eye(n_values)
+    if level == "interval":
+        return ((codes[:, np.newaxis] - codes[np.newaxis, :]) ** 2).astype(np.float64)
+    # Ordinal: the distance between two ranks is the mass of values lying between them.
+    cumulative = np.concatenate(
+        [np.zeros((marginals.shape[0], 1)), np.cumsum(marginals, axis=1)], axis=1
+    )
+    low = np.minimum(codes[:, np.newaxis], codes[np.newaxis, :])
+    high = np.maximum(codes[:, np.newaxis], codes[np.newaxis, :])
+    between = cumulative[:, high + 1] - cumulative[:, low]
+    halves = (marginals[:, :, np.newaxis] + marginals[:, np.newaxis, :]) / 2
+    result: NDArray[np.float64] = (between - halves) ** 2
+    return result

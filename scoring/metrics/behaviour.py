@@ -1,0 +1,116 @@
+"""How an annotator clicks, whatever the content: position bias, straight-lining, speed.
+
+Imports no Django. Position bias and straight-lining read answers as they were clicked (display
+positions), which the stored display order makes possible: responses are shuffled per
+assignment, so an honest person picks the response shown first about 1/n of the time.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoring.metrics.coding import Codes
+from scoring.metrics.judgements import Judgements
+from scoring.metrics.stats import binomial_greater_p
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PositionBias:
+    trials: FloatArray
+    first_picks: FloatArray
+    chance: FloatArray  # expected share of first picks when position does not matter
+    p_value: FloatArray  # one-sided binomial test; nan without trials
+
+    @property
+    def share(self) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.trials > 0, self.first_picks / self.trials, np.nan)
+
+
+def position_bias(judgements: Judgements, codes: Codes) -> PositionBias:
+    """Picks of the response shown first on a ranking or preference question."""
+    n_a = judgements.n_annotators
+    known = judgements.first_shown[codes.judgement] >= 0
+    decisive = known & ~((codes.kind == "preference") & (codes.verdict == 1))
+    annotator = judgements.annotator[codes.judgement][decisive]
+    first = (codes.shown[decisive] == 0).astype(np.float64)
+    n_resp = judgements.n_responses[codes.judgement][decisive].astype(np.float64)
+    trials = np.bincount(annotator, minlength=n_a).astype(np.float64)
+    picks = np.bincount(annotator, weights=first, minlength=n_a).astype(np.float64)
+    expected = np.bincount(annotator, weights=1.0 / np.maximum(n_resp, 1), minlength=n_a)
+    chance = np.where(trials > 0, expected / np.maximum(trials, 1), np.nan)
+    p = binomial_greater_p(picks, trials, np.nan_to_num(chance, nan=0.5))
+    return PositionBias(trials, picks, chance, np.where(trials > 0, p, np.nan))
+
+
+@dataclass(frozen=True)
+class Monotony:
+    answers: FloatArray
+    entropy: FloatArray  # of the clicked answers, normalized to [0, 1]; nan without answers
+    campaign_entropy: float  # the same over everybody's answers to the question
+    longest_run: FloatArray  # identical clicked answers in a row, in submission order
+
+
+def _normalized_entropy(counts: FloatArray, n_values: int) -> FloatArray:
+    total = counts.sum(axis=-1, keepdims=True)
+    p = counts / np.maximum(total, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=-1)
+    return np.asarray(h / np.log(max(n_values, 2)), dtype=np.float64)
+
+
+def monotony(judgements: Judgements, codes: Codes) -> Monotony:
+    """Straight-lining on one question: low answer entropy and long identical runs."""
+    n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
+    annotator = judgements.annotator[codes.judgement]
+    flat = np.bincount(annotator * v + codes.shown, minlength=n_a * v)
+    counts = np.asarray(flat.reshape(n_a, v), dtype=np.float64)
+    answers = counts.sum(axis=1)
+    entropy = np.where(answers > 0, _normalized_entropy(counts, v), np.nan)
+    overall = float(_normalized_entropy(counts.sum(axis=0), v))
+    return Monotony(answers, entropy, overall, _longest_runs(annotator, codes.shown, n_a))
+
+
+def _longest_runs(annotator: NDArray[np.int64], value: NDArray[np.int64], n_a: int) -> FloatArray:
+    # Judgements are in submission order; a stable sort by annotator keeps that order per person.
+    order = np.argsort(annotator, kind="stable")
+    a, x = annotator[order], value[order]
+    longest = np.zeros(n_a, dtype=np.float64)
+    if len(a) == 0:
+        return longest
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (x[1:] != x[:-1])])
+    lengths = np.diff(np.r_[starts, len(a)]).astype(np.float64)
+    np.maximum.at(longest, a[starts], lengths)
+    return longest
+
+
+@dataclass(frozen=True)
+class Speed:
+    timed: FloatArray
+    median_ms: FloatArray
+    fast_share: FloatArray  # share of timed judgements below the record's reading floor
+
+
+def speed(judgements: Judgements) -> Speed:
+    n_a = judgements.n_annotators
+    timed = ~np.isnan(judgements.duration_ms)
+    annotator = judgements.annotator[timed]
+    duration = judgements.duration_ms[timed]
+    fast = (duration < judgements.reading_floor_ms[timed]).astype(np.float64)
+    count = np.bincount(annotator, minlength=n_a).astype(np.float64)
+    fast_share = np.where(
+        count > 0, np.bincount(annotator, fast, n_a) / np.maximum(count, 1), np.nan
+    )
+    median = np.full(n_a, np.nan)
+    order = np.lexsort((duration, annotator))
+    a, d = annotator[order], duration[order]
+    starts = np.searchsorted(a, np.arange(n_a), side="left")
+    ends = np.searchsorted(a, np.arange(n_a), side="right")
+    has = ends > starts
+    lo = (starts + ends - 1) // 2
+    hi = (starts + ends) // 2
+    median[has] = (d[lo[has]] + d[hi[has]]) / 2.0
+    return Speed(count, median, fast_share)

@@ -1,0 +1,329 @@
+"""Everything the scoring job computes for one campaign, from arrays. Imports no Django.
+
+Reads like the job: alpha per question, per-annotator evidence and behaviour, flags, quality and
+ranks, then model strengths from the annotators left in good standing. See scoring/README.md.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoring.metrics import alpha as alpha_
+from scoring.metrics import behaviour, dawid_skene, evidence, flags, leaderboard
+from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
+from scoring.metrics.coding import MAX_SLOTS, Codes
+from scoring.metrics.judgements import CONTROL, Judgements
+from scoring.metrics.stats import benjamini_hochberg, binomial_greater_p, wilson_interval
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class CampaignData:
+    judgements: Judgements
+    questions: list[Codes]
+    annotator_keys: IntArray  # database ids, for deterministic tie-breaks
+    may_rank: NDArray[np.bool_]  # standing allows a place on the leaderboard
+    record_ids: IntArray  # sorted
+    record_models: IntArray  # records × responses: index into model_names, -1 past the end
+    model_names: list[str]
+    min_gold: int
+
+
+@dataclass
+class CampaignResult:
+    columns: dict[str, FloatArray]
+    flags: list[list[str]]
+    evidence: list[dict[str, Any]]
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    main: dict[str, Any] = field(default_factory=dict)
+    control: dict[str, Any] = field(default_factory=dict)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    flag_counts: dict[str, int] = field(default_factory=dict)
+
+
+def main_question(questions: list[Codes]) -> Codes | None:
+    """The question a campaign is about: its first ranking or preference, else the first one."""
+    comparing = [q for q in questions if q.kind in ("ranking", "preference")]
+    with_verdicts = [q for q in questions if q.has_verdicts]
+    return (comparing or with_verdicts or [None])[0]  # type: ignore[list-item]
+
+
+def question_alpha(
+    codes: Codes, keep: NDArray[np.bool_], rng: np.random.Generator
+) -> dict[str, Any]:
+    """Alpha of one question over the alpha units of the judgements in `keep`."""
+    mask = keep[codes.alpha_judgement]
+    counts = alpha_.value_counts(
+        codes.alpha_unit[mask], codes.alpha_value[mask], codes.alpha_values
+    )
+    value = alpha_.alpha(counts, codes.alpha_level)
+    interval = alpha_.alpha_interval(counts, codes.alpha_level, rng) if value is not None else None
+    return {
+        "name": codes.name,
+        "kind": codes.kind,
+        "level": codes.alpha_level,
+        "alpha": value,
+        "low": interval[0] if interval else None,
+        "high": interval[1] if interval else None,
+        "units": int((counts.sum(axis=1) >= 2).sum()) if len(counts) else 0,
+    }
+
+
+def score_campaign(
+    data: CampaignData, thresholds: flags.Thresholds, rng: np.random.Generator
+) -> CampaignResult:
+    j = data.judgements
+    main = main_question(data.questions)
+    found = evidence.collect_evidence(j, data.questions)
+    columns = _annotator_columns(data, found, main)
+    signals = _signals(data, found, main, columns)
+    raised = flags.raise_flags(signals, thresholds)
+    flagged = np.zeros(j.n_annotators, dtype=bool)
+    for mask in raised.values():
+        flagged |= mask
+    eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
+    columns["score"] = columns["judgements"] * columns["quality"] * data.may_rank
+    columns["rank"] = leaderboard.ranks(
+        columns["score"], columns["quality"], columns["judgements"], data.annotator_keys, eligible
+    ).astype(np.float64)
+    names = [[code for code in flags.CODES if raised[code][a]] for a in range(j.n_annotators)]
+    result = CampaignResult(
+        columns=columns,
+        flags=names,
+        evidence=[_evidence(a, columns, signals, names[a]) for a in range(j.n_annotators)],
+        flag_counts={code: int(raised[code].sum()) for code in flags.CODES},
+    )
+    keep = j.in_reference
+    result.questions = [question_alpha(q, keep, rng) for q in data.questions]
+    if main is not None:
+        result.main = question_alpha(main, keep, rng)
+        result.control = question_alpha(main, keep & (j.kind == CONTROL), rng)
+        good = keep & ~flagged[j.annotator] & data.may_rank[j.annotator]
+        result.models = _model_table(data, main, good, rng)
+    return result
+
+
+def _annotator_columns(
+    data: CampaignData, found: evidence.Evidence, main: Codes | None
+) -> dict[str, FloatArray]:
+    j = data.judgements
+    nan = np.full(j.n_annotators, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gold_accuracy = np.where(found.gold_seen > 0, found.gold_correct / found.gold_seen, nan)
+        agreement = np.where(found.shared > 0, found.agreement / found.shared, nan)
+        kappa = (found.agreement - found.agreement_chance) / (found.shared - found.agreement_chance)
+    gold_low, _ = wilson_interval(found.gold_correct, found.gold_seen)
+    gold_chance = np.where(
+        found.gold_seen > 0, found.gold_chance / np.maximum(found.gold_seen, 1), 0.5
+    )
+    gold_skill, _ = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
+    agreement_skill, _ = leaderboard.skill_bounds(
+        found.agreement, found.shared, found.agreement_chance
+    )
+    random_p = found.random_p_values()
+    speed = behaviour.speed(j)
+    return {
+        "judgements": j.per_annotator(),
+        "gold_seen": found.gold_seen,
+        "gold_correct": found.gold_correct,
+        "gold_accuracy": gold_accuracy,
+        "gold_low": np.where(found.gold_seen > 0, gold_low, nan),
+        "gold_p_value": np.where(
+            found.gold_seen > 0,
+            binomial_greater_p(found.gold_correct, found.gold_seen, gold_chance),
+            nan,
+        ),
+        "shared": found.shared,
+        "agreement": agreement,
+        "kappa": np.where(found.shared > 0, kappa, nan),
+        "consensus_alpha": _consensus_alpha(data, main),
+        "random_p_value": random_p,
+        "random_q_value": benjamini_hochberg(random_p),
+        "median_duration_ms": speed.median_ms,
+        "fast_share": speed.fast_share,
+        "timed": speed.timed,
+        "competence": _competence(data),
+        "quality": leaderboard.quality(found.gold_seen, gold_skill, found.shared, agreement_skill),
+    }
+
+
+def _signals(
+    data: CampaignData, found: evidence.Evidence, main: Codes | None, c: dict[str, FloatArray]
+) -> flags.Signals:
+    j = data.judgements
+    n_a, nan = j.n_annotators, np.full(j.n_annotators, np.nan)
+    right = found.gold_correct + found.agreement
+    chance = found.gold_chance + found.agreement_chance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kappa = np.where(found.items > 0, (right - chance) / (found.items - chance), nan)
+    _, gold_high = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
+    _, agree_high = leaderboard.skill_bounds(found.agreement, found.shared, found.agreement_chance)
+    position = monotony = None
+    if main is not None and main.kind in ("ranking", "preference"):
+        position = behaviour.position_bias(j, main)
+    worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
+    for codes in data.questions:
+        if not codes.has_verdicts:
+            continue
+        monotony = behaviour.monotony(j, codes)
+        ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
+        worse = ~(ratio >= worst_ratio)
+        worse &= ~np.isnan(ratio)
+        worst_ratio = np.where(worse, ratio, worst_ratio)
+        answers = np.where(worse, monotony.answers, answers)
+        runs = np.where(worse, monotony.longest_run, runs)
+        entropy = np.where(worse, monotony.entropy, entropy)
+    c["entropy"], c["longest_run"] = entropy, runs
+    c["first_shown_share"] = position.share if position else nan
+    c["first_shown_p_value"] = position.p_value if position else nan
+    c["kappa_all"] = kappa
+    return flags.Signals(
+        items=found.items,
+        kappa=kappa,
+        random_q=c["random_q_value"],
+        position_trials=position.trials if position else np.zeros(n_a),
+        position_share=c["first_shown_share"],
+        position_chance=position.chance if position else nan,
+        position_q=benjamini_hochberg(c["first_shown_p_value"]),
+        answers=answers,
+        entropy_ratio=worst_ratio,
+        longest_run=runs,
+        timed=c["timed"],
+        fast_share=c["fast_share"],
+        gold_seen=found.gold_seen,
+        gold_skill_high=gold_high,
+        shared=found.shared,
+        agreement_skill_high=agree_high,
+    )
+
+
+def _consensus_alpha(data: CampaignData, main: Codes | None) -> FloatArray:
+    """Two-coder nominal alpha of each annotator against the plurality of the others."""
+    j = data.judgements
+    n_a = j.n_annotators
+    if main is None or not main.has_verdicts or len(main.judgement) == 0:
+        return np.full(n_a, np.nan)
+    consensus = evidence.plurality(main, j)
+    ok = consensus >= 0
+    a = j.annotator[main.judgement][ok]
+    v, cons, k = main.verdict[ok], consensus[ok], main.n_verdicts
+    # Coincidences of a two-coder unit (x, y): o[x, y] and o[y, x] each gain 1.
+    o = np.bincount(a * k * k + v * k + cons, minlength=n_a * k * k).reshape(n_a, k, k)
+    o = (o + o.transpose(0, 2, 1)).astype(np.float64)
+    n_c = o.sum(axis=2)
+    n = n_c.sum(axis=1)
+    observed = n - np.trace(o, axis1=1, axis2=2)
+    expected = n**2 - (n_c**2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = 1.0 - (n - 1) * observed / expected
+    return np.where(expected > 0, value, np.nan)
+
+
+def _competence(data: CampaignData) -> FloatArray:
+    j = data.judgements
+    parts = [q for q in data.questions if q.has_verdicts and len(q.judgement)]
+    if not parts:
+        return np.full(j.n_annotators, np.nan)
+    units, offset = [], 0
+    for q in parts:
+        _, inverse = np.unique(j.record[q.judgement], return_inverse=True)
+        units.append(inverse + offset)
+        offset += int(inverse.max()) + 1
+    unit = np.concatenate(units)
+    truth = np.full(offset, -1, dtype=np.int64)
+    gold = np.concatenate([q.gold for q in parts])
+    truth[unit[gold >= 0]] = gold[gold >= 0]
+    n_verdicts = np.zeros(offset, dtype=np.int64)
+    for q, u in zip(parts, units, strict=True):
+        n_verdicts[u] = q.n_verdicts
+    items = dawid_skene.Items(
+        annotator=np.concatenate([j.annotator[q.judgement] for q in parts]),
+        unit=unit,
+        verdict=np.concatenate([q.verdict for q in parts]),
+        n_verdicts=n_verdicts,
+        truth=truth,
+        n_annotators=j.n_annotators,
+    )
+    return dawid_skene.competence(items)
+
+
+def _model_table(
+    data: CampaignData, main: Codes, good: NDArray[np.bool_], rng: np.random.Generator
+) -> list[dict[str, Any]]:
+    if not data.model_names or len(main.alpha_unit) == 0:
+        return []
+    mask = good[main.alpha_judgement]
+    unit, value = main.alpha_unit[mask], main.alpha_value[mask]
+    record, slot = unit // MAX_SLOTS, unit % MAX_SLOTS
+    if main.kind == "ranking":
+        second = np.floor((1 + np.sqrt(1 + 8 * slot)) / 2).astype(np.int64)
+        first = slot - second * (second - 1) // 2
+        outcome = 1.0 - value.astype(np.float64)
+    else:
+        first, second = np.zeros_like(slot), np.ones_like(slot)
+        outcome = np.select([value < 3, value == 3], [1.0, 0.5], 0.0)
+    row = np.searchsorted(data.record_ids, record)
+    models = data.record_models
+    in_range = (row < len(data.record_ids)) & (second < models.shape[1])
+    row, first, second = row[in_range], first[in_range], second[in_range]
+    outcome, record = outcome[in_range], record[in_range]
+    a, b = models[row, first], models[row, second]
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    fit = estimate_strengths(a[ok], b[ok], outcome[ok], record[ok], len(data.model_names), rng)
+    return _strength_rows(fit, data.model_names)
+
+
+def _strength_rows(fit: ModelStrengths, names: list[str]) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "model": name,
+            "strength": float(fit.strength[i]),
+            "ci_low": _number(fit.ci_low[i]),
+            "ci_high": _number(fit.ci_high[i]),
+            "wins": int(fit.wins[i]),
+            "losses": int(fit.losses[i]),
+            "ties": int(fit.ties[i]),
+        }
+        for i, name in enumerate(names)
+    ]
+    return sorted(rows, key=lambda row: (-row["strength"], row["model"]))
+
+
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _evidence(
+    a: int, c: dict[str, FloatArray], s: flags.Signals, raised: list[str]
+) -> dict[str, Any]:
+    """The numbers behind each raised flag, for the moderator's report."""
+    facts = {
+        flags.RANDOM: {"items": s.items[a], "kappa": s.kappa[a], "q_value": s.random_q[a]},
+        flags.POSITION_BIAS: {
+            "trials": s.position_trials[a],
+            "share": s.position_share[a],
+            "chance": s.position_chance[a],
+            "q_value": s.position_q[a],
+        },
+        flags.STRAIGHT_LINING: {
+            "answers": s.answers[a],
+            "entropy_ratio": s.entropy_ratio[a],
+            "longest_run": s.longest_run[a],
+        },
+        flags.TOO_FAST: {"timed": s.timed[a], "fast_share": s.fast_share[a]},
+        flags.LOW_GOLD_ACCURACY: {
+            "gold_seen": s.gold_seen[a],
+            "gold_correct": c["gold_correct"][a],
+            "skill_high": s.gold_skill_high[a],
+        },
+        flags.LOW_AGREEMENT: {
+            "shared": s.shared[a],
+            "agreement": c["agreement"][a],
+            "skill_high": s.agreement_skill_high[a],
+        },
+    }
+    return {code: {k: _number(float(v)) for k, v in facts[code].items()} for code in raised}

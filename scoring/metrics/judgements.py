@@ -1,0 +1,41 @@
+"""A campaign's submitted judgements as parallel numpy arrays. Imports no Django."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+REGULAR, GOLD, CONTROL = 0, 1, 2
+KIND_CODES = {"regular": REGULAR, "gold": GOLD, "control": CONTROL}
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """Element i of every array describes judgement i; judgements are in submission order."""
+
+    n_annotators: int
+    annotator: NDArray[np.int64]  # 0 .. n_annotators - 1
+    record: NDArray[np.int64]  # the record's database id
+    kind: NDArray[np.int64]  # REGULAR, GOLD or CONTROL
+    duration_ms: NDArray[np.float64]  # nan when unknown
+    reading_floor_ms: NDArray[np.float64]  # faster than this, the record was not read
+    first_shown: NDArray[np.int64]  # canonical index of the response shown first; -1 unknown
+    n_responses: NDArray[np.int64]
+    # False for judgements of excluded annotators: they are scored, but nobody is compared with
+    # them and they count in no campaign figure.
+    in_reference: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.annotator)
+
+    def per_annotator(self, mask: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
+        """How many judgements (within `mask`) each annotator submitted."""
+        annotators = self.annotator if mask is None else self.annotator[mask]
+        return np.bincount(annotators, minlength=self.n_annotators).astype(np.float64)
+
+
+def reading_floor_ms(
+    characters: NDArray[np.float64], chars_per_second: float, minimum_ms: float
+) -> NDArray[np.float64]:
+    """The least time in which a record of this length can be skimmed."""
+    return np.maximum(minimum_ms, characters / chars_per_second * 1000.0)

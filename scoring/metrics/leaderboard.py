@@ -1,0 +1,64 @@
+"""Quality in [0, 1], the leaderboard score and ranks. Imports no Django.
+
+quality = the evidence-weighted mean of two skills, each the *lower* 95% Wilson bound of an
+accuracy, corrected for chance (0 = no better than answering blind, 1 = always right):
+
+- gold skill: correct answers on gold records (weighted twice: the answer is known),
+- agreement skill: agreement with the plurality of the other annotators on shared records.
+
+Lower bounds make thin evidence count for little (quality shrinks toward 0, "not shown yet"),
+and chance correction uses the person's own answer distribution, so always giving the most common
+answer earns nothing. score = accepted judgements × quality: volume counts, but a random clicker
+has quality ≈ 0 however much they click.
+"""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoring.metrics.stats import wilson_interval
+
+FloatArray = NDArray[np.float64]
+GOLD_WEIGHT = 2.0
+
+
+def chance_corrected(rate: FloatArray, chance: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        skill = (rate - chance) / (1.0 - chance)
+    return np.asarray(np.clip(np.nan_to_num(skill, nan=0.0), 0.0, 1.0), dtype=np.float64)
+
+
+def skill_bounds(
+    successes: FloatArray, trials: FloatArray, chance_successes: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Chance-corrected (low, high) skill from Wilson bounds; (0, 1) without trials."""
+    low, high = wilson_interval(successes, trials)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chance = np.where(trials > 0, chance_successes / np.maximum(trials, 1), 0.0)
+    return chance_corrected(low, chance), np.where(trials > 0, chance_corrected(high, chance), 1.0)
+
+
+def quality(
+    gold_seen: FloatArray, gold_skill: FloatArray, shared: FloatArray, agreement_skill: FloatArray
+) -> FloatArray:
+    weight_gold = GOLD_WEIGHT * gold_seen
+    total = weight_gold + shared
+    blended = (weight_gold * gold_skill + shared * agreement_skill) / np.maximum(total, 1)
+    return np.where(total > 0, blended, 0.0)
+
+
+def ranks(
+    score: FloatArray,
+    quality: FloatArray,
+    judgements: FloatArray,
+    keys: NDArray[np.int64],
+    eligible: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """1-based rank of eligible annotators, 0 for the others.
+
+    Ties: higher quality first, then more judgements, then the earlier member (smaller key).
+    """
+    order = np.lexsort((keys, -judgements, -quality, -score))
+    order = order[eligible[order]]
+    result = np.zeros(len(score), dtype=np.int64)
+    result[order] = np.arange(1, len(order) + 1)
+    return result

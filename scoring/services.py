@@ -1,0 +1,141 @@
+"""Writes of the scoring app: run the scoring job and store its snapshots (idempotent)."""
+
+import contextlib
+import logging
+import time
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from scoring import selectors
+from scoring.metrics import flags
+from scoring.metrics.campaign import CampaignResult
+from scoring.metrics.campaign import score_campaign as compute
+from scoring.models import AnnotatorScore, CampaignScore
+
+log = logging.getLogger(__name__)
+_LOCK_NAMESPACE = zlib.crc32(b"crowdeval.score_campaign") & 0x7FFFFFFF
+
+COLUMNS = (
+    "gold_accuracy", "gold_low", "gold_p_value", "agreement", "kappa", "consensus_alpha",
+    "random_p_value", "random_q_value", "first_shown_share", "first_shown_p_value", "entropy",
+    "median_duration_ms", "fast_share", "competence",
+)  # fmt: skip
+
+
+def thresholds() -> flags.Thresholds:
+    return flags.Thresholds.from_mapping(getattr(settings, "SCORING_THRESHOLDS", {}))
+
+
+@contextlib.contextmanager
+def _one_run_at_a_time(campaign_id: int) -> Iterator[bool]:
+    """A PostgreSQL advisory lock per campaign; released even if the worker dies (the session
+    ends). SQLite serves one process (the demo), which runs jobs one at a time anyway."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, campaign_id])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, campaign_id])
+
+
+def score_campaign(*, campaign_id: int) -> CampaignScore | None:
+    """Score every annotator and the campaign; None when another run holds the campaign."""
+    with _one_run_at_a_time(campaign_id) as acquired:
+        if not acquired:
+            log.info("campaign %s is being scored by another run", campaign_id)
+            return None
+        campaign = Campaign.objects.get(pk=campaign_id)
+        final = CampaignScore.objects.filter(campaign=campaign, final=True).first()
+        if final is not None:
+            return final
+        started = time.perf_counter()
+        limits = thresholds()
+        data = selectors.campaign_data(
+            campaign,
+            chars_per_second=limits.reading_chars_per_second,
+            reading_min_ms=limits.reading_min_ms,
+        )
+        # Same judgements, same numbers: the bootstrap and the tests' tie-breaks are seeded.
+        rng = np.random.default_rng([campaign_id, len(data.judgements)])
+        result = compute(data, limits, rng)
+        elapsed = int((time.perf_counter() - started) * 1000)
+        return _store(campaign, data.annotator_keys.tolist(), result, limits, elapsed)
+
+
+def _value(x: Any) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+@transaction.atomic
+def _store(
+    campaign: Campaign,
+    annotator_ids: list[int],
+    result: CampaignResult,
+    limits: flags.Thresholds,
+    elapsed_ms: int,
+) -> CampaignScore:
+    now = timezone.now()
+    c = result.columns
+    snapshot = CampaignScore.objects.create(
+        campaign=campaign,
+        computed_at=now,
+        duration_ms=elapsed_ms,
+        judgements=int(c["judgements"].sum()) if len(annotator_ids) else 0,
+        annotators=int((c["judgements"] > 0).sum()) if len(annotator_ids) else 0,
+        alpha=result.main.get("alpha"),
+        alpha_low=result.main.get("low"),
+        alpha_high=result.main.get("high"),
+        control_alpha=result.control.get("alpha"),
+        control_alpha_low=result.control.get("low"),
+        control_alpha_high=result.control.get("high"),
+        questions=result.questions,
+        model_strengths=result.models,
+        flag_counts=result.flag_counts,
+        evidence={"thresholds": limits.__dict__, "main_question": result.main.get("name")},
+    )
+    rows = [
+        AnnotatorScore(
+            annotator_id=annotator_id,
+            campaign=campaign,
+            run=snapshot,
+            computed_at=now,
+            judgements=int(c["judgements"][i]),
+            gold_seen=int(c["gold_seen"][i]),
+            gold_correct=float(c["gold_correct"][i]),
+            shared=int(c["shared"][i]),
+            longest_run=int(c["longest_run"][i]),
+            quality=float(c["quality"][i]),
+            score=float(c["score"][i]),
+            rank=int(c["rank"][i]) or None,
+            flags=result.flags[i],
+            evidence=result.evidence[i],
+            **{name: _value(c[name][i]) for name in COLUMNS},
+        )
+        for i, annotator_id in enumerate(annotator_ids)
+    ]
+    AnnotatorScore.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["annotator"],
+        update_fields=[
+            f.name
+            for f in AnnotatorScore._meta.concrete_fields
+            if f.name not in ("id", "annotator", "campaign")
+        ],
+    )
+    return snapshot
