@@ -20,6 +20,7 @@ BENCHMARKS = [
     "import_records",
     "accounts",
     "annotation_load",
+    "scoring_real",
 ]
 
 

@@ -109,7 +109,10 @@ def _is_right(kind: str, answer: Any, truth: Any) -> bool:
 
 def generate(config: Config) -> Simulation:
     rng = np.random.default_rng(config.seed)
-    strengths = np.sort(rng.normal(0, 0.8, config.models))[::-1]
+    # Evenly spaced (0.4 apart, with a little jitter), so that the true order is one the data
+    # can tell: two models of nearly equal strength would make any ranking a coin toss.
+    spaced = np.linspace(1.0, -1.0, config.models)
+    strengths = spaced + rng.uniform(-0.05, 0.05, config.models)
     n_records = config.records + config.gold + config.controls
     utility, records = [], []
     for r in range(n_records):
@@ -290,6 +293,10 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
         "bad_in_top_10": sum(1 for s in top if kind[s.pk] in BAD),
         "spearman_score_vs_volume_x_accuracy": _spearman([s.score for s in rows], value),
         "spearman_score_vs_volume_x_skill": _spearman([s.score for s in rows], skill),
+        "spearman_honest_score_vs_volume_x_accuracy": _spearman(
+            [s.score for s in rows if kind[s.pk] in HONEST],
+            [v for s, v in zip(rows, value, strict=True) if kind[s.pk] in HONEST],
+        ),
         "spearman_models": _spearman(fitted, true),
         "alpha": snapshot.alpha,
         "by_kind": by_kind,

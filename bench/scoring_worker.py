@@ -1,0 +1,292 @@
+"""Child process of the scoring benchmark: load a simulated crowd, or time the scoring job.
+
+Run with DATABASE_URL set, as one of
+  python -m bench.scoring_worker load SLUG ANNOTATORS RECORDS SEED
+      create the campaign through its service, then write users, annotators (bulk_create),
+      records, submitted assignments and judgements (COPY) of bench.scoring_load.simulate;
+  python -m bench.scoring_worker score SLUG [--profile]
+      time scoring.services.score_campaign in this fresh process (peak RSS: ru_maxrss, KiB),
+      split into read (selectors.campaign_data), compute and store; with --profile, run it
+      again under cProfile and report the top functions.
+Each prints one JSON object.
+"""
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import django
+import numpy as np
+
+from bench.records_file import build_corpus
+from bench.scoring_load import ISSUES, Crowd, campaign_spec, simulate
+
+CHUNK = 50_000
+MODEL_NAMES = [f"model-{i}" for i in range(8)]
+RECORD_COLUMNS = (
+    "id, campaign_id, external_id, prompt, responses, response_count, metadata, kind, "
+    "gold_answer, filled, created_at"
+)
+ASSIGNMENT_COLUMNS = (
+    "id, public_id, campaign_id, annotator_id, record_id, record_kind, status, position, "
+    "display_order, leased_at, leased_until, finished_at"
+)
+JUDGEMENT_COLUMNS = (
+    "id, assignment_id, campaign_id, answers, duration_ms, active_ms, submitted_at, source"
+)
+
+
+def peak_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _copy(table: str, columns: str, lines: Iterator[str]) -> None:
+    """COPY pre-formatted text lines (tab-separated, escaped) into `table`."""
+    from django.db import connection
+    from psycopg.copy import QueuedLibpqWriter
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as cp:
+            batch: list[str] = []
+            for line in lines:
+                batch.append(line)
+                if len(batch) >= CHUNK:
+                    cp.write("".join(batch))
+                    batch.clear()
+            cp.write("".join(batch))
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _next_id(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
+        return int(cursor.fetchone()[0])
+
+
+def _sync_sequence(table: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+
+
+def _record_lines(crowd: Crowd, campaign_id: int, first_id: int, seed: int) -> Iterator[str]:
+    rng = np.random.default_rng(seed + 1)
+    corpus = build_corpus(random.Random(seed))
+    chars, models = crowd.record_chars.tolist(), crowd.record_models.tolist()
+    starts = rng.integers(0, len(corpus) - 2_000, (len(chars), 3)).tolist()
+    for r, kind in enumerate(crowd.record_kind.tolist()):
+        (p, a, b), (sp, sa, sb) = chars[r], starts[r]
+        m0, m1 = models[r]
+        responses = [
+            {"model": MODEL_NAMES[m0], "text": corpus[sa : sa + a]},
+            {"model": MODEL_NAMES[m1], "text": corpus[sb : sb + b]},
+        ]
+        gold = "\\N"
+        if kind == "gold":
+            answer = {"verdict": int(crowd.gold_verdict[r]), "issue": ISSUES[crowd.gold_issue[r]]}
+            gold = json.dumps(answer)
+        filled = 3 if kind == "regular" else 0
+        yield (
+            f"{first_id + r}\t{campaign_id}\tscore-{r:07d}\t{_copy_text(corpus[sp : sp + p])}\t"
+            f"{_copy_text(json.dumps(responses, ensure_ascii=False))}\t2\t"
+            f'{{"source": "bench"}}\t{kind}\t{gold}\t{filled}\t2025-05-31T00:00:00+00\n'
+        )
+
+
+def _times(values: np.ndarray) -> list[str]:
+    return [f"{t}+00" for t in np.datetime_as_string(values, unit="ms").tolist()]
+
+
+def _parts(n: int) -> Iterator[slice]:
+    return (slice(start, min(start + CHUNK, n)) for start in range(0, n, CHUNK))
+
+
+def _assignment_lines(
+    crowd: Crowd, campaign_id: int, first_id: int, first_record: int, slots: list[int], seed: int
+) -> Iterator[str]:
+    rng = np.random.default_rng(seed + 2)
+    for part in _parts(len(crowd.annotator)):
+        submitted = crowd.submitted_at[part]
+        leased = submitted - crowd.duration_ms[part].astype("timedelta64[ms]")
+        rows = zip(
+            range(first_id + part.start, first_id + part.stop),
+            rng.bytes(16 * (part.stop - part.start)).hex(" ", 16).split(),
+            [slots[a] for a in crowd.annotator[part].tolist()],
+            (crowd.record[part] + first_record).tolist(),
+            crowd.record_kind[crowd.record[part]].tolist(),
+            crowd.position[part].tolist(),
+            np.where(crowd.flipped[part], "[1, 0]", "[0, 1]").tolist(),
+            _times(leased),
+            _times(submitted),
+            strict=True,
+        )
+        for pk, uid, a, r, kind, pos, order, leased_at, done in rows:
+            yield (
+                f"{pk}\t{uid}\t{campaign_id}\t{a}\t{r}\t{kind}\tsubmitted\t{pos}\t{order}\t"
+                f"{leased_at}\t\\N\t{done}\n"
+            )
+
+
+def _judgement_lines(
+    crowd: Crowd, campaign_id: int, first_id: int, first_assignment: int
+) -> Iterator[str]:
+    for part in _parts(len(crowd.annotator)):
+        rows = zip(
+            range(part.start, part.stop),
+            crowd.verdict[part].tolist(),
+            np.asarray(ISSUES)[crowd.issue[part]].tolist(),
+            crowd.duration_ms[part].tolist(),
+            _times(crowd.submitted_at[part]),
+            strict=True,
+        )
+        for j, verdict, issue, duration, done in rows:
+            yield (
+                f"{first_id + j}\t{first_assignment + j}\t{campaign_id}\t"
+                f'{{"verdict": {verdict}, "issue": "{issue}"}}\t{duration}\t\\N\t{done}\tweb\n'
+            )
+
+
+def _counts(values: np.ndarray) -> dict[str, int]:
+    names, counts = np.unique(values, return_counts=True)
+    return dict(zip(names.tolist(), counts.tolist(), strict=True))
+
+
+def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
+    from django.db import transaction
+
+    from accounts.services.users import ensure_users
+    from campaigns.models import Annotator, Assignment, Judgement, Record
+    from campaigns.services.campaigns import create_campaign
+
+    started = time.perf_counter()
+    crowd = simulate(annotators, records, seed)
+    campaign = create_campaign(spec=io.BytesIO(json.dumps(campaign_spec(slug)).encode()))
+    users = ensure_users(usernames=[f"scorer-{a:05d}" for a in range(annotators)])
+    members = Annotator.objects.bulk_create(
+        Annotator(campaign=campaign, user=users[f"scorer-{a:05d}"]) for a in range(annotators)
+    )
+    record_table, assignment_table, judgement_table = (
+        model._meta.db_table for model in (Record, Assignment, Judgement)
+    )
+    record_id, assignment_id = _next_id(record_table), _next_id(assignment_table)
+    slots = [member.pk for member in members]
+    with transaction.atomic():
+        _copy(record_table, RECORD_COLUMNS, _record_lines(crowd, campaign.pk, record_id, seed))
+        _copy(
+            assignment_table,
+            ASSIGNMENT_COLUMNS,
+            _assignment_lines(crowd, campaign.pk, assignment_id, record_id, slots, seed),
+        )
+        _copy(
+            judgement_table,
+            JUDGEMENT_COLUMNS,
+            _judgement_lines(crowd, campaign.pk, _next_id(judgement_table), assignment_id),
+        )
+        for table in (record_table, assignment_table, judgement_table):
+            _sync_sequence(table)
+    return {
+        "judgements": Judgement.objects.filter(campaign=campaign).count(),
+        "records": _counts(crowd.record_kind),
+        "behaviour": _counts(crowd.behaviour),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _timed(spent: dict[str, float], key: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def _profile_rows(profile: cProfile.Profile, sort: str, count: int) -> list[str]:
+    stats = pstats.Stats(profile)
+    rows = []
+    entries = stats.stats  # type: ignore[attr-defined]
+    key = 3 if sort == "cumulative" else 2
+    for (path, line, name), (_, calls, own, total, _) in sorted(
+        entries.items(), key=lambda item: -item[1][key]
+    )[:count]:
+        where = f"{os.path.relpath(path) if path.startswith('/') else path}:{line}"
+        rows.append(f"{total:7.2f} s cum {own:7.2f} s own {calls:>9} calls  {name} ({where})")
+    return rows
+
+
+def score(slug: str, profile: bool) -> dict[str, Any]:
+    from campaigns.models import Campaign, Judgement
+    from scoring import selectors, services
+
+    campaign = Campaign.objects.get(slug=slug)
+    judgements = Judgement.objects.filter(campaign=campaign).count()
+    spent: dict[str, float] = {}
+    selectors.campaign_data = _timed(spent, "read", selectors.campaign_data)  # type: ignore[method-assign]
+    services.compute = _timed(spent, "compute", services.compute)
+    services._store = _timed(spent, "store", services._store)
+    rss_before = peak_rss_kib()
+    started = time.perf_counter()
+    snapshot = services.score_campaign(campaign_id=campaign.pk)
+    seconds = time.perf_counter() - started
+    peak = peak_rss_kib()
+    if snapshot is None:
+        raise RuntimeError("the campaign is being scored by another run")
+    spent["other"] = seconds - sum(spent.values())
+    figures: dict[str, Any] = {
+        "judgements_scored": judgements,
+        "seconds": seconds,
+        "rss_before_kib": rss_before,
+        "peak_rss_kib": peak,
+        "breakdown": spent,
+        "snapshot": {
+            "judgements": snapshot.judgements,
+            "annotators": snapshot.annotators,
+            "alpha": None if snapshot.alpha is None else round(snapshot.alpha, 3),
+            "flag_counts": snapshot.flag_counts,
+        },
+    }
+    if profile:
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.runcall(services.score_campaign, campaign_id=campaign.pk)
+        figures["profile"] = {
+            "seconds_under_profiler": round(time.perf_counter() - started, 2),
+            "top_cumulative": _profile_rows(profiler, "cumulative", 15),
+            "top_own": _profile_rows(profiler, "own", 10),
+        }
+    return figures
+
+
+def main(args: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    if len(args) == 5 and args[0] == "load":
+        figures = load(args[1], int(args[2]), int(args[3]), int(args[4]))
+    elif len(args) in (2, 3) and args[0] == "score":
+        figures = score(args[1], profile=args[2:] == ["--profile"])
+    else:
+        sys.exit(__doc__)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

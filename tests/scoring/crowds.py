@@ -1,0 +1,59 @@
+"""Small crowds with known behaviour, as arrays, for the metric tests (no database)."""
+
+import numpy as np
+
+from scoring.metrics.coding import Codes
+from scoring.metrics.judgements import GOLD, REGULAR, Judgements
+
+
+def crowd(
+    accuracies: list[float],
+    records: int = 200,
+    per_record: int = 3,
+    gold_every: int = 10,
+    seed: int = 1,
+) -> tuple[Judgements, Codes, np.ndarray]:
+    """A 3-way label task: annotator a is right with probability accuracies[a] (None: always
+    answers 0). Returns the judgements, the codes and the true verdict of every record."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 3, records)
+    rows = []
+    for r in range(records):
+        for a in rng.choice(len(accuracies), size=per_record, replace=False):
+            p = accuracies[a]
+            if p is None:
+                v = 0
+            elif rng.random() < p:
+                v = int(truth[r])
+            else:
+                v = int(rng.choice([x for x in range(3) if x != truth[r]]))
+            rows.append((a, r, v))
+    a, r, v = (np.array(x, dtype=np.int64) for x in zip(*rows, strict=True))
+    is_gold = r % gold_every == 0
+    n = len(a)
+    judgements = Judgements(
+        n_annotators=len(accuracies),
+        annotator=a,
+        record=r,
+        kind=np.where(is_gold, GOLD, REGULAR),
+        duration_ms=np.full(n, 10_000.0),
+        reading_floor_ms=np.full(n, 2_000.0),
+        first_shown=np.full(n, -1),
+        n_responses=np.zeros(n, dtype=np.int64),
+        in_reference=np.ones(n, dtype=bool),
+    )
+    codes = Codes(
+        name="topic",
+        kind="label",
+        n_verdicts=3,
+        judgement=np.arange(n),
+        verdict=v,
+        shown=v,
+        gold=np.where(is_gold, truth[r], -1),
+        alpha_level="nominal",
+        alpha_values=3,
+        alpha_unit=r,
+        alpha_value=v,
+        alpha_judgement=np.arange(n),
+    )
+    return judgements, codes, truth

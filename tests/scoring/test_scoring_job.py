@@ -1,0 +1,122 @@
+"""The scoring job on a real database: snapshots, idempotence, exclusion, the command."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+
+from campaigns.models import Annotator, AnnotatorStanding, Campaign
+from campaigns.services.imports import import_records, import_responses
+from scoring import services
+from scoring.models import AnnotatorScore, CampaignScore
+from tests.conftest import jsonl, record
+
+PREFERENCE = [{"name": "pref", "title": "Which is better?", "kind": "preference"}]
+
+
+@pytest.fixture
+def small_campaign(make_campaign) -> Campaign:
+    """Ten records; alice and bob agree on every one, carol always says the opposite."""
+    campaign = make_campaign(slug="small", questions=PREFERENCE, status="active")
+    import_records(campaign=campaign, source=jsonl(*(record(f"r{i}") for i in range(10))))
+    rows = []
+    for i in range(10):
+        answer = -2 if i % 3 else 2
+        for name, value in (("alice", answer), ("bob", answer), ("carol", -answer)):
+            rows.append({"record": f"r{i}", "annotator": name, "answers": {"pref": value}})
+    import_responses(campaign=campaign, source=jsonl(*rows))
+    return campaign
+
+
+def _scores(campaign: Campaign) -> dict[str, AnnotatorScore]:
+    rows = AnnotatorScore.objects.filter(campaign=campaign).select_related("annotator__user")
+    return {s.annotator.user.username: s for s in rows}
+
+
+def test_scoring_writes_a_snapshot_and_one_score_per_annotator(small_campaign) -> None:
+    snapshot = services.score_campaign(campaign_id=small_campaign.pk)
+    assert snapshot is not None
+    assert snapshot.judgements == 30 and snapshot.annotators == 3
+    assert snapshot.alpha is not None and snapshot.alpha < 0.5
+    assert [q["name"] for q in snapshot.questions] == ["pref"]
+    assert {m["model"] for m in snapshot.model_strengths} == {"m0", "m1"}
+    scores = _scores(small_campaign)
+    assert set(scores) == {"alice", "bob", "carol"}
+    assert scores["alice"].agreement == scores["bob"].agreement
+    assert scores["carol"].agreement < scores["alice"].agreement
+
+
+def test_scoring_twice_gives_the_same_numbers_and_keeps_the_history(small_campaign) -> None:
+    services.score_campaign(campaign_id=small_campaign.pk)
+    first = {name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()}
+    services.score_campaign(campaign_id=small_campaign.pk)
+    again = {name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()}
+    assert first == again
+    assert CampaignScore.objects.filter(campaign=small_campaign).count() == 2
+    assert AnnotatorScore.objects.filter(campaign=small_campaign).count() == 3
+
+
+def test_an_excluded_annotator_counts_in_no_campaign_figure(small_campaign) -> None:
+    before = services.score_campaign(campaign_id=small_campaign.pk)
+    Annotator.objects.filter(user__username="carol").update(standing=AnnotatorStanding.EXCLUDED)
+    after = services.score_campaign(campaign_id=small_campaign.pk)
+    assert after.alpha == pytest.approx(1.0)
+    assert before.alpha < after.alpha
+    compared = sum(m["wins"] + m["losses"] + m["ties"] for m in after.model_strengths)
+    assert compared == 2 * 20  # alice's and bob's ten comparisons, counted for both models
+    scores = _scores(small_campaign)
+    assert scores["carol"].rank is None
+    assert scores["carol"].judgements == 10
+    # Nobody is compared with carol any more: alice now agrees with her only peer every time.
+    assert scores["alice"].agreement == 1.0
+
+
+def test_a_final_snapshot_is_never_replaced(small_campaign) -> None:
+    snapshot = services.score_campaign(campaign_id=small_campaign.pk)
+    CampaignScore.objects.filter(pk=snapshot.pk).update(final=True)
+    assert services.score_campaign(campaign_id=small_campaign.pk).pk == snapshot.pk
+    assert CampaignScore.objects.filter(campaign=small_campaign).count() == 1
+
+
+def test_thresholds_come_from_settings(small_campaign, settings) -> None:
+    settings.SCORING_THRESHOLDS = {"random_min_items": 1, "random_max_kappa": 2.0}
+    snapshot = services.score_campaign(campaign_id=small_campaign.pk)
+    assert snapshot.evidence["thresholds"]["random_min_items"] == 1
+    assert "random" in _scores(small_campaign)["carol"].flags
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_second_run_on_the_same_campaign_steps_aside(make_campaign) -> None:
+    campaign = make_campaign(slug="locked", questions=PREFERENCE, status="active")
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with services._one_run_at_a_time(campaign.pk) as acquired:
+            assert acquired
+            held.set()
+            release.wait(10)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert held.wait(10)
+        assert services.score_campaign(campaign_id=campaign.pk) is None
+    finally:
+        release.set()
+        holder.join()
+    assert services.score_campaign(campaign_id=campaign.pk) is not None
+    assert connection.vendor == "postgresql"
+
+
+def test_the_score_command_prints_a_summary(small_campaign, capsys) -> None:
+    call_command("score", "small")
+    out = capsys.readouterr().out
+    assert "scored 'small': 30 judgements by 3 annotators" in out
+
+
+def test_the_score_command_refuses_an_unknown_campaign(db) -> None:
+    with pytest.raises(CommandError, match="no campaign with slug 'nope'"):
+        call_command("score", "nope")
