@@ -60,9 +60,7 @@ def test_multilabel_answers_are_one_binary_unit_per_option_and_no_verdict() -> N
 
 
 def test_the_gold_answer_is_coded_like_an_answer() -> None:
-    codes = _codes(
-        [{"pref": 1}, {"pref": 1}], gold={7: {"pref": -3}}, records=[7, 8]
-    )["pref"]
+    codes = _codes([{"pref": 1}, {"pref": 1}], gold={7: {"pref": -3}}, records=[7, 8])["pref"]
     assert codes.gold.tolist() == [0, -1]
 
 

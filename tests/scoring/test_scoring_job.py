@@ -49,9 +49,13 @@ def test_scoring_writes_a_snapshot_and_one_score_per_annotator(small_campaign) -
 
 def test_scoring_twice_gives_the_same_numbers_and_keeps_the_history(small_campaign) -> None:
     services.score_campaign(campaign_id=small_campaign.pk)
-    first = {name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()}
+    first = {
+        name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()
+    }
     services.score_campaign(campaign_id=small_campaign.pk)
-    again = {name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()}
+    again = {
+        name: (s.quality, s.kappa, s.random_p_value) for name, s in _scores(small_campaign).items()
+    }
     assert first == again
     assert CampaignScore.objects.filter(campaign=small_campaign).count() == 2
     assert AnnotatorScore.objects.filter(campaign=small_campaign).count() == 3

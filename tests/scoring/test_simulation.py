@@ -13,7 +13,6 @@ from campaigns.models import Campaign
 from scoring.services import score_campaign
 
 
-
 @pytest.mark.parametrize(("kind", "responses"), [("preference", 2), ("ranking", 4)])
 def test_the_flags_and_the_leaderboard_find_the_known_crowd(
     db, tmp_path: Path, kind: str, responses: int
