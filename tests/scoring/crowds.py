@@ -1,5 +1,7 @@
 """Small crowds with known behaviour, as arrays, for the metric tests (no database)."""
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from scoring.metrics.coding import Codes
@@ -7,7 +9,7 @@ from scoring.metrics.judgements import GOLD, REGULAR, Judgements
 
 
 def crowd(
-    accuracies: list[float],
+    accuracies: Sequence[float | None],
     records: int = 200,
     per_record: int = 3,
     gold_every: int = 10,
@@ -28,13 +30,14 @@ def crowd(
             else:
                 v = int(rng.choice([x for x in range(3) if x != truth[r]]))
             rows.append((a, r, v))
-    a, r, v = (np.array(x, dtype=np.int64) for x in zip(*rows, strict=True))
-    is_gold = r % gold_every == 0
-    n = len(a)
+    table = np.array(rows, dtype=np.int64)
+    who, item, verdict = table[:, 0], table[:, 1], table[:, 2]
+    is_gold = item % gold_every == 0
+    n = len(who)
     judgements = Judgements(
         n_annotators=len(accuracies),
-        annotator=a,
-        record=r,
+        annotator=who,
+        record=item,
         kind=np.where(is_gold, GOLD, REGULAR),
         duration_ms=np.full(n, 10_000.0),
         reading_floor_ms=np.full(n, 2_000.0),
@@ -47,13 +50,13 @@ def crowd(
         kind="label",
         n_verdicts=3,
         judgement=np.arange(n),
-        verdict=v,
-        shown=v,
-        gold=np.where(is_gold, truth[r], -1),
+        verdict=verdict,
+        shown=verdict,
+        gold=np.where(is_gold, truth[item], -1),
         alpha_level="nominal",
         alpha_values=3,
-        alpha_unit=r,
-        alpha_value=v,
+        alpha_unit=item,
+        alpha_value=verdict,
         alpha_judgement=np.arange(n),
     )
     return judgements, codes, truth

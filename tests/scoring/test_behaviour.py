@@ -18,20 +18,21 @@ def _preference_crowd(clicks: dict[int, str], n: int = 60, seed: int = 3):
             answers.append({"pref": -shown if order[0] == 1 else shown})
             orders.append(order)
             rows.append((a, r))
-    a, r = (np.array(x, dtype=np.int64) for x in zip(*rows, strict=True))
-    m = len(a)
+    table = np.array(rows, dtype=np.int64)
+    who, item = table[:, 0], table[:, 1]
+    m = len(who)
     judgements = Judgements(
         n_annotators=len(clicks),
-        annotator=a,
-        record=r,
+        annotator=who,
+        record=item,
         kind=np.full(m, REGULAR),
-        duration_ms=np.where(a == 0, 500.0, 20_000.0),
+        duration_ms=np.where(who == 0, 500.0, 20_000.0),
         reading_floor_ms=np.full(m, 3_000.0),
         first_shown=np.array([o[0] for o in orders]),
         n_responses=np.full(m, 2),
         in_reference=np.ones(m, dtype=bool),
     )
-    (codes,) = code_answers([Question("pref", "preference")], r.tolist(), answers, orders, {}, 2)
+    (codes,) = code_answers([Question("pref", "preference")], item.tolist(), answers, orders, {}, 2)
     return judgements, codes
 
 
