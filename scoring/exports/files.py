@@ -1,0 +1,68 @@
+"""Export files: the format from the suffix, written to a temporary file renamed when complete."""
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+SUFFIXES = (".jsonl", ".csv")
+
+
+class ExportError(ValueError):
+    """An export that cannot be written; the message says why, for a person."""
+
+
+def file_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExportError(f"{path}: the file name must end in .jsonl or .csv")
+    return suffix[1:]
+
+
+@contextmanager
+def complete_file(path: str | Path) -> Iterator[IO[str]]:
+    """A text file at `path` that appears only once the block finishes without an error.
+
+    Rows go to a temporary file in the same folder (so the final rename is atomic); a failure or
+    a kill leaves no half-written file under the real name.
+    """
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise ExportError(f"{path}: folder {target.parent} does not exist")
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def write_rows(
+    handle: IO[str], fmt: str, fields: Sequence[str], rows: Iterable[dict[str, Any]]
+) -> int:
+    """Write rows (dicts with the keys `fields`) one at a time; return how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([_cell(row[name]) for name in fields])
+            count += 1
+        return count
+    for row in rows:
+        handle.write(json.dumps({name: row[name] for name in fields}, ensure_ascii=False))
+        handle.write("\n")
+        count += 1
+    return count
