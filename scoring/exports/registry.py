@@ -3,39 +3,60 @@
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from campaigns.models import Campaign
-from scoring.exports import files, standings
+from scoring.exports import files, standings, training
+from scoring.exports.judged import Tally
+from scoring.exports.options import ExportOptions
 
-
-@dataclass(frozen=True)
-class ExportOptions:
-    include_excluded: bool = False
+Rows = Callable[[Campaign, ExportOptions, Tally], Iterator[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Export:
     fields: Sequence[str]
-    rows: Callable[[Campaign, ExportOptions], Iterator[dict[str, Any]]]
+    rows: Rows
 
 
 EXPORTS: dict[str, Export] = {
-    "quality": Export(
-        standings.QUALITY_FIELDS,
-        lambda c, o: standings.quality_rows(c, include_excluded=o.include_excluded),
-    ),
-    "leaderboard": Export(standings.LEADERBOARD_FIELDS, lambda c, o: standings.leaderboard_rows(c)),
-    "models": Export(standings.MODEL_FIELDS, lambda c, o: standings.model_rows(c)),
+    "preferences": Export(training.PREFERENCE_FIELDS, training.preference_rows),
+    "sft": Export(training.SFT_FIELDS, training.sft_rows),
+    "responses": Export(training.RESPONSE_FIELDS, training.response_rows),
+    "quality": Export(standings.QUALITY_FIELDS, standings.quality_rows),
+    "leaderboard": Export(standings.LEADERBOARD_FIELDS, standings.leaderboard_rows),
+    "models": Export(standings.MODEL_FIELDS, standings.model_rows),
 }
+
+
+def checked(campaign: Campaign, name: str, options: ExportOptions) -> Export:
+    """The export called `name`, or ExportError saying what is wrong with the request."""
+    export = EXPORTS.get(name)
+    if export is None:
+        raise files.ExportError(f"unknown export {name!r}; known: {', '.join(EXPORTS)}")
+    problems = options.problems()
+    if options.text_question and not training.text_question_exists(campaign, options.text_question):
+        problems.append(f"campaign has no free-text question {options.text_question!r}")
+    if problems:
+        raise files.ExportError("; ".join(problems))
+    return export
+
+
+def write_export(
+    campaign: Campaign, export: Export, handle: IO[str], fmt: str, options: ExportOptions
+) -> tuple[int, Tally]:
+    tally = Tally()
+    count = files.write_rows(handle, fmt, export.fields, export.rows(campaign, options, tally))
+    return count, tally
 
 
 def run_export(campaign: Campaign, name: str, out: str | Path, options: ExportOptions) -> str:
     """Write export `name` of the campaign to `out`; return a one-line report."""
-    export = EXPORTS.get(name)
-    if export is None:
-        raise files.ExportError(f"unknown export {name!r}; known: {', '.join(sorted(EXPORTS))}")
+    export = checked(campaign, name, options)
     fmt = files.file_format(out)
     with files.complete_file(out) as handle:
-        count = files.write_rows(handle, fmt, export.fields, export.rows(campaign, options))
-    return f"wrote {count} {name} rows of {campaign.slug!r} to {out}"
+        count, tally = write_export(campaign, export, handle, fmt, options)
+    left_out = tally.summary()
+    return f"wrote {count} {name} rows of {campaign.slug!r} to {out}" + (
+        f"; left out {left_out}" if left_out else ""
+    )

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from campaigns.models import AnnotatorStanding, Campaign
+from scoring.exports.judged import Tally
+from scoring.exports.options import ExportOptions
 from scoring.models import AnnotatorScore, CampaignScore
 
 QUALITY_FIELDS = (
@@ -20,15 +22,19 @@ def latest_snapshot(campaign: Campaign) -> CampaignScore | None:
     return CampaignScore.objects.filter(campaign=campaign).order_by("-computed_at", "-id").first()
 
 
-def _scores(campaign: Campaign, include_excluded: bool) -> Any:
+def _scores(campaign: Campaign, options: ExportOptions, tally: Tally) -> Any:
     scores = AnnotatorScore.objects.filter(campaign=campaign).select_related("annotator__user")
-    if not include_excluded:
+    if not options.include_excluded:
+        excluded = scores.filter(annotator__standing=AnnotatorStanding.EXCLUDED)
+        tally.left_out["excluded annotators"] += excluded.count()
         scores = scores.exclude(annotator__standing=AnnotatorStanding.EXCLUDED)
     return scores
 
 
-def quality_rows(campaign: Campaign, *, include_excluded: bool = False) -> Iterator[dict[str, Any]]:
-    scores = _scores(campaign, include_excluded).order_by("-score", "annotator_id")
+def quality_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    scores = _scores(campaign, options, tally).order_by("-score", "annotator_id")
     for s in scores.iterator(chunk_size=2000):
         yield {
             "annotator": s.annotator.user.username,
@@ -53,8 +59,12 @@ def quality_rows(campaign: Campaign, *, include_excluded: bool = False) -> Itera
         }
 
 
-def leaderboard_rows(campaign: Campaign) -> Iterator[dict[str, Any]]:
-    ranked = _scores(campaign, include_excluded=False).filter(rank__isnull=False).order_by("rank")
+def leaderboard_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    # The leaderboard never shows excluded annotators: they hold no rank.
+    ranked = AnnotatorScore.objects.filter(campaign=campaign, rank__isnull=False)
+    ranked = ranked.select_related("annotator__user").order_by("rank")
     for s in ranked.iterator(chunk_size=2000):
         yield {
             "rank": s.rank,
@@ -66,6 +76,8 @@ def leaderboard_rows(campaign: Campaign) -> Iterator[dict[str, Any]]:
         }
 
 
-def model_rows(campaign: Campaign) -> Iterator[dict[str, Any]]:
+def model_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
     snapshot = latest_snapshot(campaign)
     yield from (snapshot.model_strengths if snapshot else [])

@@ -1,0 +1,163 @@
+"""Rows of the training-data exports: preference pairs, SFT pairs and raw judgements."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from campaigns.models import AnnotatorStanding, Campaign, Judgement, Question
+from scoring.exports.judged import (
+    Tally,
+    judgements_by_record,
+    main_question,
+    record_kinds,
+    voter_weights,
+)
+from scoring.exports.options import ExportOptions
+from scoring.metrics.preferences import best_response, preference_pairs
+
+PREFERENCE_FIELDS = (
+    "prompt", "chosen", "rejected", "chosen_model", "rejected_model", "margin", "votes",
+    "agreement", "tie", "record_id",
+)  # fmt: skip
+SFT_FIELDS = ("prompt", "completion", "model", "votes", "agreement", "record_id")
+RESPONSE_FIELDS = (
+    "record_id", "record_kind", "annotator", "annotator_status", "answers", "display_order",
+    "duration_ms", "submitted_at",
+)  # fmt: skip
+
+
+def _votes(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[Any]:
+    weights = voter_weights(
+        campaign, include_excluded=options.include_excluded, by_quality=options.weight == "quality"
+    )
+    kinds = record_kinds(options.include_gold, options.include_control)
+    return judgements_by_record(campaign, weights, kinds, tally)
+
+
+def preference_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    question = main_question(campaign)
+    if question is None:
+        return
+    for record, votes in _votes(campaign, options, tally):
+        answers = [v.answers.get(question.name) for v in votes if question.name in v.answers]
+        weights = [v.weight for v in votes if question.name in v.answers]
+        pairs = preference_pairs(
+            question.kind, answers, weights, len(record.responses), options.strategy
+        )
+        if not pairs:
+            tally.left_out["records without counted votes"] += 1
+        for pair in pairs:
+            if pair.tie and options.ties == "drop":
+                tally.left_out["tied pairs"] += 1
+            elif pair.votes < options.min_votes:
+                tally.left_out[f"pairs with fewer than {options.min_votes} votes"] += 1
+            elif not pair.tie and pair.agreement < options.min_agreement:
+                tally.left_out[f"pairs with agreement below {options.min_agreement}"] += 1
+            else:
+                chosen, rejected = record.responses[pair.chosen], record.responses[pair.rejected]
+                yield {
+                    "prompt": record.prompt,
+                    "chosen": chosen.get("text", ""),
+                    "rejected": rejected.get("text", ""),
+                    "chosen_model": chosen.get("model", ""),
+                    "rejected_model": rejected.get("model", ""),
+                    "margin": round(pair.margin, 4),
+                    "votes": pair.votes,
+                    "agreement": round(pair.agreement, 4),
+                    "tie": pair.tie,
+                    "record_id": record.external_id,
+                }
+
+
+def sft_rows(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[dict[str, Any]]:
+    """The consensus best response per record, or every answer to a free-text question."""
+    if options.text_question:
+        yield from _completion_rows(campaign, options, tally)
+        return
+    question = main_question(campaign)
+    if question is None:
+        return
+    for record, votes in _votes(campaign, options, tally):
+        answers = [v.answers[question.name] for v in votes if question.name in v.answers]
+        weights = [v.weight for v in votes if question.name in v.answers]
+        best = best_response(question.kind, answers, weights, len(record.responses))
+        if best is None:
+            tally.left_out["records without a single best response"] += 1
+        elif len(answers) < options.min_votes:
+            tally.left_out[f"records with fewer than {options.min_votes} votes"] += 1
+        elif best[1] < options.min_agreement:
+            tally.left_out[f"records with agreement below {options.min_agreement}"] += 1
+        else:
+            response = record.responses[best[0]]
+            yield {
+                "prompt": record.prompt,
+                "completion": response.get("text", ""),
+                "model": response.get("model", ""),
+                "votes": len(answers),
+                "agreement": round(best[1], 4),
+                "record_id": record.external_id,
+            }
+
+
+def _completion_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    name = options.text_question
+    for record, votes in _votes(campaign, options, tally):
+        for vote in votes:
+            text = vote.answers.get(name)
+            if isinstance(text, str) and text.strip():
+                yield {
+                    "prompt": record.prompt,
+                    "completion": text,
+                    "model": "",
+                    "votes": 1,
+                    "agreement": None,
+                    "record_id": record.external_id,
+                }
+
+
+def text_question_exists(campaign: Campaign, name: str) -> bool:
+    return Question.objects.filter(campaign=campaign, name=name, kind="text").exists()
+
+
+def response_rows(
+    campaign: Campaign, options: ExportOptions, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    """One row per judgement; annotators get a pseudonym stable within this export."""
+    judgements = Judgement.objects.filter(campaign=campaign)
+    if not options.include_excluded:
+        excluded = judgements.filter(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
+        tally.left_out["judgements of excluded annotators"] += excluded.count()
+        judgements = judgements.exclude(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
+    rows = judgements.order_by("submitted_at", "id").values_list(
+        "assignment__record__external_id",
+        "assignment__record_kind",
+        "assignment__annotator_id",
+        "assignment__annotator__user__username",
+        "assignment__annotator__standing",
+        "answers",
+        "assignment__display_order",
+        "duration_ms",
+        "submitted_at",
+    )
+    pseudonyms: dict[int, str] = {}
+    for record_id, kind, annotator_id, username, standing, answers, order, ms, at in rows.iterator(
+        chunk_size=5000
+    ):
+        name = (
+            username
+            if options.usernames
+            else pseudonyms.setdefault(annotator_id, f"annotator-{len(pseudonyms) + 1}")
+        )
+        yield {
+            "record_id": record_id,
+            "record_kind": kind,
+            "annotator": name,
+            "annotator_status": standing,
+            "answers": answers,
+            "display_order": order,
+            "duration_ms": ms,
+            "submitted_at": at.isoformat(),
+        }
