@@ -29,7 +29,7 @@ def read_json(request: HttpRequest) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _bearer(request: HttpRequest) -> str | None:
+def bearer_token(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -41,7 +41,7 @@ def token_required(view: View) -> View:
     @csrf_exempt
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        token = _bearer(request)
+        token = bearer_token(request)
         user = user_for_api_token(token=token) if token else None
         if user is None:
             response = api_error(401, "a valid bearer token is required")
@@ -72,7 +72,7 @@ def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None
 def token(request: HttpRequest) -> HttpResponse:
     """POST: username and password (or a login link token) → a bearer token. DELETE: revoke."""
     if request.method == "DELETE":
-        bearer = _bearer(request)
+        bearer = bearer_token(request)
         if bearer is None or not revoke_api_token(token=bearer):
             return api_error(401, "a valid bearer token is required")
         return HttpResponse(status=204)

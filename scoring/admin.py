@@ -7,7 +7,7 @@ The action is attached to the campaigns app's admin from here, so that `campaign
 from functools import partial
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,7 +15,8 @@ from django.http import HttpRequest
 from campaigns.admin import CampaignAdmin
 from campaigns.models import Campaign
 from scoring import tasks
-from scoring.models import CampaignScore
+from scoring.models import CampaignScore, ExportToken
+from scoring.tokens import revoke_export_tokens, set_new_secret
 
 
 @admin.action(description="Score selected campaigns now")
@@ -44,3 +45,30 @@ class CampaignScoreAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ExportToken)
+class ExportTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_by", "created_at", "last_used_at", "revoked_at"]
+    filter_horizontal = ["campaigns"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ExportToken, form: Any, change: bool) -> None:
+        plaintext = set_new_secret(obj)
+        obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            f"Export token for {obj.name!r}: {plaintext} — copy it now, it is not shown again. "
+            "Send it as 'Authorization: Bearer <token>' to "
+            "/api/v1/campaigns/<slug>/export/<format>.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ExportToken]) -> None:
+        revoked = revoke_export_tokens(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(request, f"Revoked {revoked} token(s).")

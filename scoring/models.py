@@ -79,3 +79,20 @@ class AnnotatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"score of {self.annotator_id}"
+
+
+class ExportToken(models.Model):
+    """A bearer token for the export API, scoped to campaigns. Only its SHA-256 is stored."""
+
+    name = models.CharField(max_length=100, help_text="Who or what uses it, e.g. 'training job'.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    campaigns = models.ManyToManyField(Campaign, related_name="export_tokens")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.name

@@ -49,20 +49,31 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+class _Line:
+    """A file-like object whose write returns the text: csv.writer then yields lines."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def lines(fmt: str, fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The export as text lines (a CSV header first), one row at a time."""
+    if fmt == "csv":
+        writer = csv.writer(_Line())
+        yield writer.writerow(fields)
+        for row in rows:
+            yield writer.writerow([_cell(row[name]) for name in fields])
+        return
+    for row in rows:
+        yield json.dumps({name: row[name] for name in fields}, ensure_ascii=False) + "\n"
+
+
 def write_rows(
     handle: IO[str], fmt: str, fields: Sequence[str], rows: Iterable[dict[str, Any]]
 ) -> int:
     """Write rows (dicts with the keys `fields`) one at a time; return how many."""
-    count = 0
-    if fmt == "csv":
-        writer = csv.writer(handle)
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow([_cell(row[name]) for name in fields])
-            count += 1
-        return count
-    for row in rows:
-        handle.write(json.dumps({name: row[name] for name in fields}, ensure_ascii=False))
-        handle.write("\n")
+    count = -1 if fmt == "csv" else 0
+    for line in lines(fmt, fields, rows):
+        handle.write(line)
         count += 1
     return count
