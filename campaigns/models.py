@@ -309,3 +309,43 @@ class Judgement(models.Model):
 
     def __str__(self) -> str:
         return f"judgement of {self.assignment_id}"
+
+
+class ModerationKind(models.TextChoices):
+    EXCLUDE = "exclude", "Exclude"
+    REINSTATE = "reinstate", "Reinstate"
+    WARN = "warn", "Warn"
+    SUSPEND = "suspend", "Suspend"
+
+
+class ModerationAction(models.Model):
+    """The audit log of moderation: who changed whose standing, when, and why."""
+
+    annotator = models.ForeignKey(
+        Annotator, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=ModerationKind.choices)
+    reason = models.TextField(help_text="Why; kept in the audit log, never shown to the annotator.")
+    # A warning's words to the annotator, shown on their pages while they stand warned.
+    message = models.TextField(blank=True)
+    standing_before = models.CharField(max_length=16, choices=AnnotatorStanding.choices)
+    standing_after = models.CharField(max_length=16, choices=AnnotatorStanding.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ModerationKind.values), name="moderation_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="moderation_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["annotator", "-created_at"], name="moderation_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.annotator_id} by {self.actor_id}"

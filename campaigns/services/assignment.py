@@ -208,6 +208,9 @@ def next_assignment(
         return closed
     if annotator.standing == AnnotatorStanding.SUSPENDED:
         return Unavailable("suspended", "A moderator suspended your participation.")
+    if annotator.standing == AnnotatorStanding.EXCLUDED:
+        # Their judgements no longer count, so new ones would only hold records from others.
+        return Unavailable("excluded", "A moderator ended your participation in this campaign.")
     with transaction.atomic():
         # One request at a time per annotator (double clicks, two tabs): lock its row.
         Annotator.objects.select_for_update().filter(pk=annotator.pk).exists()

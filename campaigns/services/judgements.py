@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from campaigns.answers import QuestionSpec, to_canonical, validate_answers
 from campaigns.models import (
+    AnnotatorStanding,
     Assignment,
     AssignmentStatus,
     CampaignStatus,
@@ -26,7 +27,8 @@ MAX_ACTIVE_MS = 2**31 - 1
 class Submitted:
     """What happened to a submission; `code` is stable, `message` is for the annotator."""
 
-    code: str  # "accepted", "accepted_late", "duplicate", "too_late", "skipped", "closed"
+    # "accepted", "accepted_late", "duplicate", "too_late", "skipped", "closed", "stopped"
+    code: str
     message: str
     judgement: Judgement | None = None
 
@@ -65,7 +67,7 @@ def submit_judgement(
     with transaction.atomic():
         locked = (
             Assignment.objects.select_for_update(of=("self",))
-            .select_related("campaign", "record")
+            .select_related("campaign", "record", "annotator")
             .get(pk=assignment.pk)
         )
         if locked.status == AssignmentStatus.SUBMITTED:
@@ -75,6 +77,8 @@ def submit_judgement(
             return Submitted("skipped", "You skipped this record; the answer was not kept.")
         if locked.campaign.status == CampaignStatus.CLOSED:
             return Submitted("closed", "The campaign has closed; the answer was not kept.")
+        if locked.annotator.standing in (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED):
+            return Submitted("stopped", "A moderator stopped your participation; not kept.")
         clean = _canonical(locked, answers, specs or question_specs(locked.campaign))
         late = locked.leased_until is None or locked.leased_until < now
         if locked.status == AssignmentStatus.EXPIRED and locked.record_kind == RecordKind.REGULAR:
