@@ -31,11 +31,16 @@ DATA = ROOT.parent / "shared" / "data" / "get_another_label"
 SEED = 20_100_725  # picks AdultContent2's gold half; fixed so the figures repeat
 MIN_HELD_OUT = 10  # held-out labels a worker needs before their true accuracy counts
 PROLIFIC = 100  # labels that make a worker prolific
-NEAR_RANDOM_MARGIN = 0.1  # ... near-random: held-out accuracy ≤ majority-class rate + this
+# ... near-random: held-out accuracy ≤ majority-class rate + margin, and little skill beyond
+# the worker's own label mix (an always-"G" worker scores 0.57 on AdultContent2's held-out set).
+NEAR_RANDOM_MARGIN = 0.1
+NEAR_RANDOM_KAPPA = 0.2
+QUALITY_FLOOR = 0.2  # what if the leaderboard left out quality below this
 SCORE_FIELDS = (
     "judgements", "gold_seen", "gold_correct", "gold_accuracy", "shared", "agreement", "kappa",
     "random_q_value", "competence", "quality", "score", "rank", "flags",
 )  # fmt: skip
+Row = dict[str, Any]  # one annotator's scores, as the child process printed them
 FLAG_CODES = (
     "random", "position_bias", "straight_lining", "too_fast", "low_gold_accuracy", "low_agreement",
 )  # fmt: skip
@@ -197,29 +202,50 @@ def _majority_rate(dataset: Dataset) -> float:
     return round(Counter(dataset.truth.values()).most_common(1)[0][1] / len(dataset.truth), 3)
 
 
-def held_out(dataset: Dataset) -> dict[str, tuple[int, int]]:
-    """worker -> (labels on held-out objects, how many of them match the truth)."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+@dataclass(frozen=True)
+class Truth:
+    """One worker's labels on the held-out objects, against the known answers."""
+
+    labels: int
+    correct: int
+    kappa: float  # Cohen's kappa with the truth (chance from both label distributions); nan
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.labels
+
+
+def held_out(dataset: Dataset) -> dict[str, Truth]:
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for (worker, item), label in dataset.labels.items():
         if item in dataset.truth:
-            tally[worker][0] += 1
-            tally[worker][1] += label == dataset.truth[item]
-    return {worker: (n, right) for worker, (n, right) in tally.items()}
+            pairs[worker].append((label, dataset.truth[item]))
+    return {worker: _truth(given) for worker, given in pairs.items()}
+
+
+def _truth(pairs: list[tuple[str, str]]) -> Truth:
+    n = len(pairs)
+    correct = sum(label == answer for label, answer in pairs)
+    mine, right = Counter(p[0] for p in pairs), Counter(p[1] for p in pairs)
+    chance = sum(mine[c] * right[c] for c in mine) / n**2
+    kappa = (correct / n - chance) / (1 - chance) if chance < 1 else float("nan")
+    return Truth(n, correct, kappa)
 
 
 def analyse(dataset: Dataset, scored: dict[str, Any]) -> dict[str, Any]:
-    rows: dict[str, dict[str, Any]] = {row["username"]: row for row in scored["annotators"]}
+    rows: dict[str, Row] = {row["username"]: row for row in scored["annotators"]}
     truth = held_out(dataset)
-    accuracy = {w: right / n for w, (n, right) in truth.items() if n >= MIN_HELD_OUT}
+    evaluated = {w: t for w, t in truth.items() if t.labels >= MIN_HELD_OUT}
+    spammers = near_random(dataset, rows, evaluated)
     return {
         "alpha": _round(scored["alpha"]),
         "flag_counts": scored["flag_counts"],
         "ranked": sum(1 for row in rows.values() if row["rank"]),
-        "evaluated_workers": len(accuracy),
-        "correlations": correlations(rows, accuracy),
-        "leaderboard": leaderboard(rows, truth),
-        "prolific_near_random": near_random(dataset, rows, truth),
-        "flags": flag_catch(rows, accuracy),
+        "evaluated_workers": len(evaluated),
+        "correlations": correlations(rows, evaluated),
+        "leaderboard": leaderboard(rows, truth, {s["worker"] for s in spammers["workers"]}),
+        "prolific_near_random": spammers,
+        "flags": flag_catch(rows, truth),
         "votes": votes(dataset, rows),
     }
 
@@ -228,88 +254,149 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), digits)
 
 
-def correlations(rows: dict[str, dict[str, Any]], accuracy: dict[str, float]) -> dict[str, Any]:
+def _mean(values: list[float]) -> float | None:
+    return _round(float(np.mean(values))) if values else None
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> tuple[float | None, list[float] | None]:
+    """Spearman's rho with a 95% interval (Fisher z, Bonett-Wright standard error)."""
+    if len(x) < 4 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None, None
+    rho = float(stats.spearmanr(x, y).statistic)
+    half = 1.96 * np.sqrt((1 + rho**2 / 2) / (len(x) - 3))
+    low, high = np.tanh(np.arctanh(np.clip(rho, -0.999, 0.999)) + np.array([-half, half]))
+    return _round(rho), [round(float(low), 2), round(float(high), 2)]
+
+
+def correlations(rows: dict[str, Row], evaluated: dict[str, Truth]) -> dict[str, Any]:
     found = {}
     for metric in ("quality", "competence", "gold_accuracy", "agreement", "kappa"):
-        pairs = [(rows[w][metric], a) for w, a in accuracy.items() if rows[w][metric] is not None]
-        x, y = (np.array(v, dtype=np.float64) for v in zip(*pairs, strict=True))
-        constant = len(pairs) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0
+        workers = [w for w in evaluated if rows[w][metric] is not None]
+        x = np.array([rows[w][metric] for w in workers], dtype=np.float64)
+        accuracy = np.array([evaluated[w].accuracy for w in workers])
+        kappa = np.array([evaluated[w].kappa for w in workers])
+        rho, interval = _spearman(x, accuracy)
         found[metric] = {
-            "n": len(pairs),
-            "spearman": None if constant else _round(stats.spearmanr(x, y).statistic),
-            "pearson": None if constant else _round(stats.pearsonr(x, y).statistic),
+            "n": len(workers),
+            "spearman": rho,
+            "spearman_95ci": interval,
+            "pearson": None if rho is None else _round(stats.pearsonr(x, accuracy).statistic),
+            "spearman_vs_truth_kappa": _spearman(x[~np.isnan(kappa)], kappa[~np.isnan(kappa)])[0],
         }
     return found
 
 
-def _pooled(workers: list[str], truth: dict[str, tuple[int, int]]) -> dict[str, Any]:
-    n = sum(truth.get(w, (0, 0))[0] for w in workers)
-    right = sum(truth.get(w, (0, 0))[1] for w in workers)
-    measured = [truth[w][1] / truth[w][0] for w in workers if truth.get(w, (0, 0))[0] >= MIN_HELD_OUT]
+def _group(workers: list[str], truth: dict[str, Truth], spammers: set[str]) -> dict[str, Any]:
+    mine = [truth[w] for w in workers if w in truth]
+    n = sum(t.labels for t in mine)
     return {
         "workers": len(workers),
         "held_out_labels": n,
-        "pooled_accuracy": _round(right / n) if n else None,
-        "evaluated": len(measured),
-        "mean_accuracy_of_evaluated": _round(float(np.mean(measured))) if measured else None,
+        "pooled_accuracy": _round(sum(t.correct for t in mine) / n) if n else None,
+        "evaluated": sum(1 for t in mine if t.labels >= MIN_HELD_OUT),
+        "mean_accuracy_of_evaluated": _mean([t.accuracy for t in mine if t.labels >= MIN_HELD_OUT]),
+        "near_random": sum(1 for w in workers if w in spammers),
     }
 
 
-def leaderboard(rows: dict[str, dict[str, Any]], truth: dict[str, tuple[int, int]]) -> dict[str, Any]:
+def leaderboard(
+    rows: dict[str, Row], truth: dict[str, Truth], spammers: set[str]
+) -> dict[str, Any]:
+    """The top 10 as ranked, by volume alone, and under two other scores (what if): their
+    held-out accuracy, and the places of the prolific near-random workers in each order."""
     ranked = sorted((w for w in rows if rows[w]["rank"]), key=lambda w: rows[w]["rank"])
-    by_volume = sorted(rows, key=lambda w: -rows[w]["judgements"])
-    return {
-        "top_10_ranked": _pooled(ranked[:10], truth),
-        "top_10_by_volume": _pooled(by_volume[:10], truth),
-        "all_ranked": _pooled(ranked, truth),
-        "all_workers": _pooled(list(rows), truth),
+
+    def order(pool: list[str], score: Callable[[Row], float], floor: float = 0.0) -> list[str]:
+        kept = [w for w in pool if rows[w]["quality"] >= floor]
+        return sorted(kept, key=lambda w: -score(rows[w]))
+
+    orders: dict[str, list[str]] = {
+        "top_10_ranked": ranked,
+        "top_10_by_volume_alone": order(list(rows), lambda r: r["judgements"]),
+        "what_if_volume_x_quality_squared": order(
+            ranked, lambda r: r["judgements"] * r["quality"] ** 2
+        ),
+        f"what_if_quality_floor_{QUALITY_FLOOR}": order(
+            ranked, lambda r: r["score"], QUALITY_FLOOR
+        ),
     }
+    found = {
+        name: {
+            **_group(workers[:10], truth, spammers),
+            "near_random_places": [i + 1 for i, w in enumerate(workers) if w in spammers],
+        }
+        for name, workers in orders.items()
+    }
+    found["all_ranked"] = _group(ranked, truth, spammers)
+    found["all_workers"] = _group(list(rows), truth, spammers)
+    return found
 
 
 def near_random(
-    dataset: Dataset, rows: dict[str, dict[str, Any]], truth: dict[str, tuple[int, int]]
+    dataset: Dataset, rows: dict[str, Row], evaluated: dict[str, Truth]
 ) -> dict[str, Any]:
     ceiling = _majority_rate(dataset) + NEAR_RANDOM_MARGIN
-    found = []
-    for worker, row in rows.items():
-        n, right = truth.get(worker, (0, 0))
-        if row["judgements"] >= PROLIFIC and n >= MIN_HELD_OUT and right / n <= ceiling:
-            found.append(
-                {
-                    "worker": worker,
-                    "labels": row["judgements"],
-                    "held_out": n,
-                    "accuracy": _round(right / n),
-                    "gold_seen": row["gold_seen"],
-                    "quality": _round(row["quality"]),
-                    "competence": _round(row["competence"]),
-                    "rank": row["rank"],
-                    "flags": row["flags"],
-                }
-            )
+    given: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for (worker, _), label in dataset.labels.items():
+        given[worker][label] += 1
+    found = [
+        {
+            "worker": w,
+            "labels": rows[w]["judgements"],
+            "top_label_share": _round(given[w].most_common(1)[0][1] / rows[w]["judgements"]),
+            "held_out": t.labels,
+            "accuracy": _round(t.accuracy),
+            "truth_kappa": _round(t.kappa),
+            "gold_seen": rows[w]["gold_seen"],
+            "quality": _round(rows[w]["quality"]),
+            "competence": _round(rows[w]["competence"]),
+            "score": round(rows[w]["score"]),
+            "rank": rows[w]["rank"],
+            "flags": rows[w]["flags"],
+        }
+        for w, t in evaluated.items()
+        if rows[w]["judgements"] >= PROLIFIC
+        and t.accuracy <= ceiling
+        and not t.kappa > NEAR_RANDOM_KAPPA
+    ]
     found.sort(key=lambda f: -f["labels"])
     return {
         "accuracy_ceiling": round(ceiling, 3),
+        "truth_kappa_ceiling": NEAR_RANDOM_KAPPA,
         "count": len(found),
         "ranked": sum(1 for f in found if f["rank"]),
+        "in_top_10": sum(1 for f in found if f["rank"] and f["rank"] <= 10),
         "flagged": sum(1 for f in found if f["flags"]),
         "workers": found,
     }
 
 
-def flag_catch(rows: dict[str, dict[str, Any]], accuracy: dict[str, float]) -> dict[str, Any]:
-    def split(test: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        hit = [a for w, a in accuracy.items() if test(rows[w])]
-        miss = [a for w, a in accuracy.items() if not test(rows[w])]
-        return {
+def flag_catch(rows: dict[str, Row], truth: dict[str, Truth]) -> dict[str, Any]:
+    """Per flag: who it raised, and the held-out accuracy of flagged and unflagged workers."""
+
+    def split(test: Callable[[Row], bool]) -> dict[str, Any]:
+        side: dict[bool, list[Truth]] = {True: [], False: []}
+        for w, t in truth.items():
+            side[test(rows[w])].append(t)
+        figures: dict[str, Any] = {
             "workers": sum(1 for row in rows.values() if test(row)),
             "labels": sum(row["judgements"] for row in rows.values() if test(row)),
-            "evaluated": len(hit),
-            "mean_accuracy_flagged": _round(float(np.mean(hit))) if hit else None,
-            "mean_accuracy_unflagged": _round(float(np.mean(miss))) if miss else None,
+            "evaluated": sum(1 for t in side[True] if t.labels >= MIN_HELD_OUT),
         }
+        for name, group in (("flagged", side[True]), ("unflagged", side[False])):
+            n = sum(t.labels for t in group)
+            figures[f"mean_accuracy_{name}"] = _mean(
+                [t.accuracy for t in group if t.labels >= MIN_HELD_OUT]
+            )
+            figures[f"pooled_accuracy_{name}"] = (
+                _round(sum(t.correct for t in group) / n) if n else None
+            )
+        return figures
 
-    found = {code: split(lambda row, code=code: code in row["flags"]) for code in FLAG_CODES}
+    def raised(code: str) -> Callable[[Row], bool]:
+        return lambda row: code in row["flags"]
+
+    found = {code: split(raised(code)) for code in FLAG_CODES}
     found["any"] = split(lambda row: bool(row["flags"]))
     return found
 
@@ -324,8 +411,17 @@ def _vote(ballots: list[tuple[str, str]], weight: dict[str, float], answer: str)
     return 1.0 / len(winners) if answer in winners else 0.0
 
 
-def votes(dataset: Dataset, rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Accuracy on the held-out objects of a plain majority vote and of votes that use scores."""
+def _sign_test(credit: dict[str, float], base: dict[str, float]) -> float | None:
+    better = sum(1 for item in credit if credit[item] > base[item])
+    changed = better + sum(1 for item in credit if credit[item] < base[item])
+    return _round(stats.binomtest(better, changed).pvalue) if changed else None
+
+
+def votes(dataset: Dataset, rows: dict[str, Row]) -> dict[str, Any]:
+    """Accuracy on the held-out objects of a plain majority vote and of votes that use scores.
+
+    better / worse: held-out objects on which the vote earns more / less than the majority.
+    """
     ballots: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for (worker, item), label in dataset.labels.items():
         if item in dataset.truth:
@@ -343,14 +439,21 @@ def votes(dataset: Dataset, rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "unflagged_only": {w: float(not row["flags"]) for w, row in rows.items()},
         "competence_log_odds": {w: log_odds(row["competence"]) for w, row in rows.items()},
     }
+    base = {item: _vote(cast, plain, dataset.truth[item]) for item, cast in ballots.items()}
     found: dict[str, Any] = {}
     for name, weight in weights.items():
-        credit, fallback = 0.0, 0
+        credit, fallback = {}, 0
         for item, cast in ballots.items():
-            counted = [b for b in cast if weight[b[0]] != 0.0]
+            counted = any(weight[w] != 0.0 for w, _ in cast)
             fallback += not counted
-            credit += _vote(cast, weight if counted else plain, dataset.truth[item])
-        found[name] = {"accuracy": _round(credit / len(ballots)), "fell_back_to_majority": fallback}
+            credit[item] = _vote(cast, weight if counted else plain, dataset.truth[item])
+        found[name] = {
+            "accuracy": _round(sum(credit.values()) / len(credit)),
+            "better": sum(1 for item in credit if credit[item] > base[item]),
+            "worse": sum(1 for item in credit if credit[item] < base[item]),
+            "sign_test_p": _sign_test(credit, base),
+            "fell_back_to_majority": fallback,
+        }
     return found
 
 

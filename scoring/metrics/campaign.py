@@ -4,7 +4,7 @@ Reads like the job: alpha per question, per-annotator evidence and behaviour, fl
 ranks, then model strengths from the annotators left in good standing. See scoring/README.md.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -78,15 +78,16 @@ def score_campaign(
 ) -> CampaignResult:
     j = data.judgements
     main = main_question(data.questions)
-    found = evidence.collect_evidence(j, data.questions)
-    columns = _annotator_columns(data, found, main)
-    signals = _signals(data, found, main, columns)
-    raised = flags.raise_flags(signals, thresholds)
-    flagged = np.zeros(j.n_annotators, dtype=bool)
-    for mask in raised.values():
-        flagged |= mask
+    columns, signals, raised, flagged = _verdicts(data, main, thresholds, j.in_reference)
+    active = columns["judgements"] > 0
+    if flagged.any() and flagged[active].mean() < 0.5:
+        # Second pass: people flagged in the first are nobody's reference any more, so a crowd
+        # of careless clickers cannot pull the peer consensus toward their answers. (Not when
+        # most are flagged: then the thresholds, not the crowd, are what is wrong.)
+        trusted = j.in_reference & ~flagged[j.annotator]
+        columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted)
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
-    columns["score"] = columns["judgements"] * columns["quality"] * data.may_rank
+    columns["score"] = columns["judgements"] * columns["quality"] ** 2 * data.may_rank
     columns["rank"] = leaderboard.ranks(
         columns["score"], columns["quality"], columns["judgements"], data.annotator_keys, eligible
     ).astype(np.float64)
@@ -105,6 +106,25 @@ def score_campaign(
         good = keep & ~flagged[j.annotator] & data.may_rank[j.annotator]
         result.models = _model_table(data, main, good, rng)
     return result
+
+
+def _verdicts(
+    data: CampaignData,
+    main: Codes | None,
+    thresholds: flags.Thresholds,
+    reference: NDArray[np.bool_],
+) -> tuple[dict[str, FloatArray], flags.Signals, dict[str, NDArray[np.bool_]], NDArray[np.bool_]]:
+    """Per-annotator columns, the signals, the flags raised and who has any, comparing everyone
+    with the judgements in `reference`."""
+    judged = replace(data, judgements=replace(data.judgements, in_reference=reference))
+    found = evidence.collect_evidence(judged.judgements, data.questions)
+    columns = _annotator_columns(judged, found, main)
+    signals = _signals(judged, found, main, columns)
+    raised = flags.raise_flags(signals, thresholds)
+    flagged = np.zeros(data.judgements.n_annotators, dtype=bool)
+    for mask in raised.values():
+        flagged |= mask
+    return columns, signals, raised, flagged
 
 
 def _annotator_columns(
