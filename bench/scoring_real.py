@@ -313,9 +313,8 @@ def leaderboard(
     orders: dict[str, list[str]] = {
         "top_10_ranked": ranked,
         "top_10_by_volume_alone": order(list(rows), lambda r: r["judgements"]),
-        "what_if_volume_x_quality_squared": order(
-            ranked, lambda r: r["judgements"] * r["quality"] ** 2
-        ),
+        # The score before this benchmark changed it to judgements × quality².
+        "what_if_volume_x_quality": order(ranked, lambda r: r["judgements"] * r["quality"]),
         f"what_if_quality_floor_{QUALITY_FLOOR}": order(
             ranked, lambda r: r["score"], QUALITY_FLOOR
         ),
