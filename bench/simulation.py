@@ -302,3 +302,39 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
         "by_kind": by_kind,
         "flag_counts": snapshot.flag_counts,
     }
+
+
+def main(kind: str, seed: int) -> None:
+    """Run one simulated campaign in a fresh database (DATABASE_URL) and print the figures."""
+    import os
+    import sys
+    import tempfile
+    import time
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from campaigns.models import Campaign
+    from scoring.services import score_campaign
+
+    call_command("migrate", verbosity=0)
+    config = Config(kind=kind, responses=2 if kind == "preference" else 4, seed=seed)
+    sim = generate(config)
+    slug = f"sim-{kind}-{seed}"
+    with tempfile.TemporaryDirectory() as folder:
+        load(sim, Path(folder), slug)
+    started = time.perf_counter()
+    score_campaign(campaign_id=Campaign.objects.get(slug=slug).pk)
+    figures = evaluate(sim, slug)
+    figures["judgements"] = len(sim.judgements)
+    figures["scoring_seconds"] = round(time.perf_counter() - started, 2)
+    json.dump(figures, sys.stdout)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1], int(sys.argv[2]))
