@@ -69,6 +69,9 @@ class AnnotatorScore(models.Model):
     score = models.FloatField()
     rank = models.PositiveIntegerField(null=True)
     flags = models.JSONField(default=list)
+    # The flags as " code code " so that every database can filter on one (JSON containment
+    # is not available on SQLite).
+    flag_text = models.CharField(max_length=200, default="", blank=True)
     evidence = models.JSONField(default=dict)
 
     class Meta:

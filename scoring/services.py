@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignStatus
 from scoring import selectors
 from scoring.metrics import flags
 from scoring.metrics.campaign import CampaignResult
@@ -75,6 +75,15 @@ def score_campaign(*, campaign_id: int) -> CampaignScore | None:
         return _store(campaign, data.annotator_keys.tolist(), result, limits, elapsed)
 
 
+def _quantiles(quality: np.ndarray, judgements: np.ndarray) -> dict[str, float]:
+    """Quality at the 50th, 75th and 90th percentiles of people with some evidence: the bands
+    shown to contestants are relative to the crowd (quality's scale depends on the campaign)."""
+    shown = quality[(judgements >= 10) & (quality > 0)]
+    if len(shown) == 0:
+        return {}
+    return {f"p{p}": float(np.percentile(shown, p)) for p in (50, 75, 90)}
+
+
 def _value(x: Any) -> float | None:
     x = float(x)
     return None if np.isnan(x) else x
@@ -105,7 +114,12 @@ def _store(
         questions=result.questions,
         model_strengths=result.models,
         flag_counts=result.flag_counts,
-        evidence={"thresholds": limits.__dict__, "main_question": result.main.get("name")},
+        evidence={
+            "thresholds": limits.__dict__,
+            "main_question": result.main.get("name"),
+            "quality_quantiles": _quantiles(c["quality"], c["judgements"]),
+        },
+        final=campaign.status == CampaignStatus.CLOSED,
     )
     rows = [
         AnnotatorScore(
@@ -122,6 +136,7 @@ def _store(
             score=float(c["score"][i]),
             rank=int(c["rank"][i]) or None,
             flags=result.flags[i],
+            flag_text=f" {' '.join(result.flags[i])} " if result.flags[i] else "",
             evidence=result.evidence[i],
             **{name: _value(c[name][i]) for name in COLUMNS},
         )

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.db.models import Q
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.models import Campaign, CampaignStatus
@@ -28,12 +29,11 @@ def score_campaign(campaign_id: int) -> int | None:
     max_retries=3,
 )
 def score_active_campaigns() -> int:
-    """Queue a scoring run for every active or paused campaign (beat calls this)."""
-    ids = list(
-        Campaign.objects.filter(
-            status__in=[CampaignStatus.ACTIVE, CampaignStatus.PAUSED]
-        ).values_list("id", flat=True)
-    )
+    """Queue a scoring run for every active or paused campaign, and once for a closed one
+    whose final standings are not frozen yet (beat calls this)."""
+    running = Q(status__in=[CampaignStatus.ACTIVE, CampaignStatus.PAUSED])
+    unfrozen = Q(status=CampaignStatus.CLOSED) & ~Q(scores__final=True)
+    ids = list(Campaign.objects.filter(running | unfrozen).values_list("id", flat=True).distinct())
     for campaign_id in ids:
         score_campaign.delay(campaign_id)
     return len(ids)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from scoring import tasks
 from scoring.models import CampaignScore
+from scoring.services import score_campaign
 from tests.scoring.test_scoring_job import small_campaign  # noqa: F401 (fixture)
 
 
@@ -22,7 +23,7 @@ def test_the_task_returns_the_snapshot_it_wrote(small_campaign) -> None:  # noqa
     assert CampaignScore.objects.get(pk=snapshot_id).campaign == small_campaign
 
 
-def test_the_periodic_task_queues_active_and_paused_campaigns_only(
+def test_the_periodic_task_queues_live_campaigns_and_closed_ones_not_yet_frozen(
     make_campaign, monkeypatch
 ) -> None:
     queued: list[int] = []
@@ -30,9 +31,12 @@ def test_the_periodic_task_queues_active_and_paused_campaigns_only(
     live = make_campaign(slug="live", status="active")
     paused = make_campaign(slug="paused", status="paused")
     make_campaign(slug="draft", status="draft")
-    make_campaign(slug="closed", status="closed")
-    assert tasks.score_active_campaigns() == 2
-    assert sorted(queued) == sorted([live.pk, paused.pk])
+    closed = make_campaign(slug="closed", status="closed")
+    frozen = make_campaign(slug="frozen", status="closed")
+    score_campaign(campaign_id=frozen.pk)
+    assert CampaignScore.objects.get(campaign=frozen).final
+    assert tasks.score_active_campaigns() == 3
+    assert sorted(queued) == sorted([live.pk, paused.pk, closed.pk])
 
 
 def test_organizers_queue_a_run_from_admin_once_the_transaction_commits(
