@@ -3,9 +3,26 @@
 from django.urls import path
 
 from scoring import api
+from scoring.views import dashboard, moderation, standings
 
 app_name = "scoring"
 
 urlpatterns = [
     path("api/v1/campaigns/<slug:slug>/export/<slug:name>", api.export, name="api-export"),
+    path("moderate/<slug:slug>/", moderation.quality, name="quality"),
+    path("moderate/<slug:slug>/annotators/", moderation.annotators, name="annotators"),
+    path(
+        "moderate/<slug:slug>/annotators/<int:annotator_id>/",
+        moderation.report,
+        name="report",
+    ),
+    path("moderate/<slug:slug>/act/", moderation.act, name="act"),
+    path("c/<slug:slug>/leaderboard/", standings.leaderboard, name="leaderboard"),
+    path("c/<slug:slug>/stats/", standings.my_stats, name="my-stats"),
+    path("organize/<slug:slug>/", dashboard.dashboard, name="dashboard"),
+    path(
+        "organize/<slug:slug>/export/<slug:name>.<slug:fmt>",
+        dashboard.download,
+        name="download",
+    ),
 ]

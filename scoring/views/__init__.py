@@ -1,0 +1,1 @@
+"""Pages of the scoring app: moderation, standings, the organizer dashboard."""

@@ -1,0 +1,67 @@
+"""The organizer's dashboard and its downloads."""
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from accounts.models import GeneratedAccount
+from campaigns.models import Campaign
+from scoring import charts, reports
+from scoring.access import organizer_required
+from scoring.exports import files
+from scoring.exports.judged import Tally
+from scoring.exports.options import ExportOptions
+from scoring.exports.registry import EXPORTS, checked
+
+CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+
+
+@organizer_required
+def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    snapshot = reports.latest(campaign)
+    models = snapshot.model_strengths if snapshot else []
+    claimed = GeneratedAccount.objects.filter(
+        batch__campaign=campaign, claimed_at__isnull=False
+    ).count()
+    context = {
+        "campaign": campaign,
+        "snapshot": snapshot,
+        "progress": reports.record_progress(campaign),
+        "active_hour": reports.active_annotators(campaign, hours=1),
+        "active_day": reports.active_annotators(campaign, hours=24),
+        "claimed": claimed,
+        "members": campaign.annotators.count(),
+        "models": models,
+        "exports": list(EXPORTS),
+        "models_chart": mark_safe(  # noqa: S308 (charts.py escapes every label)
+            charts.interval_chart(
+                [(m["model"], m["strength"], m["ci_low"], m["ci_high"]) for m in models],
+                title="Model strength (Bradley-Terry, 95% interval)",
+                x_label="log-strength (0 = average model)",
+            )
+        ),
+        "throughput_chart": mark_safe(  # noqa: S308
+            charts.bar_chart(
+                reports.judgements_per_hour(campaign),
+                title="Judgements per hour (48 h)",
+                y_label="judgements",
+                x_label="hour (UTC)",
+            )
+        ),
+    }
+    return render(request, "scoring/dashboard.html", context)
+
+
+@organizer_required
+def download(request: HttpRequest, campaign: Campaign, name: str, fmt: str) -> HttpResponseBase:
+    if fmt not in CONTENT_TYPES or name not in EXPORTS:
+        raise Http404("No such export.")
+    options = ExportOptions()
+    export = checked(campaign, name, options)
+    stream = StreamingHttpResponse(
+        files.lines(fmt, export.fields, export.rows(campaign, options, Tally())),
+        content_type=CONTENT_TYPES[fmt],
+    )
+    stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
+    return stream

@@ -1,0 +1,160 @@
+"""Moderator pages: the campaign's quality, the annotator table and report, and actions."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Annotator, Campaign, ModerationKind, RecordKind
+from campaigns.services.standing import ModerationRefused, moderate
+from scoring import charts, reports
+from scoring.access import moderator_required
+from scoring.metrics.flags import CODES
+from scoring.models import AnnotatorScore
+from scoring.wording import flag_lines
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(choices=ModerationKind.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Warnings only: what the annotator will read on their next page.",
+    )
+
+
+def _svg(markup: str) -> str:
+    # charts.py escapes every caller-supplied text; the markup itself is ours.
+    return mark_safe(markup)  # noqa: S308
+
+
+@moderator_required
+def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    snapshot = reports.latest(campaign)
+    flag_counts = snapshot.flag_counts if snapshot else {}
+    runs = reports.history(campaign)
+    qualities = list(
+        AnnotatorScore.objects.filter(campaign=campaign, judgements__gt=0).values_list(
+            "quality", flat=True
+        )
+    )
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "snapshot": snapshot,
+        "review": reports.needing_review(campaign),
+        "alpha_chart": _svg(charts.line_chart(
+            [(f"{r.computed_at:%m-%d %H:%M}", r.alpha, r.alpha_low, r.alpha_high) for r in runs],
+            title="Krippendorff's alpha, all records", y_label="alpha", x_label="scoring run",
+        )),
+        "control_chart": _svg(charts.line_chart(
+            [(f"{r.computed_at:%m-%d %H:%M}", r.control_alpha, r.control_alpha_low,
+              r.control_alpha_high) for r in runs],
+            title="Krippendorff's alpha, control records", y_label="alpha", x_label="scoring run",
+        )),
+        "quality_chart": _svg(charts.histogram(
+            qualities, title="Annotator quality", x_label="quality", value_range=(0.0, 1.0)
+        )),
+        "flag_chart": _svg(charts.bar_chart(
+            [(code, float(flag_counts.get(code, 0))) for code in CODES],
+            title="Annotators per flag", y_label="annotators",
+        )),
+        "throughput_chart": _svg(charts.bar_chart(
+            reports.judgements_per_hour(campaign), title="Judgements per hour (48 h)",
+            y_label="judgements", x_label="hour (UTC)",
+        )),
+    }  # fmt: skip
+    return render(request, "scoring/quality.html", context)
+
+
+@moderator_required
+def annotators(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    params = {k: str(v) for k, v in request.GET.items() if v}
+    page = Paginator(reports.annotator_table(campaign, params), reports.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = "&".join(f"{k}={v}" for k, v in params.items() if k != "page")
+    return render(
+        request,
+        "scoring/annotators.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "params": params,
+            "query": query,
+            "flags": CODES,
+            "sorts": list(reports.SORTS),
+            "standings": Annotator._meta.get_field("standing").choices,
+            "form": ActionForm(),
+        },
+    )
+
+
+@moderator_required
+def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpResponse:
+    annotator = get_object_or_404(
+        Annotator.objects.select_related("user"), pk=annotator_id, campaign=campaign
+    )
+    score = AnnotatorScore.objects.filter(annotator=annotator).first()
+    golds = reports.own_judgements(annotator, RecordKind.GOLD)
+    controls = reports.own_judgements(annotator, RecordKind.CONTROL)
+    others = reports.others_on([j.assignment.record_id for j in controls], annotator)
+    mine, everyone = reports.durations(campaign, annotator), reports.durations(campaign)
+    kinds = dict(campaign.questions.values_list("name", "kind"))
+    context = {
+        "campaign": campaign,
+        "annotator": annotator,
+        "score": score,
+        "flag_lines": flag_lines(score.flags, score.evidence) if score else [],
+        "golds": [(j, reports.matches_gold(kinds, j.answers, j.assignment.record.gold_answer))
+                  for j in golds],
+        "controls": [(j, others.get(j.assignment.record_id, [])) for j in controls],
+        "history": reports.moderation_history(annotator),
+        "form": ActionForm(),
+        "time_chart": _svg(charts.histogram(
+            mine, title="Time on task", x_label="seconds", compare=everyone,
+            compare_label="whole campaign",
+            value_range=(0.0, max([*everyone, *mine, 1.0])),
+        )),
+    }  # fmt: skip
+    return render(request, "scoring/report.html", context)
+
+
+@require_POST
+@moderator_required
+def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    form = ActionForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("annotator") if i.isdigit()]
+    members = list(
+        Annotator.objects.filter(campaign=campaign, pk__in=ids).values_list("pk", flat=True)
+    )
+    back = request.POST.get("next") or ""
+    if not form.is_valid() or not members:
+        messages.error(request, "Choose annotators, an action and give a reason.")
+    else:
+        try:
+            done = moderate(
+                annotator_ids=members,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ModerationRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['kind'].capitalize()}: {done.changed} annotator(s) changed; "
+                f"{done.records_returned} record slot(s) returned to the pool, "
+                f"{done.records_recounted} counted again.",
+            )
+    if back.startswith("/moderate/"):
+        return redirect(back)
+    return redirect("scoring:annotators", slug=campaign.slug)

@@ -1,0 +1,65 @@
+"""Flags and their evidence in plain words, for the moderators' report. Imports no Django."""
+
+from typing import Any
+
+TITLES = {
+    "random": "Answers look independent of the content",
+    "position_bias": "Prefers whatever is shown first",
+    "straight_lining": "Gives the same answer over and over",
+    "too_fast": "Answers faster than anyone can read",
+    "low_gold_accuracy": "Misses the known answers",
+    "low_agreement": "Rarely agrees with the other annotators",
+}
+
+
+def _pct(x: Any) -> str:
+    return "?" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: Any, digits: int = 2) -> str:
+    return "?" if x is None else f"{x:.{digits}f}"
+
+
+def explain(code: str, e: dict[str, Any]) -> str:
+    """One or two sentences with the numbers behind a flag."""
+    if code == "random":
+        return (
+            f"On {e.get('items', 0):.0f} answers compared with gold records or with peers, "
+            f"chance-corrected accuracy is {_num(e.get('kappa'))} (0 = answering blind), and "
+            f"the test cannot tell the answers from content-independent ones "
+            f"(q = {_num(e.get('q_value'), 3)} after correcting for every annotator tested)."
+        )
+    if code == "position_bias":
+        return (
+            f"Picked the response shown first in {_pct(e.get('share'))} of "
+            f"{e.get('trials', 0):.0f} decisive comparisons; chance is {_pct(e.get('chance'))} "
+            f"(the display order is shuffled), q = {_num(e.get('q_value'), 4)}."
+        )
+    if code == "straight_lining":
+        return (
+            f"The clicked answers carry {_pct(e.get('entropy_ratio'))} of the variety the "
+            f"campaign's answers have, over {e.get('answers', 0):.0f} answers, with "
+            f"{e.get('longest_run', 0):.0f} identical answers in a row."
+        )
+    if code == "too_fast":
+        return (
+            f"{_pct(e.get('fast_share'))} of {e.get('timed', 0):.0f} timed answers came faster "
+            "than the record could be read (its length at 200 characters a second)."
+        )
+    if code == "low_gold_accuracy":
+        return (
+            f"Right on {e.get('gold_correct', 0):.0f} of {e.get('gold_seen', 0):.0f} gold "
+            f"records; even at best, skill above chance is {_num(e.get('skill_high'))}."
+        )
+    if code == "low_agreement":
+        return (
+            f"Agrees with the other annotators' majority on {_pct(e.get('agreement'))} of "
+            f"{e.get('shared', 0):.0f} shared records; even at best, agreement above chance is "
+            f"{_num(e.get('skill_high'))}."
+        )
+    return ""
+
+
+def flag_lines(flags: list[str], evidence: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(code, title, explanation) for each raised flag."""
+    return [(code, TITLES.get(code, code), explain(code, evidence.get(code, {}))) for code in flags]
