@@ -13,6 +13,7 @@ from campaigns.rendering import render_markdown
 from campaigns.selectors import annotator_progress, membership, question_specs
 from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
 from campaigns.services.judgements import submit_judgement
+from campaigns.services.standing import current_warning
 from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
 
 
@@ -63,6 +64,7 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
         "responses": responses,
         "questions": question_views(questions, len(responses), posted),
         "progress": annotator_progress(assignment.annotator),
+        "warning": current_warning(assignment.annotator),
     }
 
 

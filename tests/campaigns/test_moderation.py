@@ -108,3 +108,20 @@ def test_a_reason_is_required_and_nothing_changes_without_one(make_campaign, mod
     person.refresh_from_db()
     assert person.standing == AnnotatorStanding.ACTIVE
     assert not ModerationAction.objects.exists()
+
+
+def test_the_warning_shows_on_the_next_task_page(make_campaign, moderator, client) -> None:
+    campaign = live_campaign(make_campaign, regular=2, overlap=1)
+    (person,) = annotators(campaign, 1)
+    moderate(
+        annotator_ids=[person.pk],
+        kind="warn",
+        reason="too quick",
+        actor=moderator,
+        message="Take the time to read both answers.",
+    )
+    client.force_login(person.user)
+    held = lease(person)
+    html = client.get(f"/a/{held.public_id}/").content.decode()
+    assert "Take the time to read both answers." in html
+    assert "too quick" not in html
