@@ -9,7 +9,7 @@ MODERATORS = "Moderators"
 ROLES = ("organizer", "moderator", "annotator")
 MODERATE_PERMISSION = "campaigns.moderate_campaign"
 # Organizers manage everything in these apps through admin.
-ORGANIZER_APPS = ("campaigns", "accounts")
+ORGANIZER_APPS = ("campaigns", "accounts", "scoring")
 
 
 def can_moderate(user: User | AnonymousUser) -> bool:

@@ -37,6 +37,18 @@ PAGES = [
     ("get", "/admin/accounts/provisioningbatch/", [LOGIN, LOGIN, LOGIN, 200]),
     ("get", "/admin/accounts/user/", [LOGIN, LOGIN, LOGIN, 200]),
     ("get", "/admin/auth/group/", [LOGIN, LOGIN, LOGIN, 403]),
+    ("get", "/admin/scoring/exporttoken/", [LOGIN, LOGIN, LOGIN, 200]),
+    ("get", "/admin/scoring/campaignscore/", [LOGIN, LOGIN, LOGIN, 200]),
+    ("get", "/moderate/live/", [LOGIN, 403, 200, 200]),
+    ("get", "/moderate/live/annotators/", [LOGIN, 403, 200, 200]),
+    ("get", "/moderate/live/annotators/999999/", [LOGIN, 403, 404, 404]),
+    ("post", "/moderate/live/act/", [LOGIN, 403, 302, 302]),
+    ("get", "/moderate/live/act/", [405, 405, 405, 405]),
+    ("get", "/c/live/leaderboard/", [LOGIN, 200, 200, 200]),
+    ("get", "/c/live/stats/", [LOGIN, 200, 404, 404]),
+    ("get", "/organize/live/", [LOGIN, 403, 403, 200]),
+    ("get", "/organize/live/export/responses.csv", [LOGIN, 403, 403, 200]),
+    ("get", "/api/v1/campaigns/live/export/preferences", [401, 401, 401, 401]),
 ]
 
 
