@@ -23,6 +23,7 @@ BENCHMARKS = [
     "scoring_real",
     "scoring_quality",
     "scoring_load",
+    "pages_load",
 ]
 
 
