@@ -9,7 +9,7 @@ compute, store) and, for the reference size, a cProfile of a second run.
 The crowd (`simulate`, pure numpy): records compare two model responses whose latent utility is
 the model's strength plus noise; honest annotators perceive it with their own noise, read at
 70-110 characters a second, and see gold at the campaign's gold rate; a tenth answer at random,
-fast. Imports no project code.
+fast. BENCH_SCORING_SIZES (e.g. "10k,330k") runs some of SIZES only. Imports no project code.
 """
 
 import os
@@ -196,7 +196,12 @@ def measure(server_url: str, name: str) -> dict[str, Any]:
         extra = ["--profile"] if name == REFERENCE else []
         scored = run_worker(url, "bench.scoring_worker", "score", SLUG, *extra)
     figures = {"judgements": loaded["judgements"], "annotators": annotators} | summarize(scored)
-    figures |= {"records": loaded["records"], "load_seconds": loaded["seconds"]}
+    figures |= {
+        "records": loaded["records"],
+        "behaviour": loaded["behaviour"],
+        "load_seconds": loaded["seconds"],
+        "load_phases_s": loaded["phases"],
+    }
     log(f"scoring_load: {name}: {figures['seconds']} s, {figures['peak_rss_mb']} MB peak")
     return figures
 
@@ -205,10 +210,13 @@ def summarize(scored: dict[str, Any]) -> dict[str, Any]:
     seconds = scored["seconds"]
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(scored["cpu_seconds"], 2),
+        "load_average_before": round(scored["load_average_before"], 2),
         "judgements_per_s": round(scored["judgements_scored"] / seconds),
         "peak_rss_mb": round(scored["peak_rss_kib"] / 1024, 1),
         "rss_before_mb": round(scored["rss_before_kib"] / 1024, 1),
         "breakdown_s": {key: round(value, 2) for key, value in scored["breakdown"].items()},
+        "breakdown_cpu_s": {k: round(v, 2) for k, v in scored["breakdown_cpu"].items()},
         "snapshot": scored["snapshot"],
     } | ({"profile": scored["profile"]} if "profile" in scored else {})
 
@@ -223,12 +231,15 @@ def run() -> dict[str, Any]:
     figures: dict[str, Any] = {
         "seed": SEED,
         "crowd": CROWD,
-        "curve": [
-            [r["judgements"], r["seconds"], r["peak_rss_mb"]] for r in results.values()
-        ],
+        "curve": [[r["judgements"], r["seconds"], r["peak_rss_mb"]] for r in results.values()],
         "curve_columns": ["judgements", "seconds", "peak_rss_mb"],
         "sizes": results,
     }
+    for name, r in results.items():
+        log(
+            f"scoring_load: curve: {name:>4}: {r['judgements']:>9,} judgements, "
+            f"{r['seconds']:6.2f} s, {r['peak_rss_mb']:7.1f} MB peak"
+        )
     if REFERENCE in results:
         reference = results[REFERENCE]
         met = {

@@ -26,11 +26,12 @@ from typing import Any
 import django
 import numpy as np
 
+from bench.harness import ROOT
 from bench.records_file import build_corpus
-from bench.scoring_load import ISSUES, Crowd, campaign_spec, simulate
+from bench.scoring_load import ISSUES, MODELS, Crowd, campaign_spec, simulate
 
 CHUNK = 50_000
-MODEL_NAMES = [f"model-{i}" for i in range(8)]
+MODEL_NAMES = [f"model-{i}" for i in range(MODELS)]
 RECORD_COLUMNS = (
     "id, campaign_id, external_id, prompt, responses, response_count, metadata, kind, "
     "gold_answer, filled, created_at"
@@ -66,7 +67,9 @@ def _copy(table: str, columns: str, lines: Iterator[str]) -> None:
 
 
 def _copy_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
 
 def _next_id(table: str) -> int:
@@ -187,50 +190,64 @@ def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
     )
     record_id, assignment_id = _next_id(record_table), _next_id(assignment_table)
     slots = [member.pk for member in members]
+    phases: dict[str, float] = {"simulate_and_create": time.perf_counter() - started}
     with transaction.atomic():
         _copy(record_table, RECORD_COLUMNS, _record_lines(crowd, campaign.pk, record_id, seed))
+        phases["records"] = time.perf_counter() - started - sum(phases.values())
         _copy(
             assignment_table,
             ASSIGNMENT_COLUMNS,
             _assignment_lines(crowd, campaign.pk, assignment_id, record_id, slots, seed),
         )
+        phases["assignments"] = time.perf_counter() - started - sum(phases.values())
         _copy(
             judgement_table,
             JUDGEMENT_COLUMNS,
             _judgement_lines(crowd, campaign.pk, _next_id(judgement_table), assignment_id),
         )
+        phases["judgements"] = time.perf_counter() - started - sum(phases.values())
         for table in (record_table, assignment_table, judgement_table):
             _sync_sequence(table)
+    phases["commit"] = time.perf_counter() - started - sum(phases.values())
     return {
         "judgements": Judgement.objects.filter(campaign=campaign).count(),
         "records": _counts(crowd.record_kind),
         "behaviour": _counts(crowd.behaviour),
         "seconds": round(time.perf_counter() - started, 1),
+        "phases": {name: round(seconds, 1) for name, seconds in phases.items()},
     }
 
 
-def _timed(spent: dict[str, float], key: str, function: Callable[..., Any]) -> Callable[..., Any]:
+def _timed(
+    spent: dict[str, list[float]], key: str, function: Callable[..., Any]
+) -> Callable[..., Any]:
+    """`function`, adding its wall and CPU seconds to spent[key]."""
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
-            spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
+            spent[key] = [time.perf_counter() - wall, time.process_time() - cpu]
 
     return wrapper
 
 
-def _profile_rows(profile: cProfile.Profile, sort: str, count: int) -> list[str]:
-    stats = pstats.Stats(profile)
-    rows = []
-    entries = stats.stats  # type: ignore[attr-defined]
-    key = 3 if sort == "cumulative" else 2
-    for (path, line, name), (_, calls, own, total, _) in sorted(
-        entries.items(), key=lambda item: -item[1][key]
-    )[:count]:
-        where = f"{os.path.relpath(path) if path.startswith('/') else path}:{line}"
-        rows.append(f"{total:7.2f} s cum {own:7.2f} s own {calls:>9} calls  {name} ({where})")
-    return rows
+def _where(path: str, line: int) -> str:
+    for prefix in (f"{ROOT}/", "site-packages/"):
+        path = path.split(prefix, 1)[-1]
+    return f"{path}:{line}"
+
+
+def _profile_rows(profile: cProfile.Profile, by: str, count: int) -> list[str]:
+    """The top `count` functions by "cumtime" or "tottime", one line each."""
+    functions = pstats.Stats(profile).get_stats_profile().func_profiles
+    top = sorted(functions.items(), key=lambda item: -getattr(item[1], by))[:count]
+    return [
+        f"{f.cumtime:6.2f} s cum {f.tottime:6.2f} s own {f.ncalls:>8} calls "
+        f"{name} ({_where(f.file_name, f.line_number)})"
+        for name, f in top
+    ]
 
 
 def score(slug: str, profile: bool) -> dict[str, Any]:
@@ -239,24 +256,30 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
 
     campaign = Campaign.objects.get(slug=slug)
     judgements = Judgement.objects.filter(campaign=campaign).count()
-    spent: dict[str, float] = {}
-    selectors.campaign_data = _timed(spent, "read", selectors.campaign_data)  # type: ignore[method-assign]
-    services.compute = _timed(spent, "compute", services.compute)
-    services._store = _timed(spent, "store", services._store)
-    rss_before = peak_rss_kib()
-    started = time.perf_counter()
-    snapshot = services.score_campaign(campaign_id=campaign.pk)
-    seconds = time.perf_counter() - started
+    spent: dict[str, list[float]] = {}
+    originals = selectors.campaign_data, services.compute, services._store
+    selectors.campaign_data = _timed(spent, "read", originals[0])
+    services.compute = _timed(spent, "compute", originals[1])
+    services._store = _timed(spent, "store", originals[2])
+    rss_before, load_average = peak_rss_kib(), os.getloadavg()[0]
+    snapshot = _timed(spent, "total", services.score_campaign)(campaign_id=campaign.pk)
     peak = peak_rss_kib()
+    selectors.campaign_data, services.compute, services._store = originals
     if snapshot is None:
         raise RuntimeError("the campaign is being scored by another run")
-    spent["other"] = seconds - sum(spent.values())
+    wall, cpu = spent.pop("total")
+    parts = list(spent.values())
+    spent["other"] = [wall - sum(p[0] for p in parts), cpu - sum(p[1] for p in parts)]
     figures: dict[str, Any] = {
         "judgements_scored": judgements,
-        "seconds": seconds,
+        "seconds": wall,
+        "cpu_seconds": cpu,
+        # Other work on this machine's CPUs shows here: then CPU and wall seconds both grow.
+        "load_average_before": load_average,
         "rss_before_kib": rss_before,
         "peak_rss_kib": peak,
-        "breakdown": spent,
+        "breakdown": {key: wall for key, (wall, _) in spent.items()},
+        "breakdown_cpu": {key: cpu for key, (_, cpu) in spent.items()},
         "snapshot": {
             "judgements": snapshot.judgements,
             "annotators": snapshot.annotators,
@@ -270,8 +293,8 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
         profiler.runcall(services.score_campaign, campaign_id=campaign.pk)
         figures["profile"] = {
             "seconds_under_profiler": round(time.perf_counter() - started, 2),
-            "top_cumulative": _profile_rows(profiler, "cumulative", 15),
-            "top_own": _profile_rows(profiler, "own", 10),
+            "top_cumulative": _profile_rows(profiler, "cumtime", 15),
+            "top_own": _profile_rows(profiler, "tottime", 10),
         }
     return figures
 
