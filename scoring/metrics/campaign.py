@@ -78,6 +78,8 @@ def score_campaign(
 ) -> CampaignResult:
     j = data.judgements
     main = main_question(data.questions)
+    # Dawid-Skene weighs everyone by their own competence: one estimate serves both passes.
+    competence = _competence(data)
     columns, signals, raised, flagged = _verdicts(data, main, thresholds, j.in_reference)
     active = columns["judgements"] > 0
     if flagged.any() and flagged[active].mean() < 0.5:
@@ -86,6 +88,7 @@ def score_campaign(
         # most are flagged: then the thresholds, not the crowd, are what is wrong.)
         trusted = j.in_reference & ~flagged[j.annotator]
         columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted)
+    columns["competence"] = competence
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
     columns["score"] = columns["judgements"] * columns["quality"] ** 2 * data.may_rank
     columns["rank"] = leaderboard.ranks(
@@ -101,7 +104,7 @@ def score_campaign(
     keep = j.in_reference
     result.questions = [question_alpha(q, keep, rng) for q in data.questions]
     if main is not None:
-        result.main = question_alpha(main, keep, rng)
+        result.main = next(q for q in result.questions if q["name"] == main.name)
         result.control = question_alpha(main, keep & (j.kind == CONTROL), rng)
         good = keep & ~flagged[j.annotator] & data.may_rank[j.annotator]
         result.models = _model_table(data, main, good, rng)
@@ -166,7 +169,6 @@ def _annotator_columns(
         "median_duration_ms": speed.median_ms,
         "fast_share": speed.fast_share,
         "timed": speed.timed,
-        "competence": _competence(data),
         "quality": leaderboard.quality(found.gold_seen, gold_skill, found.shared, agreement_skill),
     }
 
