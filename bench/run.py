@@ -24,6 +24,7 @@ BENCHMARKS = [
     "scoring_quality",
     "scoring_load",
     "pages_load",
+    "export_load",
 ]
 
 

@@ -1,6 +1,7 @@
 """Export files: the format from the suffix, written to a temporary file renamed when complete."""
 
 import csv
+import functools
 import json
 import os
 import tempfile
@@ -44,9 +45,36 @@ def complete_file(path: str | Path) -> Iterator[IO[str]]:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, RawJSON):
+        return str(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
+
+
+class RawJSON(str):
+    """A value that is already JSON text: written into JSON Lines as it is, into CSV as text."""
+
+
+@functools.cache
+def _marks(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(field, placeholder, the placeholder as JSON) for the raw fields of a row: a NUL-wrapped
+    number, which no text from PostgreSQL can contain."""
+    return tuple((name, f"\x00{i}\x00", json.dumps(f"\x00{i}\x00")) for i, name in enumerate(names))
+
+
+def _json_line(row: dict[str, Any], fields: Sequence[str]) -> str:
+    raw = tuple(name for name in fields if type(row[name]) is RawJSON)
+    if not raw:
+        return json.dumps({name: row[name] for name in fields}, ensure_ascii=False) + "\n"
+    marks = _marks(raw)
+    values = dict(row)
+    for name, mark, _ in marks:
+        values[name] = mark
+    line = json.dumps({name: values[name] for name in fields}, ensure_ascii=False)
+    for name, _, encoded in marks:
+        line = line.replace(encoded, row[name], 1)
+    return line + "\n"
 
 
 class _Line:
@@ -65,7 +93,7 @@ def lines(fmt: str, fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> It
             yield writer.writerow([_cell(row[name]) for name in fields])
         return
     for row in rows:
-        yield json.dumps({name: row[name] for name in fields}, ensure_ascii=False) + "\n"
+        yield _json_line(row, fields)
 
 
 def write_rows(

@@ -3,7 +3,11 @@
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from campaigns.models import AnnotatorStanding, Campaign, Judgement, Question
+from scoring.exports.files import RawJSON
 from scoring.exports.judged import (
     Tally,
     judgements_by_record,
@@ -131,14 +135,16 @@ def response_rows(
         excluded = judgements.filter(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
         tally.left_out["judgements of excluded annotators"] += excluded.count()
         judgements = judgements.exclude(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
+    # The JSON columns come as text and go into the file as they are: decoding and re-encoding
+    # them took a third of the time. (Ordering by id instead of time was measured slower.)
     rows = judgements.order_by("submitted_at", "id").values_list(
         "assignment__record__external_id",
         "assignment__record_kind",
         "assignment__annotator_id",
         "assignment__annotator__user__username",
         "assignment__annotator__standing",
-        "answers",
-        "assignment__display_order",
+        Cast("answers", TextField()),
+        Cast("assignment__display_order", TextField()),
         "duration_ms",
         "submitted_at",
     )
@@ -156,8 +162,8 @@ def response_rows(
             "record_kind": kind,
             "annotator": name,
             "annotator_status": standing,
-            "answers": answers,
-            "display_order": order,
+            "answers": RawJSON(answers),
+            "display_order": RawJSON(order or "[]"),
             "duration_ms": ms,
             "submitted_at": at.isoformat(),
         }

@@ -135,6 +135,8 @@ def test_responses_give_pseudonyms_stable_within_the_export(ranked, tmp_path: Pa
     for r in rows:
         by_name.setdefault(r["annotator"], set()).add(r["record_id"])
     assert sorted(len(v) for v in by_name.values()) == [1, 2, 2, 2]
+    assert {tuple(r["answers"]["rank"]) for r in rows} == {(2, 0, 1), (1, 0, 2)}
+    assert all(isinstance(r["display_order"], list) for r in rows)
     rows, _ = _export(tmp_path, "ranked", "--format", "responses", "--usernames")
     assert {r["annotator"] for r in rows} == {"alice", "bob", "carol", "dave"}
 
