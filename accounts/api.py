@@ -5,8 +5,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.core.ratelimit import consume
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -60,11 +61,12 @@ def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return None
-    if not consume(request, action="login_failed", key=username.lower(), dry_run=True):
+    # allauth's adapter keeps the failed-login count under the same key as the web login form,
+    # so a username locked on one entry point is locked on the other.
+    try:
+        user = get_adapter(request).authenticate(request, username=username, password=password)
+    except ValidationError:  # too many failed attempts for this username
         return None
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        consume(request, action="login_failed", key=username.lower())
     return user if isinstance(user, User) else None
 
 

@@ -84,6 +84,14 @@ def _quantiles(quality: np.ndarray, judgements: np.ndarray) -> dict[str, float]:
     return {f"p{p}": float(np.percentile(shown, p)) for p in (50, 75, 90)}
 
 
+def _answers(result: CampaignResult, i: int) -> dict[str, Any]:
+    """How often the annotator clicked each answer of the main question, beside everybody."""
+    counts = result.answer_counts
+    if counts is None:
+        return {}
+    return {"answers": {"mine": counts[i].tolist(), "everyone": counts.sum(axis=0).tolist()}}
+
+
 def _value(x: Any) -> float | None:
     x = float(x)
     return None if np.isnan(x) else x
@@ -103,8 +111,8 @@ def _store(
         campaign=campaign,
         computed_at=now,
         duration_ms=elapsed_ms,
-        judgements=int(c["judgements"].sum()) if len(annotator_ids) else 0,
-        annotators=int((c["judgements"] > 0).sum()) if len(annotator_ids) else 0,
+        judgements=result.judgements,
+        annotators=result.annotators,
         alpha=result.main.get("alpha"),
         alpha_low=result.main.get("low"),
         alpha_high=result.main.get("high"),
@@ -117,6 +125,7 @@ def _store(
         evidence={
             "thresholds": limits.__dict__,
             "main_question": result.main.get("name"),
+            "main_kind": result.main.get("kind"),
             "quality_quantiles": _quantiles(c["quality"], c["judgements"]),
         },
         final=campaign.status == CampaignStatus.CLOSED,
@@ -137,7 +146,7 @@ def _store(
             rank=int(c["rank"][i]) or None,
             flags=result.flags[i],
             flag_text=f" {' '.join(result.flags[i])} " if result.flags[i] else "",
-            evidence=result.evidence[i],
+            evidence=result.evidence[i] | _answers(result, i),
             **{name: _value(c[name][i]) for name in COLUMNS},
         )
         for i, annotator_id in enumerate(annotator_ids)

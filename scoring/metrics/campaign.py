@@ -43,6 +43,11 @@ class CampaignResult:
     control: dict[str, Any] = field(default_factory=dict)
     models: list[dict[str, Any]] = field(default_factory=list)
     flag_counts: dict[str, int] = field(default_factory=dict)
+    # Judgements and annotators that count (excluded people's are left out).
+    judgements: int = 0
+    annotators: int = 0
+    # Main question: counts of each answer as clicked, per annotator (rows) — for the report.
+    answer_counts: NDArray[np.int64] | None = None
 
 
 def main_question(questions: list[Codes]) -> Codes | None:
@@ -99,6 +104,9 @@ def score_campaign(
         columns=columns,
         flags=names,
         evidence=[_evidence(a, columns, signals, names[a]) for a in range(j.n_annotators)],
+        answer_counts=_answer_counts(data, main),
+        judgements=int(j.in_reference.sum()),
+        annotators=len(np.unique(j.annotator[j.in_reference])),
         flag_counts={code: int(raised[code].sum()) for code in flags.CODES},
     )
     keep = j.in_reference
@@ -317,6 +325,15 @@ def _strength_rows(fit: ModelStrengths, names: list[str]) -> list[dict[str, Any]
 
 def _number(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
+
+
+def _answer_counts(data: CampaignData, main: Codes | None) -> NDArray[np.int64] | None:
+    if main is None or not main.has_verdicts:
+        return None
+    n_a, v = data.judgements.n_annotators, main.n_verdicts
+    annotator = data.judgements.annotator[main.judgement]
+    flat = np.bincount(annotator * v + main.shown, minlength=n_a * v)
+    return np.asarray(flat.reshape(n_a, v), dtype=np.int64)
 
 
 def _evidence(

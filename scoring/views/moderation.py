@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Annotator, Campaign, ModerationKind, RecordKind
+from campaigns.models import Annotator, Campaign, ModerationKind, Question, RecordKind
 from campaigns.services.standing import ModerationRefused, moderate
 from scoring import charts, reports
 from scoring.access import moderator_required
@@ -101,7 +101,7 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
     annotator = get_object_or_404(
         Annotator.objects.select_related("user"), pk=annotator_id, campaign=campaign
     )
-    score = AnnotatorScore.objects.filter(annotator=annotator).first()
+    score = AnnotatorScore.objects.filter(annotator=annotator).select_related("run").first()
     golds = reports.own_judgements(annotator, RecordKind.GOLD)
     controls = reports.own_judgements(annotator, RecordKind.CONTROL)
     others = reports.others_on([j.assignment.record_id for j in controls], annotator)
@@ -117,6 +117,7 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
         "controls": [(j, others.get(j.assignment.record_id, [])) for j in controls],
         "history": reports.moderation_history(annotator),
         "form": ActionForm(),
+        "answer_chart": _svg(_answer_chart(campaign, score)),
         "time_chart": _svg(charts.histogram(
             mine, title="Time on task", x_label="seconds", compare=everyone,
             compare_label="whole campaign",
@@ -124,6 +125,36 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
         )),
     }  # fmt: skip
     return render(request, "scoring/report.html", context)
+
+
+def _answer_labels(question: Question | None, n: int) -> list[str]:
+    if question is None:
+        return [str(i + 1) for i in range(n)]
+    if question.kind == "preference":
+        return ["shown first better", "tie", "shown second better"][:n]
+    if question.kind == "ranking":
+        return [f"shown {i + 1} best" for i in range(n)]
+    if question.kind == "label":
+        return list(question.choices)[:n]
+    return [str(i + 1) for i in range(n)]
+
+
+def _answer_chart(campaign: Campaign, score: AnnotatorScore | None) -> str:
+    """Shares of this annotator's clicked answers on the main question, the crowd's in labels."""
+    answers = (score.evidence.get("answers") if score else None) or {}
+    mine, everyone = answers.get("mine", []), answers.get("everyone", [])
+    question = (
+        campaign.questions.filter(name=score.run.evidence.get("main_question")).first()
+        if score
+        else None
+    )
+    labels = _answer_labels(question, len(mine))
+    total, crowd = max(sum(mine), 1), max(sum(everyone), 1)
+    bars = [
+        (f"{label} (all: {100 * e / crowd:.0f}%)", 100 * m / total)
+        for label, m, e in zip(labels, mine, everyone, strict=False)
+    ]
+    return charts.bar_chart(bars, title="Answers as clicked, main question", y_label="% of answers")
 
 
 @require_POST

@@ -112,7 +112,8 @@ def test_a_report_explains_each_flag_and_lists_gold_with_answers(scored) -> None
     html = _client("mod", "moderator").get(url).content.decode()
     assert "Answers look independent of the content" in html
     assert "known answer" in html
-    assert html.count("<svg") == 1
+    assert html.count("<svg") == 2
+    assert "Answers as clicked" in html
 
 
 def test_bulk_exclusion_from_the_table_is_audited(scored) -> None:

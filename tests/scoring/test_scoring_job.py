@@ -130,3 +130,33 @@ def test_the_score_command_prints_a_summary(small_campaign, capsys) -> None:
 def test_the_score_command_refuses_an_unknown_campaign(db) -> None:
     with pytest.raises(CommandError, match="no campaign with slug 'nope'"):
         call_command("score", "nope")
+
+
+def test_exclusion_and_reinstatement_flow_through_scores_and_exports(
+    small_campaign, tmp_path
+) -> None:
+    from campaigns.models import Record
+    from campaigns.services.standing import moderate
+    from scoring.exports.options import ExportOptions
+    from scoring.exports.registry import run_export
+
+    def preference_votes() -> int:
+        out = tmp_path / "p.jsonl"
+        run_export(small_campaign, "preferences", out, ExportOptions(ties="keep"))
+        import json
+
+        return sum(json.loads(line)["votes"] for line in out.read_text().splitlines())
+
+    before = _run(small_campaign)
+    carol = Annotator.objects.get(user__username="carol")
+    filled = sum(Record.objects.values_list("filled", flat=True))
+    moderate(annotator_ids=[carol.pk], kind="exclude", reason="contrarian", actor=None)
+    assert sum(Record.objects.values_list("filled", flat=True)) == filled - 10
+    excluded = _run(small_campaign)
+    assert excluded.alpha == pytest.approx(1.0) and excluded.judgements == 20
+    assert preference_votes() == 20
+    moderate(annotator_ids=[carol.pk], kind="reinstate", reason="checked", actor=None)
+    assert sum(Record.objects.values_list("filled", flat=True)) == filled
+    restored = _run(small_campaign)
+    assert restored.alpha == before.alpha
+    assert preference_votes() == 30

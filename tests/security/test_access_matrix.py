@@ -4,6 +4,8 @@ Each URL pattern (and, for Django admin, the index and each registered model's c
 add page) is filled with concrete values and requested by an anonymous visitor, an annotator, a
 moderator and an organizer. The expected answer of each role comes from EXPECTED, keyed by the
 pattern's name; a pattern without an entry fails `test_every_url_pattern_has_reviewed_expectations`.
+Every POST without a CSRF token is refused (bearer-token API endpoints excepted: they ignore
+cookies and answer 401 to a session alone); POST-only pages have their own table, POSTED.
 """
 
 from typing import Any, NamedTuple
@@ -225,7 +227,7 @@ def test_every_post_only_page_has_reviewed_expectations_with_a_token() -> None:
 def test_a_refused_role_is_refused_a_post_with_a_valid_csrf_token_too(
     site: Site, route: Route
 ) -> None:
-    """Not the CSRF check keeps people out: with a token, refusals hold and change nothing."""
+    """Refusals do not rest on the CSRF check: with a valid token they hold, and change nothing."""
     expect = EXPECTED.get(route.key)
     if expect is None or expect.post != CSRF:
         return  # reported by the tests above; token APIs are covered by the matrix
