@@ -58,9 +58,8 @@ def export(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
         chosen = checked(campaign, name, options)
     except (ValueError, files.ExportError) as error:
         return api_error(400, str(error))
-    rows = chosen.rows(campaign, options, Tally())
     stream = StreamingHttpResponse(
-        files.lines(fmt, chosen.fields, rows), content_type=CONTENT_TYPES[fmt]
+        chosen.lines(campaign, fmt, options, Tally()), content_type=CONTENT_TYPES[fmt]
     )
     stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
     return stream

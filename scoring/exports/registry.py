@@ -17,12 +17,23 @@ Rows = Callable[[Campaign, ExportOptions, Tally], Iterator[dict[str, Any]]]
 class Export:
     fields: Sequence[str]
     rows: Rows
+    # A faster JSON Lines writer, when the database can build the objects itself.
+    jsonl: Callable[[Campaign, ExportOptions, Tally], Iterator[str]] | None = None
+
+    def lines(
+        self, campaign: Campaign, fmt: str, options: ExportOptions, tally: Tally
+    ) -> Iterator[str]:
+        if fmt == "jsonl" and self.jsonl is not None:
+            return self.jsonl(campaign, options, tally)
+        return files.lines(fmt, self.fields, self.rows(campaign, options, tally))
 
 
 EXPORTS: dict[str, Export] = {
     "preferences": Export(training.PREFERENCE_FIELDS, training.preference_rows),
     "sft": Export(training.SFT_FIELDS, training.sft_rows),
-    "responses": Export(training.RESPONSE_FIELDS, training.response_rows),
+    "responses": Export(
+        training.RESPONSE_FIELDS, training.response_rows, jsonl=training.response_lines
+    ),
     "quality": Export(standings.QUALITY_FIELDS, standings.quality_rows),
     "leaderboard": Export(standings.LEADERBOARD_FIELDS, standings.leaderboard_rows),
     "models": Export(standings.MODEL_FIELDS, standings.model_rows),
@@ -46,7 +57,10 @@ def write_export(
     campaign: Campaign, export: Export, handle: IO[str], fmt: str, options: ExportOptions
 ) -> tuple[int, Tally]:
     tally = Tally()
-    count = files.write_rows(handle, fmt, export.fields, export.rows(campaign, options, tally))
+    count = -1 if fmt == "csv" else 0
+    for line in export.lines(campaign, fmt, options, tally):
+        handle.write(line)
+        count += 1
     return count, tally
 
 

@@ -9,7 +9,6 @@ from accounts.models import GeneratedAccount
 from campaigns.models import Campaign
 from scoring import charts, reports
 from scoring.access import organizer_required
-from scoring.exports import files
 from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
 from scoring.exports.registry import EXPORTS, checked
@@ -60,7 +59,7 @@ def download(request: HttpRequest, campaign: Campaign, name: str, fmt: str) -> H
     options = ExportOptions()
     export = checked(campaign, name, options)
     stream = StreamingHttpResponse(
-        files.lines(fmt, export.fields, export.rows(campaign, options, Tally())),
+        export.lines(campaign, fmt, options, Tally()),
         content_type=CONTENT_TYPES[fmt],
     )
     stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'

@@ -14,18 +14,22 @@ _ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "getenv"}
 
 
 def names_read_by(path: Path) -> set[str]:
-    """Every NAME in env_*("NAME"), os.environ.get("NAME"), os.getenv("NAME"), os.environ["NAME"]."""
+    """Every NAME of env_*("NAME"), os.environ.get("NAME"), os.getenv("NAME"), os.environ["NAME"]"""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = str(node.args[0].value)
             func = node.func
             called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
             on_environ = isinstance(func, ast.Attribute) and ast.unparse(func.value) == "os.environ"
             if called in _ENV_HELPERS or (on_environ and called == "get"):
-                names.add(node.args[0].value)
-        if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
-            if isinstance(node.slice, ast.Constant):
-                names.add(node.slice.value)
+                names.add(name)
+        if (
+            isinstance(node, ast.Subscript)
+            and ast.unparse(node.value) == "os.environ"
+            and isinstance(node.slice, ast.Constant)
+        ):
+            names.add(str(node.slice.value))
     return names
 
 

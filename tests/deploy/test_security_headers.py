@@ -9,7 +9,8 @@ def test_pages_carry_the_security_headers(client, db) -> None:
     response = client.get("/")
     assert response.status_code == 200
     policy = dict(
-        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
     )
     assert policy == {
         "default-src": "'self'",

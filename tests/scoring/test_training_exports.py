@@ -174,3 +174,21 @@ def test_an_unknown_format_is_refused(ranked, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="invalid choice"):
         _export(tmp_path, "ranked", "--format", "everything")
     assert not np.any([p.name == "out.jsonl" for p in tmp_path.iterdir()])
+
+
+def test_the_jsonl_and_csv_responses_carry_the_same_data(ranked, tmp_path: Path) -> None:
+    import csv
+
+    rows, _ = _export(tmp_path, "ranked", "--format", "responses")
+    out = tmp_path / "out.csv"
+    call_command("export", "ranked", "--format", "responses", "--out", str(out))
+    with out.open() as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == len(rows)
+    for line, cells in zip(rows, table, strict=True):
+        assert line["annotator"] == cells["annotator"]
+        assert line["record_id"] == cells["record_id"]
+        assert line["answers"] == json.loads(cells["answers"])
+        assert line["display_order"] == json.loads(cells["display_order"])
+        assert line["annotator_status"] == cells["annotator_status"]
+        assert line["submitted_at"][:19].replace(" ", "T") == cells["submitted_at"][:19]
