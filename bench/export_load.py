@@ -39,6 +39,7 @@ def measure(server_url: str, name: str, folder: Path) -> dict[str, Any]:
                 "rows": measured["rows"],
                 "seconds": round(measured["seconds"], 2),
                 "rows_per_s": round(measured["rows"] / measured["seconds"]),
+                "judgements_per_s": round(figures["judgements"] / measured["seconds"]),
                 "peak_rss_mb": round(measured["peak_rss_kib"] / 1024, 1),
                 "rss_before_mb": round(measured["rss_before_kib"] / 1024, 1),
                 "file_mb": round(measured["file_mb"], 1),
