@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -33,8 +36,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key only exists so that `make run` and the test suite work without set-up;
-# `check --deploy` rejects it and deploy/.env.example says to set a real one.
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
+# `check --deploy` rejects it (security.W009 knows the django-insecure- prefix) and
+# deploy/.env.example says to set a real one.
+SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -54,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,6 +103,9 @@ def database_settings(url: str) -> dict[str, Any]:
         config["CONN_MAX_AGE"] = 0
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # Behind a transaction-mode pooler (PgBouncer), streamed exports cannot hold a
+        # server-side cursor across transactions (docs/deploy.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS")
     return config
 
 
@@ -155,6 +164,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_LINK_DAYS = env_int("LOGIN_LINK_DAYS", 60)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crowdeval@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Redis, when configured, is the Celery broker and the shared cache. Without it (the embedded
 # default of `make run`), jobs run in-process and the cache is per-process memory.
@@ -183,6 +197,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 # worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue by default, so that `make run`, the test suite's worker and a lone `celery worker`
+# consume every job. CELERY_SEPARATE_QUEUES=true sends scoring runs to a "scoring" queue, so that a
+# long run never delays the lease sweep; each queue then needs a worker (docs/deploy.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+if env_bool("CELERY_SEPARATE_QUEUES", False):
+    CELERY_TASK_ROUTES = {"scoring.*": {"queue": "scoring"}}
 CELERY_BEAT_SCHEDULE = {
     # Leases also expire on demand when an annotator asks for work; the sweep catches the rest.
     "expire-leases": {"task": "campaigns.expire_leases", "schedule": 60.0},
@@ -193,7 +214,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Overrides of scoring.metrics.flags.Thresholds (docs/quality-control.md), e.g.
 # SCORING_THRESHOLDS={"fast_max_share": 0.6}; unknown names stop the scoring job with an error.
-SCORING_THRESHOLDS = json.loads(os.environ.get("SCORING_THRESHOLDS", "{}"))
+SCORING_THRESHOLDS = json.loads(env_str("SCORING_THRESHOLDS") or "{}")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -208,15 +229,50 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Production is DEBUG off and an https SITE_URL; the rest follows from that.
+SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_IS_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# nginx (deploy/nginx.conf) terminates TLS and sets X-Forwarded-Proto; trust it only when a proxy
+# is declared, or a client could claim https itself.
+if ALLAUTH_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
+# Health checks come from inside the network, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SITE_IS_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+SILENCED_SYSTEM_CHECKS = [
+    # Preloading puts the whole registered domain on browsers' HSTS lists for months; that is
+    # the domain owner's decision, so it is opt-in (SECURE_HSTS_PRELOAD) and its warning silenced.
+    "security.W021",
+]
+if SITE_IS_HTTPS and not SECURE_SSL_REDIRECT:
+    # Set to false on purpose: the proxy redirects plain HTTP itself (docs/deploy.md).
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+# django-csp 4. Templates carry inline <style> but never inline scripts or on*= handlers
+# (tests/deploy/test_security_headers.py checks the templates); charts are inline <svg>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
 }
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)

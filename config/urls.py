@@ -1,12 +1,15 @@
-"""URL map: admin, allauth, and each app's pages."""
+"""URL map: the health check, admin, allauth, and each app's pages."""
 
 from django.contrib import admin
 from django.urls import include, path
+
+from config import health
 
 admin.site.site_header = "crowdeval"
 admin.site.site_title = "crowdeval admin"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 _ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "getenv"}
+_PASSED_THROUGH = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
 
 
 def names_read_by(path: Path) -> set[str]:
@@ -38,9 +39,8 @@ def settings_names() -> set[str]:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    """This process's environment without any setting of ours, plus a production set-up."""
-    env = {k: v for k, v in os.environ.items() if k not in settings_names()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    """A production set-up and little else: nothing of the test run (DJANGO_*, our settings)."""
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_THROUGH}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
