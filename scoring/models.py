@@ -33,7 +33,11 @@ class CampaignScore(models.Model):
 
     class Meta:
         ordering = ["campaign", "-computed_at", "-id"]
-        indexes = [models.Index(fields=["campaign", "-computed_at"], name="campaignscore_recent")]
+        indexes = [
+            models.Index(fields=["campaign", "-computed_at"], name="campaignscore_recent"),
+            # /healthz asks for the newest run of any campaign.
+            models.Index(fields=["-computed_at"], name="campaignscore_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} scored at {self.computed_at:%Y-%m-%d %H:%M}"
