@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_moderation_action'),
-        ('scoring', '0003_flag_text'),
+        ("campaigns", "0005_moderation_action"),
+        ("scoring", "0003_flag_text"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='campaignscore',
-            index=models.Index(fields=['-computed_at'], name='campaignscore_newest'),
+            model_name="campaignscore",
+            index=models.Index(fields=["-computed_at"], name="campaignscore_newest"),
         ),
     ]
