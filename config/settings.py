@@ -174,7 +174,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # default of `make run`), jobs run in-process and the cache is per-process memory.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
