@@ -17,7 +17,7 @@ from scoring.exports.options import ExportOptions
 from scoring.exports.registry import checked
 from scoring.tokens import live_token_exists, token_for_campaign
 
-CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = files.CONTENT_TYPES
 TRUE = ("1", "true", "yes")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 SUFFIXES = (".jsonl", ".csv")
+CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
 class ExportError(ValueError):

@@ -9,11 +9,12 @@ from accounts.models import GeneratedAccount
 from campaigns.models import Campaign
 from scoring import charts, reports
 from scoring.access import organizer_required
+from scoring.exports import files
 from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
 from scoring.exports.registry import EXPORTS, checked
 
-CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = files.CONTENT_TYPES
 
 
 @organizer_required
