@@ -25,6 +25,7 @@ BENCHMARKS = [
     "scoring_load",
     "pages_load",
     "export_load",
+    "production_load",
 ]
 
 
