@@ -16,3 +16,4 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("scoring.urls")),
 ]
+handler500 = "config.errors.server_error"

@@ -4,6 +4,7 @@ The action is attached to the campaigns app's admin from here, so that `campaign
 `scoring` (DESIGN.md: arrows point one way).
 """
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.admin import CampaignAdmin
 from campaigns.models import Campaign
@@ -24,13 +26,31 @@ def score_now(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Campaign]
 ) -> None:
     ids = list(queryset.values_list("id", flat=True))
+    unqueued: list[int] = []
     for campaign_id in ids:
-        transaction.on_commit(partial(tasks.score_campaign.delay, campaign_id))
+        transaction.on_commit(partial(_queue, campaign_id, unqueued))
+    if unqueued:
+        modeladmin.message_user(
+            request,
+            "The job queue (Redis) is unreachable: nothing was queued. Beat scores active "
+            "campaigns once it is back; `manage.py score SLUG` scores one now.",
+            messages.ERROR,
+        )
+        return
     modeladmin.message_user(
         request, f"Scoring queued for {len(ids)} campaign{'s' if len(ids) != 1 else ''}."
     )
 
 
+def _queue(campaign_id: int, unqueued: list[int]) -> None:
+    try:
+        tasks.score_campaign.delay(campaign_id)
+    except BrokerError:
+        log.warning("could not queue scoring of campaign %s: broker unreachable", campaign_id)
+        unqueued.append(campaign_id)
+
+
+log = logging.getLogger(__name__)
 CampaignAdmin.actions = [*CampaignAdmin.actions, score_now]
 
 
