@@ -4,6 +4,7 @@ import csv
 import functools
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,16 +26,50 @@ def file_format(path: str | Path) -> str:
     return suffix[1:]
 
 
+def _anonymous_file(folder: Path) -> int | None:
+    """A file without a name in `folder` (Linux O_TMPFILE): if the process dies, the kernel
+    frees it, so not even a temporary file is left behind. None where unsupported."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o644)
+    except OSError:
+        return None
+
+
+def _name_it(fd: int, target: Path) -> None:
+    """Link an anonymous file into its folder, then rename it over `target` atomically."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+    # linkat(AT_SYMLINK_FOLLOW) through /proc/self/fd: CPython uses linkat only when a dir fd is
+    # given; plain link(2) would try to link the /proc symlink itself.
+    descriptors = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(str(fd), temporary, src_dir_fd=descriptors, follow_symlinks=True)
+    finally:
+        os.close(descriptors)
+    os.replace(temporary, target)
+
+
 @contextmanager
 def complete_file(path: str | Path) -> Iterator[IO[str]]:
     """A text file at `path` that appears only once the block finishes without an error.
 
-    Rows go to a temporary file in the same folder (so the final rename is atomic); a failure or
-    a kill leaves no half-written file under the real name.
+    Rows go to a file without a name in the same folder, linked and renamed over `path` when
+    complete (an atomic rename); a failure or a kill leaves nothing behind. Where the file
+    system has no unnamed files, a hidden `.NAME.*.part` file is used instead, which a kill
+    leaves behind (never under the real name).
     """
     target = Path(path)
     if not target.parent.is_dir():
         raise ExportError(f"{path}: folder {target.parent} does not exist")
+    anonymous = _anonymous_file(target.parent)
+    if anonymous is not None:
+        with os.fdopen(anonymous, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            _name_it(anonymous, target)
+        return
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -84,3 +84,13 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), files.complete_file(out) as handle:
         files.write_rows(handle, "jsonl", ["a"], rows())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_unnamed_files_a_hidden_temporary_file_is_used(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(files, "_anonymous_file", lambda folder: None)
+    out = tmp_path / "rows.jsonl"
+    with files.complete_file(out) as handle:
+        files.write_rows(handle, "jsonl", ["a"], [{"a": 1}])
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rows.jsonl.")]
+    assert [p.name for p in tmp_path.iterdir()] == ["rows.jsonl"]
+    assert out.read_text() == '{"a": 1}\n'
