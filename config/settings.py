@@ -199,6 +199,9 @@ CELERY_TASK_ACKS_LATE = True
 # acknowledged as failed; jobs are idempotent (scoring runs in one transaction), and the time
 # limits below stop one that would loop.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A scoring run's peak memory grows with its campaign; a fresh pool process every N jobs returns
+# it (and whatever fragmentation a long-lived numpy process accumulates) to the system.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
