@@ -29,7 +29,9 @@ class Export:
 
 
 EXPORTS: dict[str, Export] = {
-    "preferences": Export(training.PREFERENCE_FIELDS, training.preference_rows),
+    "preferences": Export(
+        training.PREFERENCE_FIELDS, training.preference_rows, jsonl=training.preference_lines
+    ),
     "sft": Export(training.SFT_FIELDS, training.sft_rows),
     "responses": Export(
         training.RESPONSE_FIELDS, training.response_rows, jsonl=training.response_lines

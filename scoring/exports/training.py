@@ -9,7 +9,8 @@ from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, JSONObject
 
 from campaigns.models import AnnotatorStanding, Campaign, Judgement, Question
-from scoring.exports.files import RawJSON
+from scoring.exports import preference_sql
+from scoring.exports.files import RawJSON, lines
 from scoring.exports.judged import (
     Tally,
     judgements_by_record,
@@ -210,3 +211,12 @@ def response_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> 
     name = _names(options)
     for annotator_id, username, rest in rows.iterator(chunk_size=5000):
         yield '{"annotator": ' + json.dumps(name(annotator_id, username)) + ", " + rest[1:] + "\n"
+
+
+def preference_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[str]:
+    """JSON Lines of preference_rows; PostgreSQL builds them itself for a preference question."""
+    question = main_question(campaign)
+    if question is not None and preference_sql.applies(campaign, question):
+        yield from preference_sql.preference_lines(campaign, question, options, tally)
+        return
+    yield from lines("jsonl", PREFERENCE_FIELDS, preference_rows(campaign, options, tally))

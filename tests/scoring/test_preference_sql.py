@@ -1,0 +1,63 @@
+"""PostgreSQL's preference pairs equal the Python ones, option by option."""
+
+import json
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from bench import simulation
+from campaigns.models import Annotator, AnnotatorStanding, Campaign
+from scoring.exports import preference_sql
+from scoring.exports.judged import Tally
+from scoring.exports.options import ExportOptions
+from scoring.exports.training import main_question, preference_lines, preference_rows
+from scoring.services import score_campaign
+
+pytestmark = pytest.mark.postgres
+
+OPTIONS = [
+    ExportOptions(
+        ties=ties,
+        weight=weight,
+        min_votes=votes,
+        min_agreement=agreement,
+        include_gold=gold,
+        include_excluded=excluded,
+    )
+    for ties, weight, votes, agreement, gold, excluded in product(
+        ["drop", "keep"], ["none", "quality"], [1, 3], [0.0, 0.7], [False, True], [False, True]
+    )
+]
+
+
+@pytest.fixture
+def campaign(db, tmp_path: Path) -> Campaign:
+    crowd = {"careful": 12, "noisy": 6, "random": 3, "first": 2}
+    config = simulation.Config(records=400, gold=40, controls=4, crowd=crowd, seed=9)
+    simulation.load(simulation.generate(config), tmp_path, "pairs")
+    found = Campaign.objects.get(slug="pairs")
+    score_campaign(campaign_id=found.pk)
+    Annotator.objects.filter(user__username="random-000").update(
+        standing=AnnotatorStanding.EXCLUDED
+    )
+    return found
+
+
+def _close(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        abs(a[k] - b[k]) < 1e-4 if isinstance(a[k], float) else a[k] == b[k] for k in a
+    )
+
+
+def test_the_database_writes_the_same_pairs_and_tally_for_every_option(campaign) -> None:
+    question = main_question(campaign)
+    assert preference_sql.applies(campaign, question)
+    for options in OPTIONS:
+        python_tally, sql_tally = Tally(), Tally()
+        expected = list(preference_rows(campaign, options, python_tally))
+        got = [json.loads(line) for line in preference_lines(campaign, options, sql_tally)]
+        assert len(got) == len(expected) > 0, options
+        for row, want in zip(got, expected, strict=True):
+            assert _close(row, want), (options, row, want)
+        assert sql_tally.left_out == python_tally.left_out, options
