@@ -50,21 +50,20 @@ SELECT json_build_object(
     'rejected', coalesce(x.rj ->> 'text', ''),
     'chosen_model', coalesce(x.c ->> 'model', ''),
     'rejected_model', coalesce(x.rj ->> 'model', ''),
-    'margin', round(x.margin::numeric, 4),
-    'votes', x.votes,
-    'agreement', round(x.agreement::numeric, 4),
-    'tie', x.tie,
+    'margin', round(v.margin::numeric, 4),
+    'votes', v.votes,
+    'agreement', round(v.agreement::numeric, 4),
+    'tie', v.tie,
     'record_id', x.external_id
 )::text
-FROM (
-    -- The record's responses are read (and decompressed) once, not once per field.
-    SELECT v.*, r.prompt, r.external_id, r.responses -> v.chosen AS c,
+FROM (SELECT * FROM verdict v WHERE {kept} ORDER BY record_id) v
+-- One record at a time, in the order above (OFFSET 0 keeps PostgreSQL from turning this into a
+-- join that would need the big rows sorted again), its responses decompressed once.
+CROSS JOIN LATERAL (
+    SELECT r.prompt, r.external_id, r.responses -> v.chosen AS c,
         r.responses -> (1 - v.chosen) AS rj
-    FROM verdict v JOIN {record} r ON r.id = v.record_id
-    WHERE {kept}
-    OFFSET 0
+    FROM {record} r WHERE r.id = v.record_id OFFSET 0
 ) x
-ORDER BY x.record_id
 """
 
 _TALLY = """
@@ -84,8 +83,8 @@ FROM verdict
 """
 
 _KEPT = (
-    "NOT (v.tie AND %(drop_ties)s) AND v.votes >= %(min_votes)s "
-    "AND (v.tie OR v.agreement >= %(min_agreement)s)"
+    "NOT (tie AND %(drop_ties)s) AND votes >= %(min_votes)s "
+    "AND (tie OR agreement >= %(min_agreement)s)"
 )
 
 
@@ -131,8 +130,7 @@ def preference_lines(
     params = _params(campaign, question, options)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # The lines are sorted by record with their texts: in 4 MB (the default) a million
-            # judgements' worth spills to disk.
+            # Sorting a million votes by record takes more than the default 4 MB.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(_sql(_TALLY, options), params)
             not_good, without, tied, few, disputed = cursor.fetchone()
