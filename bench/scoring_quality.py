@@ -21,6 +21,7 @@ TARGETS = {  # figure: (direction, bound)
     "bad_in_top_10": ("max", 0),
     "spearman_score_vs_volume_x_accuracy": ("min", 0.8),
     "spearman_score_vs_volume_x_skill": ("min", 0.8),
+    "spearman_leaderboard_vs_volume_x_accuracy": ("min", 0.8),
     "spearman_models": ("min", 0.9),
 }
 

@@ -297,6 +297,11 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
             [s.score for s in rows if kind[s.pk] in HONEST],
             [v for s, v in zip(rows, value, strict=True) if kind[s.pk] in HONEST],
         ),
+        # The leaderboard itself: its ranked annotators, by rank, against their true value.
+        "spearman_leaderboard_vs_volume_x_accuracy": _spearman(
+            [-float(s.rank or 0) for s in rows if s.rank],
+            [v for s, v in zip(rows, value, strict=True) if s.rank],
+        ),
         "spearman_models": _spearman(fitted, true),
         "alpha": snapshot.alpha,
         "by_kind": by_kind,
