@@ -4,7 +4,7 @@ Authenticated by an export token (created in admin, scoped to campaigns, revocab
 `Authorization: Bearer …`; cookies are ignored, so CSRF does not apply.
 """
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -12,12 +12,10 @@ from django.views.decorators.http import require_GET
 from accounts.api import api_error, bearer_token
 from campaigns.models import Campaign
 from scoring.exports import files
-from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
-from scoring.exports.registry import checked
+from scoring.exports.registry import checked, streaming_response
 from scoring.tokens import live_token_exists, token_for_campaign
 
-CONTENT_TYPES = files.CONTENT_TYPES
 TRUE = ("1", "true", "yes")
 
 
@@ -51,15 +49,11 @@ def export(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
         # its own campaigns.
         return api_error(403, "this token does not cover that campaign")
     fmt = request.GET.get("as", "jsonl")
-    if fmt not in CONTENT_TYPES:
+    if fmt not in files.CONTENT_TYPES:
         return api_error(400, "as must be jsonl or csv")
     try:
         options = _options(request)
         chosen = checked(campaign, name, options)
     except (ValueError, files.ExportError) as error:
         return api_error(400, str(error))
-    stream = StreamingHttpResponse(
-        chosen.lines(campaign, fmt, options, Tally()), content_type=CONTENT_TYPES[fmt]
-    )
-    stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
-    return stream
+    return streaming_response(campaign, name, chosen, fmt, options)

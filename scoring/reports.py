@@ -19,6 +19,7 @@ from campaigns.models import (
     ModerationAction,
     RecordKind,
 )
+from scoring.metrics.coding import verdict
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore, CampaignScore
 
@@ -178,24 +179,20 @@ def live_assignments(annotator: Annotator) -> int:
     return Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED).count()
 
 
-def _sign(x: Any) -> int:
-    return (x > 0) - (x < 0) if isinstance(x, int) else 9
-
-
 def matches_gold(
-    kinds: dict[str, str], answers: dict[str, Any], gold: dict[str, Any] | None
+    questions: dict[str, tuple[str, list[str]]],
+    answers: dict[str, Any],
+    gold: dict[str, Any] | None,
 ) -> bool:
-    """Whether answers meet a gold answer with the scoring's tolerance: the right best response
-    of a ranking, the right direction of a preference, the exact value otherwise."""
+    """Whether answers meet a gold answer with the scoring's tolerance (the same verdicts as
+    scoring/metrics/coding.py); multi-labels must match exactly."""
     for name, truth in (gold or {}).items():
+        kind, choices = questions.get(name, ("", []))
         given = answers.get(name)
-        kind = kinds.get(name)
-        if kind == "ranking":
-            ok = isinstance(given, list) and bool(given) and bool(truth) and given[0] == truth[0]
-        elif kind == "preference":
-            ok = _sign(given) == _sign(truth)
-        elif kind == "multilabel":
+        if kind == "multilabel":
             ok = set(given or ()) == set(truth or ())
+        elif kind in ("ranking", "preference", "rating", "label"):
+            ok = verdict(kind, given, choices) == verdict(kind, truth, choices) is not None
         else:
             ok = given == truth
         if not ok:

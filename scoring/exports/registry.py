@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.http import StreamingHttpResponse
+
 from campaigns.models import Campaign
 from scoring.exports import files, standings, training
 from scoring.exports.judged import Tally
@@ -76,3 +78,14 @@ def run_export(campaign: Campaign, name: str, out: str | Path, options: ExportOp
     return f"wrote {count} {name} rows of {campaign.slug!r} to {out}" + (
         f"; left out {left_out}" if left_out else ""
     )
+
+
+def streaming_response(
+    campaign: Campaign, name: str, export: Export, fmt: str, options: ExportOptions
+) -> StreamingHttpResponse:
+    """The export as a download that streams (the API and the dashboard)."""
+    stream = StreamingHttpResponse(
+        export.lines(campaign, fmt, options, Tally()), content_type=files.CONTENT_TYPES[fmt]
+    )
+    stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
+    return stream

@@ -62,6 +62,20 @@ def _preference_verdict(value: int) -> int:
     return 0 if value < 0 else (1 if value == 0 else 2)
 
 
+def verdict(kind: str, answer: Any, choices: Sequence[str] = ()) -> int | None:
+    """The verdict of one answer (canonical order) — what gold accuracy and agreement compare:
+    the best response of a ranking, a preference's direction, the rating, the label's index."""
+    if kind == "ranking":
+        return int(answer[0]) if isinstance(answer, list) and answer else None
+    if kind == "preference":
+        return _preference_verdict(answer) if isinstance(answer, int) else None
+    if kind == "rating":
+        return int(answer) - 1 if isinstance(answer, int) else None
+    if kind == "label":
+        return list(choices).index(answer) if answer in choices else None
+    return None
+
+
 class _Coder:
     """Accumulates one question's codes judgement by judgement."""
 
@@ -82,18 +96,14 @@ class _Coder:
     def verdict(self, answer: Any, order: Sequence[int]) -> tuple[int, int] | None:
         """(verdict, verdict as shown) of an answer, or None when it has none."""
         kind = self.q.kind
+        found = verdict(kind, answer, self.q.choices)
+        if found is None:
+            return None
         if kind == "ranking":
-            best = int(answer[0])
-            return best, (list(order).index(best) if best in order else best)
-        if kind == "preference":
-            flipped = len(order) == 2 and order[0] == 1
-            return _preference_verdict(answer), _preference_verdict(-answer if flipped else answer)
-        if kind == "rating":
-            return int(answer) - 1, int(answer) - 1
-        if kind == "label":
-            i = self.index.get(answer)
-            return None if i is None else (i, i)
-        return None
+            return found, (list(order).index(found) if found in order else found)
+        if kind == "preference" and len(order) == 2 and order[0] == 1:
+            return found, _preference_verdict(-answer)
+        return found, found
 
     def add_alpha(self, judgement: int, record: int, answer: Any) -> None:
         before = len(self.units)

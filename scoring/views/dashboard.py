@@ -1,6 +1,6 @@
 """The organizer's dashboard and its downloads."""
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -10,11 +10,8 @@ from campaigns.models import Campaign
 from scoring import charts, reports
 from scoring.access import organizer_required
 from scoring.exports import files
-from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
-from scoring.exports.registry import EXPORTS, checked
-
-CONTENT_TYPES = files.CONTENT_TYPES
+from scoring.exports.registry import EXPORTS, checked, streaming_response
 
 
 @organizer_required
@@ -55,13 +52,8 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @organizer_required
 def download(request: HttpRequest, campaign: Campaign, name: str, fmt: str) -> HttpResponseBase:
-    if fmt not in CONTENT_TYPES or name not in EXPORTS:
+    if fmt not in files.CONTENT_TYPES or name not in EXPORTS:
         raise Http404("No such export.")
     options = ExportOptions()
     export = checked(campaign, name, options)
-    stream = StreamingHttpResponse(
-        export.lines(campaign, fmt, options, Tally()),
-        content_type=CONTENT_TYPES[fmt],
-    )
-    stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
-    return stream
+    return streaming_response(campaign, name, export, fmt, options)

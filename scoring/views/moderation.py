@@ -106,13 +106,16 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
     controls = reports.own_judgements(annotator, RecordKind.CONTROL)
     others = reports.others_on([j.assignment.record_id for j in controls], annotator)
     mine, everyone = reports.durations(campaign, annotator), reports.durations(campaign)
-    kinds = dict(campaign.questions.values_list("name", "kind"))
+    questions = {
+        name: (kind, list(choices or []))
+        for name, kind, choices in campaign.questions.values_list("name", "kind", "choices")
+    }
     context = {
         "campaign": campaign,
         "annotator": annotator,
         "score": score,
         "flag_lines": flag_lines(score.flags, score.evidence) if score else [],
-        "golds": [(j, reports.matches_gold(kinds, j.answers, j.assignment.record.gold_answer))
+        "golds": [(j, reports.matches_gold(questions, j.answers, j.assignment.record.gold_answer))
                   for j in golds],
         "controls": [(j, others.get(j.assignment.record_id, [])) for j in controls],
         "history": reports.moderation_history(annotator),

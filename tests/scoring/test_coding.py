@@ -67,3 +67,21 @@ def test_the_gold_answer_is_coded_like_an_answer() -> None:
 def test_each_alpha_unit_remembers_its_judgement() -> None:
     codes = _codes([{"rank": [0, 1, 2]}, {"rank": [1, 0, 2]}])["rank"]
     assert np.bincount(codes.alpha_judgement).tolist() == [3, 3]
+
+
+def test_gold_is_met_with_the_scoring_tolerance() -> None:
+    from scoring.reports import matches_gold
+
+    questions = {
+        "rank": ("ranking", []),
+        "pref": ("preference", []),
+        "topic": ("label", ["code", "facts"]),
+        "issues": ("multilabel", ["wrong", "rude"]),
+    }
+    assert matches_gold(questions, {"rank": [2, 1, 0]}, {"rank": [2, 0, 1]})
+    assert not matches_gold(questions, {"rank": [1, 2, 0]}, {"rank": [2, 0, 1]})
+    assert matches_gold(questions, {"pref": -1}, {"pref": -3})
+    assert not matches_gold(questions, {"pref": 0}, {"pref": -3})
+    assert matches_gold(questions, {"topic": "facts"}, {"topic": "facts"})
+    assert not matches_gold(questions, {"issues": ["rude"]}, {"issues": ["rude", "wrong"]})
+    assert not matches_gold(questions, {}, {"pref": 2})
