@@ -95,7 +95,7 @@ def score_campaign(
         columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted)
     columns["competence"] = competence
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
-    columns["score"] = columns["judgements"] * columns["quality"] ** 2 * data.may_rank
+    columns["score"] = columns["judgements"] * columns["quality"] * data.may_rank
     columns["rank"] = leaderboard.ranks(
         columns["score"], columns["quality"], columns["judgements"], data.annotator_keys, eligible
     ).astype(np.float64)
@@ -151,8 +151,8 @@ def _annotator_columns(
     gold_chance = np.where(
         found.gold_seen > 0, found.gold_chance / np.maximum(found.gold_seen, 1), 0.5
     )
-    gold_skill, _ = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
-    agreement_skill, _ = leaderboard.skill_bounds(
+    gold_skill = leaderboard.skill_estimate(found.gold_correct, found.gold_seen, found.gold_chance)
+    agreement_skill = leaderboard.skill_estimate(
         found.agreement, found.shared, found.agreement_chance
     )
     random_p = found.random_p_values()

@@ -1,15 +1,18 @@
 """Quality in [0, 1], the leaderboard score and ranks. Imports no Django.
 
-quality = the evidence-weighted mean of two skills, each the *lower* 95% Wilson bound of an
-accuracy, corrected for chance (0 = no better than answering blind, 1 = always right):
+quality = the evidence-weighted mean of two skills, each an accuracy corrected for chance
+(0 = no better than answering blind with one's own mix of answers, 1 = always right):
 
 - gold skill: correct answers on gold records (weighted twice: the answer is known),
 - agreement skill: agreement with the plurality of the other annotators on shared records.
 
-Lower bounds make thin evidence count for little (quality shrinks toward 0, "not shown yet"),
-and chance correction uses the person's own answer distribution, so always giving the most common
-answer earns nothing. score = accepted judgements × quality: volume counts, but a random clicker
-has quality ≈ 0 however much they click.
+Each skill is the posterior mean under a prior worth PRIOR_ANSWERS answers at chance: the
+observed skill times n / (n + PRIOR_ANSWERS). A few lucky answers count for little, a few
+hundred are taken at their word, and always giving the most common answer earns nothing.
+
+score = accepted judgements × quality: what a person contributed, their volume weighted by how
+far their answers carry information beyond chance. Keeping near-random work off the leaderboard
+is the flags' job (metrics/flags.py: a flagged person is not ranked), not the score's.
 """
 
 import numpy as np
@@ -19,6 +22,8 @@ from scoring.metrics.stats import wilson_interval
 
 FloatArray = NDArray[np.float64]
 GOLD_WEIGHT = 2.0
+# Shrinkage of a skill toward 0 (calibrated on simulator seeds 7-14; 5 to 40 measured the same).
+PRIOR_ANSWERS = 10.0
 
 
 def chance_corrected(rate: FloatArray, chance: FloatArray) -> FloatArray:
@@ -35,6 +40,21 @@ def skill_bounds(
     with np.errstate(invalid="ignore", divide="ignore"):
         chance = np.where(trials > 0, chance_successes / np.maximum(trials, 1), 0.0)
     return chance_corrected(low, chance), np.where(trials > 0, chance_corrected(high, chance), 1.0)
+
+
+def skill_estimate(
+    successes: FloatArray, trials: FloatArray, chance_successes: FloatArray
+) -> FloatArray:
+    """Chance-corrected skill, shrunk toward 0 by a prior of PRIOR_ANSWERS answers at chance;
+    0 without trials.
+
+    With accuracy k/n and chance c, the posterior mean accuracy (k + m c) / (n + m) corrected
+    for chance is ((k − n c) / (n − n c)) × n / (n + m).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chance = np.where(trials > 0, chance_successes / np.maximum(trials, 1), 0.0)
+        observed = chance_corrected(successes / np.maximum(trials, 1), chance)
+    return np.where(trials > 0, observed * trials / (trials + PRIOR_ANSWERS), 0.0)
 
 
 def quality(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from scoring.metrics.flags import Thresholds
-from scoring.metrics.leaderboard import quality, ranks, skill_bounds
+from scoring.metrics.leaderboard import PRIOR_ANSWERS, quality, ranks, skill_bounds, skill_estimate
 
 
 def _a(*values: float) -> np.ndarray:
@@ -22,6 +22,20 @@ def test_thin_evidence_counts_for_little() -> None:
     assert low[0] < 0.3 < low[1]
 
 
+def test_the_skill_estimate_is_the_observed_skill_shrunk_by_the_prior() -> None:
+    # 8 right of 10 where chance gives 5: observed skill (8 - 5) / (10 - 5) = 0.6.
+    estimate = skill_estimate(_a(8, 800, 5_000, 0), _a(10, 1_000, 10_000, 0), _a(5, 500, 5_000, 0))
+    assert estimate[0] == pytest.approx(0.6 * 10 / (10 + PRIOR_ANSWERS))
+    assert estimate[1] == pytest.approx(0.6 * 1_000 / (1_000 + PRIOR_ANSWERS))
+    assert estimate[2] == 0.0
+    assert estimate[3] == 0.0
+
+
+def test_a_few_lucky_answers_count_for_less_than_many_good_ones() -> None:
+    estimate = skill_estimate(_a(3, 240), _a(3, 300), _a(1.5, 150))
+    assert estimate[0] < estimate[1]
+
+
 def test_quality_weighs_gold_twice_and_is_zero_without_evidence() -> None:
     q = quality(_a(10, 0, 0), _a(1.0, 0.0, 0.0), _a(10, 20, 0), _a(0.4, 0.5, 0.0))
     assert q[0] == pytest.approx((20 * 1.0 + 10 * 0.4) / 30)
@@ -31,8 +45,8 @@ def test_quality_weighs_gold_twice_and_is_zero_without_evidence() -> None:
 
 def test_volume_alone_cannot_win_the_leaderboard() -> None:
     judgements = _a(5_000, 200)
-    skill_low, _ = skill_bounds(_a(2_500, 170), _a(5_000, 200), _a(2_500, 100))
-    q = quality(_a(500, 20), skill_low, _a(4_500, 180), skill_low)
+    skill = skill_estimate(_a(2_500, 170), _a(5_000, 200), _a(2_500, 100))
+    q = quality(_a(500, 20), skill, _a(4_500, 180), skill)
     score = judgements * q
     r = ranks(score, q, judgements, np.array([1, 2]), np.array([True, True]))
     assert r.tolist() == [2, 1]

@@ -28,4 +28,5 @@ def test_the_flags_and_the_leaderboard_find_the_known_crowd(
     assert figures["careful_false_flag_rate"] <= 0.02, figures
     assert figures["bad_in_top_10"] == 0, figures
     assert figures["spearman_score_vs_volume_x_skill"] >= 0.8, figures
+    assert figures["spearman_leaderboard_vs_volume_x_accuracy"] >= 0.8, figures
     assert figures["spearman_models"] >= 0.9, figures
