@@ -19,11 +19,18 @@ TARGETS = {  # figure: (direction, bound)
     "recall": ("min", 0.9),
     "careful_false_flag_rate": ("max", 0.02),
     "bad_in_top_10": ("max", 0),
-    "spearman_score_vs_volume_x_accuracy": ("min", 0.8),
-    "spearman_score_vs_volume_x_skill": ("min", 0.8),
+    # The "Spearman of the leaderboard with volume × true accuracy": ranked annotators.
     "spearman_leaderboard_vs_volume_x_accuracy": ("min", 0.8),
+    "spearman_score_vs_volume_x_skill": ("min", 0.8),
     "spearman_models": ("min", 0.9),
 }
+# Reported with their worst case, no target: over every annotator with ≥ 30 judgements, flagged
+# careless clickers included (their raw accuracy, 0.4-0.5 on a preference, counts as value there).
+REPORTED = (
+    "spearman_score_vs_volume_x_accuracy",
+    "spearman_honest_score_vs_volume_x_accuracy",
+    "spearman_leaderboard_vs_volume_x_skill",
+)
 
 
 def run() -> dict[str, Any]:
@@ -40,4 +47,6 @@ def run() -> dict[str, Any]:
         value = min(values) if direction == "min" else max(values)
         met = value >= bound if direction == "min" else value <= bound
         worst[name] = {"worst": round(value, 3), "target": f"{direction} {bound}", "met": met}
+    for name in REPORTED:
+        worst[name] = {"worst": round(min(r[name] for r in runs.values() if r.get(name)), 3)}
     return {"worst_case": worst, "runs": runs}

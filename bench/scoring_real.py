@@ -313,8 +313,10 @@ def leaderboard(
     orders: dict[str, list[str]] = {
         "top_10_ranked": ranked,
         "top_10_by_volume_alone": order(list(rows), lambda r: r["judgements"]),
-        # The score before this benchmark changed it to judgements × quality².
-        "what_if_volume_x_quality": order(ranked, lambda r: r["judgements"] * r["quality"]),
+        # A vote's information grows with the square of skill: what if the score followed it.
+        "what_if_volume_x_quality_squared": order(
+            ranked, lambda r: r["judgements"] * r["quality"] ** 2
+        ),
         f"what_if_quality_floor_{QUALITY_FLOOR}": order(
             ranked, lambda r: r["score"], QUALITY_FLOOR
         ),
@@ -328,7 +330,25 @@ def leaderboard(
     }
     found["all_ranked"] = _group(ranked, truth, spammers)
     found["all_workers"] = _group(list(rows), truth, spammers)
+    found["ranked_vs_true_value"] = _rank_correlations(ranked, rows, truth)
     return found
+
+
+def _rank_correlations(
+    ranked: list[str], rows: dict[str, Row], truth: dict[str, Truth]
+) -> dict[str, Any]:
+    """Spearman's rho of the leaderboard (ranked workers with ≥ MIN_HELD_OUT held-out labels)
+    with volume × held-out accuracy and with volume × truth kappa (floored at 0)."""
+    kept = [w for w in ranked if w in truth and truth[w].labels >= MIN_HELD_OUT]
+    place = -np.array([rows[w]["rank"] for w in kept], dtype=np.float64)
+    volume = np.array([rows[w]["judgements"] for w in kept], dtype=np.float64)
+    accuracy = np.array([truth[w].accuracy for w in kept])
+    kappa = np.array([max(0.0, np.nan_to_num(truth[w].kappa)) for w in kept])
+    return {
+        "workers": len(kept),
+        "vs_volume_x_accuracy": _spearman(place, volume * accuracy),
+        "vs_volume_x_truth_kappa": _spearman(place, volume * kappa),
+    }
 
 
 def near_random(

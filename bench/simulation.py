@@ -54,10 +54,25 @@ class Simulation:
     judgements: list[dict[str, Any]]
     behaviour: dict[str, str]  # annotator name -> kind
     correct: dict[str, list[bool]]  # annotator name -> verdict right, per judgement
+    # annotator name -> (verdict given, true verdict) per judgement, as integers
+    verdicts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def true_accuracy(self, name: str) -> float:
         answers = self.correct.get(name, [])
         return float(np.mean(answers)) if answers else 0.0
+
+    def true_skill(self, name: str) -> float:
+        """Cohen's kappa with the truth, floored at 0: accuracy beyond what the annotator's own
+        mix of verdicts would score on these records blindly. (A fixed chance of 0.5 is wrong for
+        a preference: its verdict has three values, and the truth is a tie on 1 record in 8.)"""
+        pairs = np.array(self.verdicts.get(name, []), dtype=np.int64).reshape(-1, 2)
+        if len(pairs) == 0:
+            return 0.0
+        given, truth = pairs[:, 0], pairs[:, 1]
+        values = np.union1d(given, truth)
+        chance = sum(float(np.mean(given == v) * np.mean(truth == v)) for v in values)
+        observed = float(np.mean(given == truth))
+        return max(0.0, (observed - chance) / (1 - chance)) if chance < 1 else 0.0
 
 
 def _spec(config: Config, slug: str) -> dict[str, Any]:
@@ -101,10 +116,13 @@ def _truth(kind: str, utility: np.ndarray) -> Any:
     return _verdict_answer(kind, utility, np.random.default_rng(0))
 
 
+def _verdict(kind: str, answer: Any) -> int:
+    """What is right or wrong about an answer: the best response, or a preference's direction."""
+    return int(answer[0]) if kind == "ranking" else int(np.sign(answer))
+
+
 def _is_right(kind: str, answer: Any, truth: Any) -> bool:
-    if kind == "ranking":
-        return bool(answer[0] == truth[0])
-    return bool(np.sign(answer) == np.sign(truth))
+    return _verdict(kind, answer) == _verdict(kind, truth)
 
 
 def generate(config: Config) -> Simulation:
@@ -143,7 +161,9 @@ def generate(config: Config) -> Simulation:
             name = f"{who}-{i:03d}"
             names.append(name)
             behaviour[name] = who
-    sim = Simulation(config, strengths, records, [], behaviour, {n: [] for n in names})
+    sim = Simulation(
+        config, strengths, records, [], behaviour, {n: [] for n in names}, {n: [] for n in names}
+    )
     _judge(sim, names, utility, rng)
     return sim
 
@@ -189,7 +209,9 @@ def _judge(
             )
             seconds = float(rng.lognormal(math.log(typical), 0.35))
             clock += seconds + float(rng.exponential(5))
-            sim.correct[name].append(_is_right(c.kind, answer, _truth(c.kind, u)))
+            truth = _truth(c.kind, u)
+            sim.correct[name].append(_is_right(c.kind, answer, truth))
+            sim.verdicts[name].append((_verdict(c.kind, answer), _verdict(c.kind, truth)))
             sim.judgements.append(
                 {
                     "record": f"r{r}",
@@ -266,14 +288,8 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
     flagged = sum(1 for s in rows if s.flags)
     bad = sum(1 for s in rows if kind[s.pk] in BAD)
     careful = [s for s in rows if kind[s.pk] == "careful"]
-    chance = 1.0 / sim.config.responses if sim.config.kind == "ranking" else 0.5
     value = [s.judgements * sim.true_accuracy(s.annotator.user.username) for s in rows]
-    skill = [
-        s.judgements
-        * max(0.0, (sim.true_accuracy(s.annotator.user.username) - chance))
-        / (1 - chance)
-        for s in rows
-    ]
+    skill = [s.judgements * sim.true_skill(s.annotator.user.username) for s in rows]
     top = sorted((s for s in scores if s.rank), key=lambda s: s.rank or 0)[:10]
     strength = {m["model"]: m["strength"] for m in snapshot.model_strengths}
     true = [float(sim.strengths[i]) for i in range(sim.config.models)]
@@ -301,6 +317,10 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
         "spearman_leaderboard_vs_volume_x_accuracy": _spearman(
             [-float(s.rank or 0) for s in rows if s.rank],
             [v for s, v in zip(rows, value, strict=True) if s.rank],
+        ),
+        "spearman_leaderboard_vs_volume_x_skill": _spearman(
+            [-float(s.rank or 0) for s in rows if s.rank],
+            [v for s, v in zip(rows, skill, strict=True) if s.rank],
         ),
         "spearman_models": _spearman(fitted, true),
         "alpha": snapshot.alpha,
