@@ -1,12 +1,14 @@
 """Client side of the login benchmark: concurrent full logins to a local server, stdlib HTTP only.
 
-A login is what a browser does: GET the login page (csrftoken cookie and form token), then POST
-the form. Each login starts a fresh session (its own cookie jar), so the server checks the
-password every time. Imports no project code.
+A form login is what a browser does: GET the login page (csrftoken cookie and form token), then
+POST the form. An API login is what a program does: POST the username and password to the token
+endpoint, which answers a bearer token. Each login starts afresh (its own cookie jar), so the
+server checks the password every time. Imports no project code.
 """
 
 import http.client
 import itertools
+import json
 import re
 import statistics
 import threading
@@ -19,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 HOST = "127.0.0.1"
 LOGIN_PATH = "/accounts/login/"
+API_TOKEN_PATH = "/api/v1/auth/token"
 FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMEOUT_SECONDS = 60
 
@@ -67,7 +70,27 @@ class Login:
     problem: str = ""
 
 
-def log_in(port: int, username: str, password: str) -> Login:
+def log_in(port: int, username: str, password: str, via: str = "form") -> Login:
+    return (
+        api_log_in(port, username, password)
+        if via == "api"
+        else form_log_in(port, username, password)
+    )
+
+
+def api_log_in(port: int, username: str, password: str) -> Login:
+    """What a program does: exchange the username and password for a bearer token (one POST)."""
+    session = Session(port)
+    started = time.perf_counter()
+    body = json.dumps({"username": username, "password": password})
+    reply = session.request("POST", API_TOKEN_PATH, body, {"Content-Type": "application/json"})
+    finished = time.perf_counter()
+    if reply.status != 201 or b'"token"' not in reply.body:
+        return Login(ok=False, problem=f"POST {reply.status}")
+    return Login(True, finished - started, finished - started)
+
+
+def form_log_in(port: int, username: str, password: str) -> Login:
     session = Session(port)
     started = time.perf_counter()
     page = session.request("GET", LOGIN_PATH)
@@ -97,7 +120,13 @@ class Load:
 
 
 def run_logins(
-    port: int, accounts: list[tuple[str, str]], *, clients: int, seconds: float, max_logins: int
+    port: int,
+    accounts: list[tuple[str, str]],
+    *,
+    clients: int,
+    seconds: float,
+    max_logins: int,
+    via: str = "form",
 ) -> Load:
     """Log in with `clients` threads, cycling through `accounts`, until `seconds` have passed or
     `max_logins` have started. Logins under way at the deadline are finished and counted."""
@@ -110,7 +139,7 @@ def run_logins(
         while time.perf_counter() < deadline and (number := next(numbers)) < max_logins:
             username, password = accounts[number % len(accounts)]
             try:
-                done.append(log_in(port, username, password))
+                done.append(log_in(port, username, password, via))
             except (OSError, http.client.HTTPException) as error:
                 done.append(Login(ok=False, problem=type(error).__name__))
 

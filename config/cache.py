@@ -30,12 +30,13 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Redis] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Redis:
-        index = self._get_connection_pool_index(write)
+        # The private helpers are Django's own (django/core/cache/backends/redis.py); the stubs
+        # leave them out.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._clients.get(index)
         if client is None:
-            client = self._clients[index] = self._client(
-                connection_pool=self._get_connection_pool(write)
-            )
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 

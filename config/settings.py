@@ -243,6 +243,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Production is DEBUG off and an https SITE_URL; the rest follows from that.
 SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")
+# Database sessions that INSERT a new session once instead of SELECT + INSERT + UPDATE.
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_IS_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
