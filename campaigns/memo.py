@@ -26,5 +26,11 @@ def remembered(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
     return value
 
 
+def forget(prefix: tuple[Hashable, ...]) -> None:
+    """Drop the entries whose key (a tuple) starts with `prefix`."""
+    for key in [key for key in _store if isinstance(key, tuple) and key[: len(prefix)] == prefix]:
+        _store.pop(key, None)
+
+
 def forget_all() -> None:
     _store.clear()

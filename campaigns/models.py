@@ -203,6 +203,9 @@ class Annotator(models.Model):
         max_length=16, choices=AnnotatorStanding.choices, default=AnnotatorStanding.ACTIVE
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Not a column: the number of submitted judgements when the assignment engine has just
+    # counted them in this request (campaigns.selectors.annotator_progress then spares a query).
+    submitted_count: int | None = None
 
     class Meta:
         constraints = [

@@ -89,17 +89,50 @@ def membership(user: User | AnonymousUser, campaign: Campaign) -> Annotator | No
     return found
 
 
-def question_specs(campaign: Campaign) -> list[QuestionSpec]:
-    return [
-        QuestionSpec(
-            name=q.name,
-            kind=q.kind,
-            required=q.required,
-            choices=tuple(q.choices or ()),
-            scale_max=q.scale_max,
+def _spec(question: Question) -> QuestionSpec:
+    return QuestionSpec(
+        name=question.name,
+        kind=question.kind,
+        required=question.required,
+        choices=tuple(question.choices or ()),
+        scale_max=question.scale_max,
+    )
+
+
+def membership_by_slug(user: User | AnonymousUser, slug: str) -> tuple[bool, Annotator | None]:
+    """(whether campaign `slug` exists, the user's membership in it): one query for members."""
+    if user.is_authenticated:
+        found = (
+            Annotator.objects.filter(user=user, campaign__slug=slug)
+            .select_related("campaign", "user")
+            .first()
         )
-        for q in Question.objects.filter(campaign=campaign)
-    ]
+        if found is not None:
+            return True, found
+    return Campaign.objects.filter(slug=slug).exists(), None
+
+
+def question_specs(campaign: Campaign) -> list[QuestionSpec]:
+    """Fresh from the database: what imports validate against."""
+    return [_spec(q) for q in Question.objects.filter(campaign=campaign)]
+
+
+QUESTIONS_SECONDS = 5.0
+
+
+def served_questions(campaign: Campaign) -> list[Question]:
+    """The questions as task pages, the API and submissions use them: read on every task and
+    every submission, changed rarely (while a campaign is set up), so each process keeps them a
+    few seconds. A change saved in this process is seen at once (campaigns.apps drops the entry);
+    other processes see it within QUESTIONS_SECONDS."""
+    key = ("questions", campaign.pk, campaign.created_at)
+    return remembered(
+        key, QUESTIONS_SECONDS, lambda: list(Question.objects.filter(campaign=campaign))
+    )
+
+
+def served_question_specs(campaign: Campaign) -> list[QuestionSpec]:
+    return [_spec(q) for q in served_questions(campaign)]
 
 
 @dataclass(frozen=True)
@@ -131,10 +164,13 @@ def annotator_progress(annotator: Annotator) -> Progress:
     campaign = annotator.campaign
     key = ("progress", campaign.pk, campaign.created_at, campaign.overlap)
     complete, total = remembered(key, PROGRESS_SECONDS, lambda: _campaign_progress(campaign))
-    return Progress(
-        mine=Assignment.objects.filter(
+    mine = annotator.submitted_count
+    if mine is None:
+        mine = Assignment.objects.filter(
             annotator=annotator, status=AssignmentStatus.SUBMITTED
-        ).count(),
+        ).count()
+    return Progress(
+        mine=mine,
         quota=campaign.max_tasks_per_annotator,
         complete=complete,
         total=total,

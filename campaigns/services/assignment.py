@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 
@@ -125,11 +125,22 @@ def _sweep_due(campaign: Campaign, now: datetime) -> bool:
     return True
 
 
-def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
-    """What the annotator has been served, and how many tasks count toward the quota."""
+@dataclass(frozen=True)
+class _Mine:
+    """The annotator's assignments, counted in one query."""
+
+    seen: Seen
+    counted: int  # live or submitted: what counts toward the quota
+    leased: int  # leases not ended yet (some may be past their deadline)
+    submitted: int
+
+
+def _mine(annotator: Annotator, campaign: Campaign) -> _Mine:
     mine = Assignment.objects.filter(annotator=annotator).aggregate(
         last=Max("position"),
         counted=Count("id", filter=Q(status__in=LIVE)),
+        leased=Count("id", filter=Q(status=AssignmentStatus.LEASED)),
+        submitted=Count("id", filter=Q(status=AssignmentStatus.SUBMITTED)),
         controls=Count("id", filter=Q(record_kind=RecordKind.CONTROL)),
         golds=Count("id", filter=Q(record_kind=RecordKind.GOLD)),
         last_gold=Max("position", filter=Q(record_kind=RecordKind.GOLD)),
@@ -146,7 +157,21 @@ def _seen(annotator: Annotator, campaign: Campaign) -> tuple[Seen, int]:
         golds_left=totals.get(RecordKind.GOLD, 0) - mine["golds"],
         gold_in_block=(mine["last_gold"] or 0) >= block_start,
     )
-    return seen, mine["counted"]
+    return _Mine(seen, mine["counted"], mine["leased"], mine["submitted"])
+
+
+def _live_lease(annotator: Annotator, campaign: Campaign, now: datetime) -> Assignment | None:
+    """The annotator's lease that is still running; leases past their deadline are ended."""
+    live = Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED)
+    stale = False
+    for lease in live.select_related("record"):
+        if lease.leased_until and lease.leased_until > now:
+            lease.annotator, lease.campaign = annotator, campaign  # spare two lookups
+            return lease
+        stale = True
+    if stale:
+        _expire_stale(campaign, now, annotator)
+    return None
 
 
 def _pick_special(campaign: Campaign, annotator: Annotator, kind: str) -> Record | None:
@@ -157,18 +182,70 @@ def _pick_special(campaign: Campaign, annotator: Annotator, kind: str) -> Record
     return unseen.order_by("?").first()
 
 
+# The columns a task needs: never the gold answer or the metadata.
+_TASK_FIELDS = ("id", "campaign", "prompt", "responses", "response_count", "kind", "filled")
+
+
+def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record | None:
+    """Pick and take a slot in one statement: the subquery finds the fullest regular record
+    below its overlap that this annotator has not seen, skipping rows other requests hold
+    (FOR UPDATE SKIP LOCKED); the UPDATE takes a slot only while one is left, and returns the
+    columns the task needs. Same choice as the ORM path below, one round trip instead of two."""
+    record_table = connection.ops.quote_name(Record._meta.db_table)
+    assignment_table = connection.ops.quote_name(Assignment._meta.db_table)
+    fields = [field for field in Record._meta.concrete_fields if field.name in _TASK_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = f"""
+        UPDATE {record_table} SET filled = filled + 1
+        WHERE id = (
+            SELECT r.id FROM {record_table} r
+            WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM {assignment_table} a
+                  WHERE a.record_id = r.id AND a.annotator_id = %s
+              )
+            ORDER BY r.filled DESC, r.id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        ) AND filled < %s
+        RETURNING {columns}
+    """  # noqa: S608 - the names are the models' own; the values are parameters
+    params = [campaign.pk, RecordKind.REGULAR, campaign.overlap, annotator.pk, campaign.overlap]
+    for _ in range(PICK_ATTEMPTS):
+        taken = list(Record.objects.raw(sql, params))
+        if taken:
+            return taken[0]
+        # Nothing taken: no record left, or a competing request filled the one picked.
+        if not _regular_left(campaign, annotator):
+            return None
+    return None
+
+
+def _regular_left(campaign: Campaign, annotator: Annotator) -> bool:
+    return (
+        Record.objects.filter(
+            campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap
+        )
+        .exclude(assignments__annotator=annotator)
+        .exists()
+    )
+
+
 def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
     """The fullest regular record below its overlap that this annotator has not seen.
 
     SKIP LOCKED lets concurrent annotators take different records without waiting (PostgreSQL);
     the conditional UPDATE is what guarantees the overlap on every database.
     """
+    if connection.vendor == "postgresql":
+        return _take_regular_postgresql(campaign, annotator)
     for _ in range(PICK_ATTEMPTS):
         candidate = (
             Record.objects.select_for_update(skip_locked=True)
             .filter(campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap)
             .exclude(assignments__annotator=annotator)
             .order_by("-filled", "id")
+            .only(*_TASK_FIELDS)
             .first()
         )
         if candidate is None:
@@ -214,21 +291,18 @@ def next_assignment(
     with transaction.atomic():
         # One request at a time per annotator (double clicks, two tabs): lock its row.
         Annotator.objects.select_for_update().filter(pk=annotator.pk).exists()
-        live = Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED)
-        stale = False
-        for lease in live.select_related("record"):
-            if lease.leased_until and lease.leased_until > now:
-                lease.annotator, lease.campaign = annotator, campaign  # spare two lookups
+        mine = _mine(annotator, campaign)
+        if mine.leased:
+            lease = _live_lease(annotator, campaign, now)
+            if lease is not None:
                 return lease
-            stale = True
-        if stale:
-            _expire_stale(campaign, now, annotator)
+            mine = _mine(annotator, campaign)  # the stale leases ended: count again
+        annotator.submitted_count = mine.submitted
         if _sweep_due(campaign, now):
             _expire_stale(campaign, now)
-        seen, counted = _seen(annotator, campaign)
-        if campaign.max_tasks_per_annotator and counted >= campaign.max_tasks_per_annotator:
+        if campaign.max_tasks_per_annotator and mine.counted >= campaign.max_tasks_per_annotator:
             return Unavailable("quota", "You have done all the tasks one person may do here.")
-        kind = choose_kind(seen, campaign.gold_rate, rng)
+        kind = choose_kind(mine.seen, campaign.gold_rate, rng)
         record = None
         if kind != "regular":
             record = _pick_special(campaign, annotator, kind)
@@ -236,7 +310,7 @@ def next_assignment(
             record = _pick_regular(campaign, annotator)
         if record is None:
             return Unavailable("finished", "Nothing left for you here: every record is done.")
-        return _lease(annotator, record, seen.position, now, rng)
+        return _lease(annotator, record, mine.seen.position, now, rng)
 
 
 def skip_assignment(*, assignment: Assignment, now: datetime | None = None) -> bool:

@@ -18,7 +18,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
-from campaigns.selectors import question_specs
+from campaigns.selectors import served_question_specs
 
 MAX_ACTIVE_MS = 2**31 - 1
 
@@ -48,6 +48,36 @@ def _canonical(
     return validate_answers(specs, mapped, assignment.record.response_count)
 
 
+def _open_lease(assignment: Assignment, now: datetime) -> bool:
+    """Whether, as the caller read it, the lease is running and nothing stops a submission."""
+    return (
+        assignment.status == AssignmentStatus.LEASED
+        and assignment.leased_until is not None
+        and assignment.leased_until >= now
+        and assignment.campaign.status != CampaignStatus.CLOSED
+        and assignment.annotator.standing
+        not in (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED)
+    )
+
+
+def _store(
+    assignment: Assignment,
+    clean: dict[str, object],
+    active_ms: int | None,
+    source: str,
+    now: datetime,
+) -> Judgement:
+    return Judgement.objects.create(
+        assignment=assignment,
+        campaign_id=assignment.campaign_id,
+        answers=clean,
+        duration_ms=max(0, int((now - assignment.leased_at).total_seconds() * 1000)),
+        active_ms=None if active_ms is None else max(0, min(active_ms, MAX_ACTIVE_MS)),
+        submitted_at=now,
+        source=source,
+    )
+
+
 def submit_judgement(
     *,
     assignment: Assignment,
@@ -65,11 +95,27 @@ def submit_judgement(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("campaign", "record", "annotator")
-            .get(pk=assignment.pk)
-        )
+        if _open_lease(assignment, now):
+            # The usual case, in one statement: the UPDATE takes the lease only while it is
+            # still open, so of two racing submissions exactly one gets here; the other waits
+            # for the row, finds it submitted, and goes the long way below.
+            clean = _canonical(
+                assignment, answers, specs or served_question_specs(assignment.campaign)
+            )
+            taken = Assignment.objects.filter(
+                pk=assignment.pk, status=AssignmentStatus.LEASED, leased_until__gte=now
+            ).update(status=AssignmentStatus.SUBMITTED, finished_at=now)
+            if taken:
+                assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
+                return Submitted(
+                    "accepted", "Saved.", _store(assignment, clean, active_ms, source, now)
+                )
+        # The lock guards what two submissions race for: the assignment's own status. Its
+        # campaign, record and annotator are the ones the caller read for this request.
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        locked.campaign = assignment.campaign
+        locked.record = assignment.record
+        locked.annotator = assignment.annotator
         if locked.status == AssignmentStatus.SUBMITTED:
             existing = Judgement.objects.get(assignment=locked)
             return Submitted("duplicate", "This answer was already saved.", existing)
@@ -79,7 +125,7 @@ def submit_judgement(
             return Submitted("closed", "The campaign has closed; the answer was not kept.")
         if locked.annotator.standing in (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED):
             return Submitted("stopped", "A moderator stopped your participation; not kept.")
-        clean = _canonical(locked, answers, specs or question_specs(locked.campaign))
+        clean = _canonical(locked, answers, specs or served_question_specs(locked.campaign))
         late = locked.leased_until is None or locked.leased_until < now
         if locked.status == AssignmentStatus.EXPIRED and locked.record_kind == RecordKind.REGULAR:
             room = Record.objects.filter(
@@ -94,15 +140,7 @@ def submit_judgement(
         locked.status = AssignmentStatus.SUBMITTED
         locked.finished_at = now
         locked.save(update_fields=["status", "finished_at"])
-        judgement = Judgement.objects.create(
-            assignment=locked,
-            campaign_id=locked.campaign_id,
-            answers=clean,
-            duration_ms=max(0, int((now - locked.leased_at).total_seconds() * 1000)),
-            active_ms=None if active_ms is None else max(0, min(active_ms, MAX_ACTIVE_MS)),
-            submitted_at=now,
-            source=source,
-        )
+        judgement = _store(locked, clean, active_ms, source, now)
     if late:
         return Submitted("accepted_late", "Saved, although your time had run out.", judgement)
     return Submitted("accepted", "Saved.", judgement)

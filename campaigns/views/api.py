@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.api import api_error, read_json, token_required
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
-from campaigns.models import Assignment, Campaign, JudgementSource
-from campaigns.selectors import annotator_progress, membership
+from campaigns.models import Assignment, JudgementSource
+from campaigns.selectors import annotator_progress, membership_by_slug, served_questions
 from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
 from campaigns.services.judgements import submit_judgement
 
@@ -40,7 +40,7 @@ def _task(assignment: Assignment) -> dict[str, Any]:
             {"position": position, "text": record.responses[index]["text"]}
             for position, index in enumerate(assignment.display_order)
         ],
-        "questions": [_question(q) for q in assignment.campaign.questions.all()],
+        "questions": [_question(q) for q in served_questions(assignment.campaign)],
         "progress": {"mine": progress.mine, "quota": progress.quota},
     }
 
@@ -48,10 +48,9 @@ def _task(assignment: Assignment) -> dict[str, Any]:
 @require_GET
 @token_required
 def next_task(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = Campaign.objects.filter(slug=slug).first()
-    if campaign is None:
+    exists, annotator = membership_by_slug(request.user, slug)
+    if not exists:
         return api_error(404, f"no campaign {slug!r}")
-    annotator = membership(request.user, campaign)
     if annotator is None:
         return api_error(403, "you do not take part in this campaign")
     result = next_assignment(annotator=annotator)
@@ -66,6 +65,7 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
 def _own(request: HttpRequest, public_id: str) -> Assignment | None:
     assignment = (
         Assignment.objects.select_related("campaign", "record", "annotator")
+        .defer("record__prompt", "record__responses", "record__metadata")
         .filter(public_id=public_id, annotator__user=cast(User, request.user))
         .first()
     )

@@ -8,9 +8,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from campaigns.answers import AnswerInvalid
-from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
+from campaigns.models import Annotator, Assignment, AssignmentStatus
 from campaigns.rendering import render_markdown
-from campaigns.selectors import annotator_progress, membership, question_specs
+from campaigns.selectors import (
+    annotator_progress,
+    membership_by_slug,
+    served_question_specs,
+    served_questions,
+)
 from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
 from campaigns.services.judgements import submit_judgement
 from campaigns.services.standing import current_warning
@@ -18,20 +23,23 @@ from campaigns.taskform import active_ms_from_post, answers_from_post, question_
 
 
 def _member(request: HttpRequest, slug: str) -> Annotator:
-    campaign = get_object_or_404(Campaign, slug=slug)
-    annotator = membership(request.user, campaign)
+    exists, annotator = membership_by_slug(request.user, slug)
+    if not exists:
+        raise Http404("No such campaign.")
     if annotator is None:
         raise Http404("You are not taking part in this campaign.")
     return annotator
 
 
-def _own_assignment(request: HttpRequest, public_id: str) -> Assignment:
-    """The request user's assignment; anyone else's is indistinguishable from a missing one."""
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("campaign", "record", "annotator"),
-        public_id=public_id,
-        annotator__user=request.user,
-    )
+def _own_assignment(request: HttpRequest, public_id: str, texts: bool = True) -> Assignment:
+    """The request user's assignment; anyone else's is indistinguishable from a missing one.
+
+    Without `texts`, the record's prompt and responses are read only if something asks for them
+    (a submission needs only the number of responses)."""
+    assignments = Assignment.objects.select_related("campaign", "record", "annotator")
+    if not texts:
+        assignments = assignments.defer("record__prompt", "record__responses", "record__metadata")
+    assignment = get_object_or_404(assignments, public_id=public_id, annotator__user=request.user)
     assignment.annotator.campaign = assignment.campaign  # one campaign object, one query
     return assignment
 
@@ -56,7 +64,7 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
         {"letter": chr(65 + position), "html": render_markdown(record.responses[index]["text"])}
         for position, index in enumerate(assignment.display_order)
     ]
-    questions = list(assignment.campaign.questions.all())
+    questions = served_questions(assignment.campaign)
     return {
         "assignment": assignment,
         "campaign": assignment.campaign,
@@ -71,7 +79,7 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
 @never_cache
 @login_required
 def task(request: HttpRequest, public_id: str) -> HttpResponse:
-    assignment = _own_assignment(request, public_id)
+    assignment = _own_assignment(request, public_id, texts=request.method != "POST")
     if request.method == "POST":
         return _submit(request, assignment)
     if assignment.status != AssignmentStatus.LEASED:
@@ -80,7 +88,7 @@ def task(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
-    specs = question_specs(assignment.campaign)
+    specs = served_question_specs(assignment.campaign)
     try:
         answers = answers_from_post(specs, request.POST, assignment.record.response_count)
         outcome = submit_judgement(

@@ -111,3 +111,35 @@ def test_a_naive_pick_breaks_the_overlap_under_the_same_load(make_campaign, monk
     _, errors = drain(campaign, people)
     assert errors == []
     assert over_overlap(campaign) > 0, "the naive pick should have overfilled some records"
+
+
+def test_the_same_submission_sent_at_once_from_eight_threads_is_kept_once(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=5)
+    person = annotators(campaign, 1)[0]
+    lease = engine.next_assignment(annotator=person, rng=np.random.default_rng(0))
+    assert isinstance(lease, Assignment)
+    codes: list[str] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def send() -> None:
+        try:
+            # Each thread reads the assignment as a request would, then submits at once.
+            mine = Assignment.objects.select_related("campaign", "record", "annotator").get(
+                pk=lease.pk
+            )
+            start.wait()
+            codes.append(submit_judgement(assignment=mine, answers={"rank": [1, 0]}).code)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert Counter(codes) == {"accepted": 1, "duplicate": 7}
+    assert Judgement.objects.filter(assignment=lease).count() == 1
