@@ -151,10 +151,8 @@ def _annotator_columns(
     gold_chance = np.where(
         found.gold_seen > 0, found.gold_chance / np.maximum(found.gold_seen, 1), 0.5
     )
-    gold_skill = leaderboard.skill_estimate(found.gold_correct, found.gold_seen, found.gold_chance)
-    agreement_skill = leaderboard.skill_estimate(
-        found.agreement, found.shared, found.agreement_chance
-    )
+    gold_skill = leaderboard.shrunk_skill(found.gold_skill_sum, found.gold_seen)
+    agreement_skill = leaderboard.shrunk_skill(found.agreement_skill_sum, found.shared)
     random_p = found.random_p_values()
     speed = behaviour.speed(j)
     return {

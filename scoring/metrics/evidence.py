@@ -39,6 +39,10 @@ class Evidence:
     shared: FloatArray
     agreement: FloatArray  # credit for agreeing with the plurality of the others
     agreement_chance: FloatArray
+    # Σ over questions of answers × chance-corrected skill on that question (gold; peers):
+    # informedness on a label question, (right - chance) / (answers - chance) on the others.
+    gold_skill_sum: FloatArray
+    agreement_skill_sum: FloatArray
     score: FloatArray  # summed item scores of the real answers
     score_mean: FloatArray  # ... and their mean and variance under content independence
     score_variance: FloatArray
@@ -109,6 +113,7 @@ def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Co
     _add(sums["gold_seen"], annotator, gold, np.ones(len(verdict)))
     _add(sums["gold_correct"], annotator, gold, correct)
     _add(sums["gold_chance"], annotator, gold, (null * truth).sum(axis=1))
+    sums["gold_skill_sum"] += skill_sum(codes.kind, annotator, gold, truth, onehot, null, n_a)
 
     others = _others(codes, judgements)
     count = others.sum(axis=1)
@@ -119,6 +124,9 @@ def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Co
     _add(sums["shared"], annotator, shared, np.ones(len(verdict)))
     _add(sums["agreement"], annotator, shared, (plurality_credit * onehot).sum(axis=1))
     _add(sums["agreement_chance"], annotator, shared, (null * plurality_credit).sum(axis=1))
+    sums["agreement_skill_sum"] += skill_sum(
+        codes.kind, annotator, shared, plurality_credit, onehot, null, n_a
+    )
 
     # The test scores an answer by the share of the others who gave it (finer than the plurality,
     # so more powerful), or by being right on gold.
@@ -129,6 +137,47 @@ def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Co
     _add(sums["score_mean"], annotator, tested, mean)
     _add(sums["score_variance"], annotator, tested, (null * scores**2).sum(axis=1) - mean**2)
     _add(sums["items"], annotator, tested, np.ones(len(verdict)))
+
+
+def skill_sum(
+    kind: str,
+    annotator: NDArray[np.int64],
+    mask: NDArray[np.bool_],
+    reference: FloatArray,
+    answer: FloatArray,
+    null: FloatArray,
+    n_a: int,
+) -> FloatArray:
+    """Per annotator, answers × chance-corrected skill against a reference (rows: each item's
+    credit per verdict), chance coming from the person's own mix of answers.
+
+    On a label question the skill is Powers' informedness, Σ_k P(answer k) × (P(answer k |
+    reference k) - P(answer k | reference not k)): for two classes sensitivity + specificity - 1.
+    It does not depend on how common each class is in the reference, so a person who answers
+    the class the crowd leans to whenever in doubt earns only what they tell apart. On the other
+    kinds (a preference's rare tie, a ranking's best response) it is the kappa-like
+    (right - chance) / (answers - chance), chance being what the person's mix of answers to the
+    question (`null`) scores on these items.
+    """
+    annotator, reference, answer, null = annotator[mask], reference[mask], answer[mask], null[mask]
+    v = reference.shape[1]
+    confusion = np.zeros((n_a, v, v))  # annotator × reference verdict × answer
+    np.add.at(confusion, annotator, reference[:, :, None] * answer[:, None, :])
+    n = np.bincount(annotator, minlength=n_a).astype(np.float64)
+    given = confusion.sum(axis=1)  # answers per verdict
+    truth = confusion.sum(axis=2)  # reference credit per verdict
+    right = np.trace(confusion, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if kind == "label":
+            hits = np.diagonal(confusion, axis1=1, axis2=2)
+            sensitivity = hits / truth
+            false_alarms = (given - hits) / (n[:, None] - truth)
+            defined = (truth > 1e-12) & (n[:, None] - truth > 1e-12)
+            terms = np.where(defined, given * (sensitivity - false_alarms), 0.0)
+            return np.asarray(terms.sum(axis=1), dtype=np.float64)
+        chance = np.bincount(annotator, (null * reference).sum(axis=1), minlength=n_a)
+        skill = np.where(n - chance > 1e-12, (right - chance) / (n - chance), 0.0)
+    return np.asarray(np.where(n > 0, n * skill, 0.0), dtype=np.float64)
 
 
 def _add(

@@ -6,6 +6,13 @@ quality = the evidence-weighted mean of two skills, each an accuracy corrected f
 - gold skill: correct answers on gold records (weighted twice: the answer is known),
 - agreement skill: agreement with the plurality of the other annotators on shared records.
 
+On a label question the chance correction is Powers' informedness (evidence.skill_sum: for two
+classes sensitivity + specificity - 1), which does not depend on how common each class is: a
+labeler who gives the class the crowd leans to whenever in doubt is not paid for the lean. On a
+preference or ranking it is kappa-like, (right - chance) / (answers - chance), chance being what
+the person's own answer mix scores (informedness would weigh a preference's rare tie as much as
+either direction). Questions are pooled by their answers.
+
 Each skill is the posterior mean under a prior worth PRIOR_ANSWERS answers at chance: the
 observed skill times n / (n + PRIOR_ANSWERS). A few lucky answers count for little, a few
 hundred are taken at their word, and always giving the most common answer earns nothing.
@@ -54,6 +61,15 @@ def skill_estimate(
     with np.errstate(invalid="ignore", divide="ignore"):
         chance = np.where(trials > 0, chance_successes / np.maximum(trials, 1), 0.0)
         observed = chance_corrected(successes / np.maximum(trials, 1), chance)
+    return np.where(trials > 0, observed * trials / (trials + PRIOR_ANSWERS), 0.0)
+
+
+def shrunk_skill(skill_sum: FloatArray, trials: FloatArray) -> FloatArray:
+    """The mean chance-corrected skill of `trials` answers (from Σ answers × skill per
+    question), clipped to [0, 1] and shrunk toward 0 by a prior of PRIOR_ANSWERS answers at
+    chance; 0 without trials. For one question, skill_estimate's number."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = np.clip(np.nan_to_num(skill_sum / trials, nan=0.0), 0.0, 1.0)
     return np.where(trials > 0, observed * trials / (trials + PRIOR_ANSWERS), 0.0)
 
 

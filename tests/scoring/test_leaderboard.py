@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from scoring.metrics.flags import Thresholds
-from scoring.metrics.leaderboard import PRIOR_ANSWERS, quality, ranks, skill_bounds, skill_estimate
+from scoring.metrics.leaderboard import (
+    PRIOR_ANSWERS,
+    quality,
+    ranks,
+    shrunk_skill,
+    skill_bounds,
+    skill_estimate,
+)
 
 
 def _a(*values: float) -> np.ndarray:
@@ -29,6 +36,14 @@ def test_the_skill_estimate_is_the_observed_skill_shrunk_by_the_prior() -> None:
     assert estimate[1] == pytest.approx(0.6 * 1_000 / (1_000 + PRIOR_ANSWERS))
     assert estimate[2] == 0.0
     assert estimate[3] == 0.0
+
+
+def test_the_shrunk_skill_of_one_question_is_the_skill_estimate() -> None:
+    # Σ answers × skill: 10 answers at skill 0.6, 1,000 at 0.6, below chance, none.
+    shrunk = shrunk_skill(_a(6, 600, -50, 0), _a(10, 1_000, 100, 0))
+    estimate = skill_estimate(_a(8, 800, 40, 0), _a(10, 1_000, 100, 0), _a(5, 500, 50, 0))
+    assert shrunk == pytest.approx(estimate)
+    assert shrunk[2] == 0.0
 
 
 def test_a_few_lucky_answers_count_for_less_than_many_good_ones() -> None:
