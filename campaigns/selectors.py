@@ -1,9 +1,13 @@
 """Reads shared by views, admin and commands."""
 
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Model, Q, QuerySet
 
 from accounts.models import BatchKind, GeneratedAccount, User
 from campaigns.answers import QuestionSpec
@@ -19,6 +23,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
+from config.rows import Part, fetch_one, select_list
 
 
 def visible_campaigns() -> QuerySet[Campaign]:
@@ -99,17 +104,77 @@ def _spec(question: Question) -> QuestionSpec:
     )
 
 
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_MEMBER = (Part(Annotator, "a"), Part(Campaign, "c"))
+
+
+@cache
+def _member_sql(vendor: str) -> str:
+    return (
+        f"SELECT {select_list(_MEMBER)} FROM {_table(Annotator)} a "  # noqa: S608 - names only
+        f"JOIN {_table(Campaign)} c ON c.id = a.campaign_id WHERE a.user_id = %s AND c.slug = %s"
+    )
+
+
 def membership_by_slug(user: User | AnonymousUser, slug: str) -> tuple[bool, Annotator | None]:
     """(whether campaign `slug` exists, the user's membership in it): one query for members."""
     if user.is_authenticated:
-        found = (
-            Annotator.objects.filter(user=user, campaign__slug=slug)
-            .select_related("campaign", "user")
-            .first()
-        )
+        found = fetch_one(_member_sql(connection.vendor), [user.pk, slug], _MEMBER)
         if found is not None:
-            return True, found
+            annotator, campaign = cast(tuple[Annotator, Campaign], tuple(found))
+            annotator.campaign, annotator.user = campaign, cast(User, user)
+            return True, annotator
     return Campaign.objects.filter(slug=slug).exists(), None
+
+
+# What a task needs of its record: never the gold answer or the metadata.
+TASK_RECORD_FIELDS = ("id", "campaign", "prompt", "responses", "response_count", "kind", "filled")
+_OWN = {
+    texts: (
+        Part(Assignment, "s"),
+        Part(Campaign, "c"),
+        Part(
+            Record,
+            "r",
+            TASK_RECORD_FIELDS
+            if texts
+            else tuple(f for f in TASK_RECORD_FIELDS if f not in ("prompt", "responses")),
+        ),
+        Part(Annotator, "n"),
+    )
+    for texts in (True, False)
+}
+
+
+@cache
+def _own_sql(vendor: str, texts: bool) -> str:
+    return (
+        f"SELECT {select_list(_OWN[texts])} FROM {_table(Assignment)} s "  # noqa: S608
+        f"JOIN {_table(Campaign)} c ON c.id = s.campaign_id "
+        f"JOIN {_table(Record)} r ON r.id = s.record_id "
+        f"JOIN {_table(Annotator)} n ON n.id = s.annotator_id "
+        "WHERE s.public_id = %s AND n.user_id = %s"
+    )
+
+
+def own_assignment(user: User, public_id: UUID, *, texts: bool = True) -> Assignment | None:
+    """The user's assignment with its campaign, record and annotator, in one query; None when
+    it is not theirs. Without `texts`, the record's prompt and responses are read only if
+    something asks for them (a submission needs only the number of responses)."""
+    key = Assignment._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    found = fetch_one(_own_sql(connection.vendor, texts), [key, user.pk], _OWN[texts])
+    if found is None:
+        return None
+    assignment, campaign, record, annotator = cast(
+        tuple[Assignment, Campaign, Record, Annotator], tuple(found)
+    )
+    annotator.campaign, annotator.user = campaign, user
+    record.campaign = campaign
+    assignment.campaign, assignment.record, assignment.annotator = campaign, record, annotator
+    return assignment
 
 
 def question_specs(campaign: Campaign) -> list[QuestionSpec]:

@@ -1,6 +1,7 @@
 """The annotator API (/api/v1/): the same flow as the pages, for programs. No logic of its own."""
 
 from typing import Any, cast
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -9,7 +10,12 @@ from accounts.api import api_error, read_json, token_required
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
 from campaigns.models import Assignment, JudgementSource
-from campaigns.selectors import annotator_progress, membership_by_slug, served_questions
+from campaigns.selectors import (
+    annotator_progress,
+    membership_by_slug,
+    own_assignment,
+    served_questions,
+)
 from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
 from campaigns.services.judgements import submit_judgement
 
@@ -62,21 +68,13 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse(_task(result))
 
 
-def _own(request: HttpRequest, public_id: str) -> Assignment | None:
-    assignment = (
-        Assignment.objects.select_related("campaign", "record", "annotator")
-        .defer("record__prompt", "record__responses", "record__metadata")
-        .filter(public_id=public_id, annotator__user=cast(User, request.user))
-        .first()
-    )
-    if assignment is not None:
-        assignment.annotator.campaign = assignment.campaign
-    return assignment
+def _own(request: HttpRequest, public_id: UUID) -> Assignment | None:
+    return own_assignment(cast(User, request.user), public_id, texts=False)
 
 
 @require_POST
 @token_required
-def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assignment = _own(request, public_id)
     if assignment is None:
         return api_error(404, "no such assignment")
@@ -102,7 +100,7 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @token_required
-def skip(request: HttpRequest, public_id: str) -> HttpResponse:
+def skip(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assignment = _own(request, public_id)
     if assignment is None:
         return api_error(404, "no such assignment")

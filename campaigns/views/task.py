@@ -1,18 +1,23 @@
 """The annotation flow: start or continue, the task page, submit, skip."""
 
+from typing import cast
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from campaigns.answers import AnswerInvalid
 from campaigns.models import Annotator, Assignment, AssignmentStatus
 from campaigns.rendering import render_markdown
 from campaigns.selectors import (
     annotator_progress,
     membership_by_slug,
+    own_assignment,
     served_question_specs,
     served_questions,
 )
@@ -31,16 +36,11 @@ def _member(request: HttpRequest, slug: str) -> Annotator:
     return annotator
 
 
-def _own_assignment(request: HttpRequest, public_id: str, texts: bool = True) -> Assignment:
-    """The request user's assignment; anyone else's is indistinguishable from a missing one.
-
-    Without `texts`, the record's prompt and responses are read only if something asks for them
-    (a submission needs only the number of responses)."""
-    assignments = Assignment.objects.select_related("campaign", "record", "annotator")
-    if not texts:
-        assignments = assignments.defer("record__prompt", "record__responses", "record__metadata")
-    assignment = get_object_or_404(assignments, public_id=public_id, annotator__user=request.user)
-    assignment.annotator.campaign = assignment.campaign  # one campaign object, one query
+def _own_assignment(request: HttpRequest, public_id: UUID, texts: bool = True) -> Assignment:
+    """The request user's assignment; anyone else's is indistinguishable from a missing one."""
+    assignment = own_assignment(cast(User, request.user), public_id, texts=texts)
+    if assignment is None:
+        raise Http404("No such task.")
     return assignment
 
 
@@ -78,7 +78,7 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
 
 @never_cache
 @login_required
-def task(request: HttpRequest, public_id: str) -> HttpResponse:
+def task(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assignment = _own_assignment(request, public_id, texts=request.method != "POST")
     if request.method == "POST":
         return _submit(request, assignment)
@@ -108,7 +108,7 @@ def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
 
 @login_required
 @require_POST
-def skip(request: HttpRequest, public_id: str) -> HttpResponse:
+def skip(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assignment = _own_assignment(request, public_id)
     skip_assignment(assignment=assignment)
     return _go_next(request, assignment.annotator)
