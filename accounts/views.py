@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.services.tokens import use_login_token
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.backends.ModelBackend"
 
 
 @never_cache
