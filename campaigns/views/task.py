@@ -7,14 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
-from campaigns.models import Annotator, Assignment, AssignmentStatus
+from campaigns.memo import remembered
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
 from campaigns.rendering import render_markdown
 from campaigns.selectors import (
+    QUESTIONS_SECONDS,
     annotator_progress,
     membership_by_slug,
     own_assignment,
@@ -64,16 +68,30 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
         {"letter": chr(65 + position), "html": render_markdown(record.responses[index]["text"])}
         for position, index in enumerate(assignment.display_order)
     ]
-    questions = served_questions(assignment.campaign)
     return {
         "assignment": assignment,
         "campaign": assignment.campaign,
         "prompt_html": render_markdown(record.prompt),
         "responses": responses,
-        "questions": question_views(questions, len(responses), posted),
+        "questions_html": _questions_html(assignment.campaign, len(responses), posted),
         "progress": annotator_progress(assignment.annotator),
         "warning": current_warning(assignment.annotator),
     }
+
+
+def _questions_html(campaign: Campaign, responses: int, posted: QueryDict | None) -> SafeString:
+    """The form's questions. Without answers to show again, they are the same markup for every
+    task of the campaign with as many responses: each process keeps it as long as the questions
+    themselves (it was a quarter of the task page's CPU)."""
+
+    def render_questions() -> SafeString:
+        views = question_views(served_questions(campaign), responses, posted)
+        return cast(SafeString, render_to_string("campaigns/_questions.html", {"questions": views}))
+
+    if posted is not None:
+        return render_questions()
+    key = ("questions", campaign.pk, campaign.created_at, "html", responses)
+    return remembered(key, QUESTIONS_SECONDS, render_questions)
 
 
 @never_cache
