@@ -27,7 +27,7 @@ from campaigns.models import (
     RecordKind,
 )
 from campaigns.selectors import TASK_RECORD_FIELDS
-from config.rows import Part, fetch_one, select_list
+from config.rows import Part, fetch_one, insert, select_list
 
 SWEEP_LIMIT = 500
 # A campaign-wide sweep runs at most this often per process; an annotator's own stale lease is
@@ -299,7 +299,7 @@ def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
 def _lease(
     annotator: Annotator, record: Record, position: int, now: datetime, rng: np.random.Generator
 ) -> Assignment:
-    return Assignment.objects.create(
+    lease = Assignment(
         campaign=annotator.campaign,
         annotator=annotator,
         record=record,
@@ -309,6 +309,14 @@ def _lease(
         leased_at=now,
         leased_until=now + timedelta(seconds=annotator.campaign.lease_seconds),
     )
+    return cast(Assignment, insert(lease))
+
+
+@cache
+def _lock_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(Annotator._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"SELECT 1 FROM {table} WHERE id = %s{lock}"  # noqa: S608 - names only
 
 
 def next_assignment(
@@ -328,7 +336,8 @@ def next_assignment(
         return Unavailable("excluded", "A moderator ended your participation in this campaign.")
     with transaction.atomic():
         # One request at a time per annotator (double clicks, two tabs): lock its row.
-        Annotator.objects.select_for_update().filter(pk=annotator.pk).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(_lock_sql(connection.vendor), [annotator.pk])
         mine = _mine(annotator, campaign)
         if mine.leased:
             lease = _live_lease(annotator, campaign, now)

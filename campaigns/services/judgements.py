@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from campaigns.models import (
     RecordKind,
 )
 from campaigns.selectors import served_question_specs
+from config.rows import insert
 
 MAX_ACTIVE_MS = 2**31 - 1
 
@@ -67,7 +69,7 @@ def _store(
     source: str,
     now: datetime,
 ) -> Judgement:
-    return Judgement.objects.create(
+    judgement = Judgement(
         assignment=assignment,
         campaign_id=assignment.campaign_id,
         answers=clean,
@@ -76,6 +78,7 @@ def _store(
         submitted_at=now,
         source=source,
     )
+    return cast(Judgement, insert(judgement))
 
 
 def submit_judgement(
