@@ -1,6 +1,6 @@
 """Celery tasks of the scoring app: thin wrappers around services."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from kombu.exceptions import OperationalError as BrokerError
@@ -8,18 +8,30 @@ from kombu.exceptions import OperationalError as BrokerError
 from campaigns.models import Campaign, CampaignStatus
 from scoring.services import score_campaign as score_campaign_service
 
+# When another run holds the campaign, try again this much later, this many times: the run in
+# progress may have started before the data someone asked to score, and a worker killed in the
+# middle of a run leaves its lock held until PostgreSQL notices the lost connection.
+LOCK_RETRY_SECONDS = 30
+LOCK_RETRIES = 3
+
 
 @shared_task(
+    bind=True,
     name="scoring.score_campaign",
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=5,
 )
-def score_campaign(campaign_id: int) -> int | None:
-    """Score one campaign; the id of the snapshot, None when another run holds the campaign."""
+def score_campaign(self: Task, campaign_id: int) -> int | None:
+    """Score one campaign; the id of the snapshot, None when another run holds the campaign
+    (after LOCK_RETRIES tries LOCK_RETRY_SECONDS apart, when a worker runs it)."""
     snapshot = score_campaign_service(campaign_id=campaign_id)
-    return None if snapshot is None else snapshot.pk
+    if snapshot is None:
+        if not self.request.is_eager and self.request.retries < LOCK_RETRIES:
+            raise self.retry(countdown=LOCK_RETRY_SECONDS)
+        return None
+    return snapshot.pk
 
 
 @shared_task(

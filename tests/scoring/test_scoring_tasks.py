@@ -23,6 +23,37 @@ def test_the_task_returns_the_snapshot_it_wrote(small_campaign) -> None:  # noqa
     assert CampaignScore.objects.get(pk=snapshot_id).campaign == small_campaign
 
 
+class Retried(Exception):
+    pass
+
+
+def test_a_held_campaign_is_tried_again_later_a_few_times(monkeypatch) -> None:
+    """The lock is held (a run in progress, or a killed worker's lingering session): a worker
+    asks Celery to run the task again LOCK_RETRY_SECONDS later, LOCK_RETRIES times, then gives
+    up quietly (beat queues the campaign again on its schedule)."""
+    monkeypatch.setattr(tasks, "score_campaign_service", lambda campaign_id: None)
+    asked: list[int] = []
+
+    def retry(countdown: int) -> Retried:
+        asked.append(countdown)
+        return Retried()
+
+    monkeypatch.setattr(tasks.score_campaign, "retry", retry)
+    for attempt in range(tasks.LOCK_RETRIES):
+        tasks.score_campaign.push_request(retries=attempt, is_eager=False)
+        try:
+            with pytest.raises(Retried):
+                tasks.score_campaign.run(7)
+        finally:
+            tasks.score_campaign.pop_request()
+    tasks.score_campaign.push_request(retries=tasks.LOCK_RETRIES, is_eager=False)
+    try:
+        assert tasks.score_campaign.run(7) is None
+    finally:
+        tasks.score_campaign.pop_request()
+    assert asked == [tasks.LOCK_RETRY_SECONDS] * tasks.LOCK_RETRIES
+
+
 def test_the_periodic_task_queues_live_campaigns_and_closed_ones_not_yet_frozen(
     make_campaign, monkeypatch
 ) -> None:
