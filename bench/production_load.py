@@ -125,7 +125,24 @@ def measure_load(
     figures["scoring"]["waited_for_the_first_s"] = waited
     figures["memory"] = trend(sampler.samples)
     figures["memory_timeline_rss_mb"] = timeline(sampler.samples)
+    figures["scoring_memory"] = scoring_memory(bench.url, figures["memory"])
     return figures
+
+
+def scoring_memory(database_url: str, memory: dict[str, Any]) -> dict[str, Any]:
+    """The pool child's memory grows while the campaign it scores grows. Is it more than one run
+    on the final campaign needs? A fresh process scores that campaign once (ru_maxrss): an end
+    RSS within FLAT_MB of that peak means the child holds one run's working set, and nothing
+    piles up from run to run."""
+    fresh = run_worker(database_url, "bench.scoring_worker", "score", SLUG)
+    peak_mb = round(fresh["peak_rss_kib"] / 1024, 1)
+    child_end_mb = memory["celery_pool"]["rss_end_mb"]
+    return {
+        "pool_child_rss_end_mb": child_end_mb,
+        "fresh_process_peak_rss_mb_scoring_the_final_campaign": peak_mb,
+        "judgements_scored": fresh.get("judgements_scored"),
+        "within_one_run": child_end_mb <= peak_mb + FLAT_MB,
+    }
 
 
 def against_targets(figures: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +155,7 @@ def against_targets(figures: dict[str, Any]) -> dict[str, Any]:
         "private_memory_flat": all(g["private_flat"] for g in figures["memory"].values()),
         "scoring_on_schedule": scoring["during_load"] >= scoring["expected_at_least"],
         "processes_survived": all(figures["still_running"].values()),
+        "scoring_child_within_one_run": figures["scoring_memory"]["within_one_run"],
     }
     flat = f"growth < {FLAT_MB} MB or < {FLAT_PERCENT}% per group, start to end"
     targets = {"errors": 0, "violations": 0, "memory (VmRSS; private: RssAnon)": flat}
