@@ -1,9 +1,11 @@
 """Markdown to sanitized HTML for everything written by organizers or loaded from records."""
 
+import hashlib
 from functools import lru_cache
 
 import markdown
 import nh3
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 _TAGS = {
@@ -31,3 +33,32 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitized by nh3 on the line above
+
+
+SHARED_SECONDS = 600
+_SHARED_PREFIX = "md:"
+
+
+def render_shared(texts: list[str]) -> list[SafeString]:
+    """Render several texts, sharing the results between processes through the cache.
+
+    A record is shown to `overlap` people, usually within minutes and by different web
+    processes, each of which would render it again (a long response with code takes
+    milliseconds). The first renders and stores the sanitized HTML for SHARED_SECONDS; the others
+    read it in one round trip. Keys are digests of the source text, so a record that changed
+    would simply miss. The cache fails open: without Redis every process renders for itself.
+    """
+    keys = [_SHARED_PREFIX + hashlib.blake2b(t.encode(), digest_size=16).hexdigest() for t in texts]
+    found = cache.get_many(keys)
+    missing: dict[str, str] = {}
+    html: list[SafeString] = []
+    for key, text in zip(keys, texts, strict=True):
+        if key in found:
+            html.append(mark_safe(found[key]))  # noqa: S308 - stored after nh3 sanitized it
+        else:
+            rendered = render_markdown(text)
+            missing[key] = str(rendered)
+            html.append(rendered)
+    if missing:
+        cache.set_many(missing, SHARED_SECONDS)
+    return html

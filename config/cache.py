@@ -73,6 +73,13 @@ class ResilientRedisCache(RedisCache):
         except RedisError as error:
             self._unavailable(error)
 
+    def set_many(self, *args: Any, **kwargs: Any) -> list[Any]:
+        try:
+            return super().set_many(*args, **kwargs)
+        except RedisError as error:
+            self._unavailable(error)
+            return []
+
     def add(self, *args: Any, **kwargs: Any) -> bool:
         # True: allauth's rate limiter takes a lock with add() and refuses everyone when it
         # cannot. Nothing in crowdeval uses add() for mutual exclusion (the scoring job locks

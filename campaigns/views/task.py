@@ -16,7 +16,7 @@ from accounts.models import User
 from campaigns.answers import AnswerInvalid
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
-from campaigns.rendering import render_markdown
+from campaigns.rendering import render_shared
 from campaigns.selectors import (
     QUESTIONS_SECONDS,
     annotator_progress,
@@ -64,14 +64,15 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> dict[str, object]:
     record = assignment.record
+    texts = [record.responses[index]["text"] for index in assignment.display_order]
+    prompt_html, *responses_html = render_shared([record.prompt, *texts])
     responses = [
-        {"letter": chr(65 + position), "html": render_markdown(record.responses[index]["text"])}
-        for position, index in enumerate(assignment.display_order)
+        {"letter": chr(65 + position), "html": html} for position, html in enumerate(responses_html)
     ]
     return {
         "assignment": assignment,
         "campaign": assignment.campaign,
-        "prompt_html": render_markdown(record.prompt),
+        "prompt_html": prompt_html,
         "responses": responses,
         "questions_html": _questions_html(assignment.campaign, len(responses), posted),
         "progress": annotator_progress(assignment.annotator),

@@ -22,6 +22,14 @@ def test_reads_miss_and_writes_are_dropped_when_redis_is_down() -> None:
     assert cache.get("k", "missing") == "missing"
     assert cache.add("k", 1) is True  # "added": the rate limiter's lock must not block
     assert cache.get_many(["k"]) == {}
+    assert cache.set_many({"k": 1}) == []
+
+
+@override_settings(CACHES=OUTAGE)
+def test_task_texts_are_rendered_in_the_process_while_redis_is_down() -> None:
+    from campaigns.rendering import render_shared
+
+    assert render_shared(["**a**", "b"]) == ["<p><strong>a</strong></p>", "<p>b</p>"]
 
 
 @override_settings(CACHES=OUTAGE)
