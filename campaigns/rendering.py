@@ -50,14 +50,17 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitized by nh3 on the line above
 
 
-SHARED_SECONDS = 600
+# The engine serves the fullest record first, so a record's `overlap` views come within seconds
+# of each other; two minutes covers them and bounds the cache at (records served per second) ×
+# 120 s × the size of their HTML.
+SHARED_SECONDS = 120
 _SHARED_PREFIX = "md:"
 
 
 def render_shared(texts: list[str]) -> list[SafeString]:
     """Render several texts, sharing the results between processes through the cache.
 
-    A record is shown to `overlap` people, usually within minutes and by different web
+    A record is shown to `overlap` people, usually within seconds and by different web
     processes, each of which would render it again (a long response with code takes
     milliseconds). The first renders and stores the sanitized HTML for SHARED_SECONDS; the others
     read it in one round trip. Keys are digests of the source text, so a record that changed
