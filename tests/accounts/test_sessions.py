@@ -21,9 +21,9 @@ def test_a_login_inserts_its_session_once_and_nothing_else(client, handout) -> N
     assert response.status_code == 302
     assert session_statements(captured.captured_queries) == ["INSERT"]
     stored = Session.objects.get(session_key=client.session.session_key)
-    assert stored.get_decoded()["_auth_user_id"] == str(
-        client.session["_auth_user_id"]
-    ), "the row holds the logged-in user"
+    assert stored.get_decoded()["_auth_user_id"] == str(client.session["_auth_user_id"]), (
+        "the row holds the logged-in user"
+    )
 
 
 def test_the_next_request_reads_and_updates_the_same_row(client, handout) -> None:
