@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from campaigns.answers import QuestionSpec, to_canonical, validate_answers
@@ -69,7 +70,17 @@ def _store(
     source: str,
     now: datetime,
 ) -> Judgement:
-    judgement = Judgement(
+    return cast(Judgement, insert(_new_judgement(assignment, clean, active_ms, source, now)))
+
+
+def _new_judgement(
+    assignment: Assignment,
+    clean: dict[str, object],
+    active_ms: int | None,
+    source: str,
+    now: datetime,
+) -> Judgement:
+    return Judgement(
         assignment=assignment,
         campaign_id=assignment.campaign_id,
         answers=clean,
@@ -78,7 +89,58 @@ def _store(
         submitted_at=now,
         source=source,
     )
-    return cast(Judgement, insert(judgement))
+
+
+_STORED_FIELDS = ("answers", "duration_ms", "active_ms", "submitted_at", "source")
+
+
+def _concrete(model: type[Model], name: str) -> "Field[Any, Any]":
+    return next(field for field in model._meta.concrete_fields if field.name == name)
+
+
+@cache
+def _take_and_store_sql() -> str:
+    quote = connection.ops.quote_name
+    assignments = quote(Assignment._meta.db_table)
+    judgements = quote(Judgement._meta.db_table)
+    columns = ", ".join(quote(_concrete(Judgement, name).column) for name in _STORED_FIELDS)
+    marks = ", ".join(["%s"] * len(_STORED_FIELDS))
+    return (
+        f"WITH taken AS (UPDATE {assignments} SET status = %s, finished_at = %s "  # noqa: S608
+        "WHERE id = %s AND status = %s AND leased_until >= %s RETURNING id, campaign_id) "
+        f"INSERT INTO {judgements} (assignment_id, campaign_id, {columns}) "
+        f"SELECT id, campaign_id, {marks} FROM taken RETURNING id"
+    )
+
+
+def _take_and_store_postgresql(
+    assignment: Assignment,
+    clean: dict[str, object],
+    active_ms: int | None,
+    source: str,
+    now: datetime,
+) -> Judgement | None:
+    """Submit an open lease and store its judgement in one statement; None if the lease was
+    not open any more (submitted by a racing request, expired, skipped)."""
+    judgement = _new_judgement(assignment, clean, active_ms, source, now)
+    values = [
+        _concrete(Judgement, name).get_db_prep_save(getattr(judgement, name), connection)
+        for name in _STORED_FIELDS
+    ]
+    moment = _concrete(Assignment, "finished_at").get_db_prep_save(now, connection)
+    leased = AssignmentStatus.LEASED.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _take_and_store_sql(),
+            [AssignmentStatus.SUBMITTED.value, moment, assignment.pk, leased, moment, *values],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    judgement.pk = row[0]
+    judgement._state.adding, judgement._state.db = False, connection.alias
+    assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
+    return judgement
 
 
 def submit_judgement(
@@ -97,11 +159,18 @@ def submit_judgement(
     kept only if the record still has room below its overlap.
     """
     now = now or timezone.now()
+    if _open_lease(assignment, now) and connection.vendor == "postgresql":
+        # The usual case, in one statement: take the open lease and store the judgement
+        # (atomic on its own, so no BEGIN and COMMIT round trips). The UPDATE takes the lease
+        # only while it is still open, so of two racing submissions exactly one stores; the
+        # other waits for the row, takes nothing, and goes the long way below.
+        clean = _canonical(assignment, answers, specs or served_question_specs(assignment.campaign))
+        judgement = _take_and_store_postgresql(assignment, clean, active_ms, source, now)
+        if judgement is not None:
+            return Submitted("accepted", "Saved.", judgement)
     with transaction.atomic():
         if _open_lease(assignment, now):
-            # The usual case, in one statement: the UPDATE takes the lease only while it is
-            # still open, so of two racing submissions exactly one gets here; the other waits
-            # for the row, finds it submitted, and goes the long way below.
+            # The same on other databases, in one transaction.
             clean = _canonical(
                 assignment, answers, specs or served_question_specs(assignment.campaign)
             )
