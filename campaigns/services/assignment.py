@@ -199,14 +199,13 @@ def _live_lease(annotator: Annotator, campaign: Campaign, now: datetime) -> Assi
     return None
 
 
-_TASK_FIELDS = TASK_RECORD_FIELDS
+_TASK_RECORD = (Part(Record, "r", TASK_RECORD_FIELDS),)
 
 
 def _pick_special(campaign: Campaign, annotator: Annotator, kind: str) -> Record | None:
     """A random control or gold record this annotator has not been served (no quota)."""
-    parts = (Part(Record, "r", _TASK_FIELDS),)
     sql = _special_sql(connection.vendor)
-    found = fetch_one(sql, [campaign.pk, kind, annotator.pk], parts)
+    found = fetch_one(sql, [campaign.pk, kind, annotator.pk], _TASK_RECORD)
     return cast(Record, found[0]) if found else None
 
 
@@ -215,7 +214,7 @@ def _special_sql(vendor: str) -> str:
     """Written out, like the reads of config/rows.py: a fifth of the leases early in a campaign."""
     records = connection.ops.quote_name(Record._meta.db_table)
     assignments = connection.ops.quote_name(Assignment._meta.db_table)
-    columns = select_list((Part(Record, "r", _TASK_FIELDS),))
+    columns = select_list(_TASK_RECORD)
     return (
         f"SELECT {columns} FROM {records} r "  # noqa: S608 - names only
         "WHERE r.campaign_id = %s AND r.kind = %s AND NOT EXISTS ("
@@ -231,7 +230,7 @@ def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record
     columns the task needs. Same choice as the ORM path below, one round trip instead of two."""
     record_table = connection.ops.quote_name(Record._meta.db_table)
     assignment_table = connection.ops.quote_name(Assignment._meta.db_table)
-    fields = [field for field in Record._meta.concrete_fields if field.name in _TASK_FIELDS]
+    fields = [field for field in Record._meta.concrete_fields if field.name in TASK_RECORD_FIELDS]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     sql = f"""
         UPDATE {record_table} SET filled = filled + 1
@@ -283,7 +282,7 @@ def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
             .filter(campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap)
             .exclude(assignments__annotator=annotator)
             .order_by("-filled", "id")
-            .only(*_TASK_FIELDS)
+            .only(*TASK_RECORD_FIELDS)
             .first()
         )
         if candidate is None:

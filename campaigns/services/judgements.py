@@ -63,14 +63,8 @@ def _open_lease(assignment: Assignment, now: datetime) -> bool:
     )
 
 
-def _store(
-    assignment: Assignment,
-    clean: dict[str, object],
-    active_ms: int | None,
-    source: str,
-    now: datetime,
-) -> Judgement:
-    return cast(Judgement, insert(_new_judgement(assignment, clean, active_ms, source, now)))
+def _store(judgement: Judgement) -> Judgement:
+    return cast(Judgement, insert(judgement))
 
 
 def _new_judgement(
@@ -114,15 +108,10 @@ def _take_and_store_sql() -> str:
 
 
 def _take_and_store_postgresql(
-    assignment: Assignment,
-    clean: dict[str, object],
-    active_ms: int | None,
-    source: str,
-    now: datetime,
+    assignment: Assignment, judgement: Judgement, now: datetime
 ) -> Judgement | None:
     """Submit an open lease and store its judgement in one statement; None if the lease was
     not open any more (submitted by a racing request, expired, skipped)."""
-    judgement = _new_judgement(assignment, clean, active_ms, source, now)
     values = [
         _concrete(Judgement, name).get_db_prep_save(getattr(judgement, name), connection)
         for name in _STORED_FIELDS
@@ -165,7 +154,9 @@ def submit_judgement(
         # only while it is still open, so of two racing submissions exactly one stores; the
         # other waits for the row, takes nothing, and goes the long way below.
         clean = _canonical(assignment, answers, specs or served_question_specs(assignment.campaign))
-        judgement = _take_and_store_postgresql(assignment, clean, active_ms, source, now)
+        judgement = _take_and_store_postgresql(
+            assignment, _new_judgement(assignment, clean, active_ms, source, now), now
+        )
         if judgement is not None:
             return Submitted("accepted", "Saved.", judgement)
     with transaction.atomic():
@@ -180,7 +171,9 @@ def submit_judgement(
             if taken:
                 assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
                 return Submitted(
-                    "accepted", "Saved.", _store(assignment, clean, active_ms, source, now)
+                    "accepted",
+                    "Saved.",
+                    _store(_new_judgement(assignment, clean, active_ms, source, now)),
                 )
         # The lock guards what two submissions race for: the assignment's own status. Its
         # campaign, record and annotator are the ones the caller read for this request.
@@ -212,7 +205,7 @@ def submit_judgement(
         locked.status = AssignmentStatus.SUBMITTED
         locked.finished_at = now
         locked.save(update_fields=["status", "finished_at"])
-        judgement = _store(locked, clean, active_ms, source, now)
+        judgement = _store(_new_judgement(locked, clean, active_ms, source, now))
     if late:
         return Submitted("accepted_late", "Saved, although your time had run out.", judgement)
     return Submitted("accepted", "Saved.", judgement)
