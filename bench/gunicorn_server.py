@@ -68,8 +68,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int) -> Iterator[Server]:
-    """Start `gunicorn config.wsgi:application` with `workers` sync workers."""
+def gunicorn(env: dict[str, str], *, workers: int, root: Path = ROOT) -> Iterator[Server]:
+    """Start `gunicorn config.wsgi:application` with `workers` sync workers, serving the
+    project in `root` (another checkout, to compare two versions)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -82,7 +83,7 @@ def gunicorn(env: dict[str, str], *, workers: int) -> Iterator[Server]:
         "warning",
     ]
     log(f"gunicorn: {workers} workers on {HOST}:{port}")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=sys.stderr)
     try:
         wait_until_ready(process, port)
         yield Server(port, process.pid)

@@ -20,6 +20,7 @@ BENCHMARKS = [
     "import_records",
     "accounts",
     "annotation_load",
+    "annotation_compare",
     "scoring_real",
     "scoring_quality",
     "scoring_load",

@@ -1,0 +1,131 @@
+"""Two versions of the project under the same annotation load, in alternating rounds.
+
+This machine's speed drifts by 20-30% within an hour, so two runs of annotation_load made minutes
+apart cannot tell a 10% change from the drift. Here a git worktree of BENCH_BASELINE (default
+HEAD) and of BENCH_CURRENT (default: the working tree itself, which must then stay untouched
+while the benchmark runs) serve the same database in turns: for each of BENCH_ROUNDS rounds
+(default 4) and each mode, K=BENCH_COMPARE_CLIENTS (default 50) fresh annotators cycle for
+BENCH_ROUND_SECONDS (default 15) against the baseline, then against the working tree (the order
+alternates between rounds). Reported: per version the median over rounds of cycles/s, request
+p95 and CPU per cycle, and the working tree's ratio to the baseline. With BENCH_BASELINE=HEAD and
+a clean tree it measures the noise of the comparison itself. The database is set up by the
+working tree (both versions must share its migrations). Imports no project code.
+"""
+
+import os
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from bench.annotation_load import (
+    DATABASE_NAME,
+    MODES,
+    env_number,
+    prepare,
+    vacuum_analyze,
+)
+from bench.databases import fresh_postgresql, is_postgresql
+from bench.gunicorn_server import gunicorn
+from bench.harness import ROOT, log
+
+VERSIONS = ("baseline", "current")
+
+
+@contextmanager
+def worktree(revision: str) -> Iterator[Path]:
+    """A checkout of `revision` beside the repository, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="crowdeval-baseline-") as tmp:
+        path = Path(tmp) / "tree"
+        git = ["git", "-C", str(ROOT)]
+        subprocess.run(
+            [*git, "worktree", "add", "--quiet", "--detach", str(path), revision], check=True
+        )
+        try:
+            yield path
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=True)
+
+
+def figures_of(run: dict[str, Any]) -> dict[str, float]:
+    requests = run["requests"].values()
+    return {
+        "cycles_per_s": run["cycles_per_s"],
+        "request_p95_ms": max(r["p95_ms"] for r in requests),
+        "server_cpu_ms_per_cycle": run["server_cpu_ms_per_cycle"],
+        "database_cpu_ms_per_cycle": run["database_cpu_ms_per_cycle"],
+        "errors": run["errors"],
+    }
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(statistics.median(r[key] for r in runs), 2) for key in runs[0]}
+
+
+def run() -> dict[str, Any]:
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not is_postgresql(server_url):
+        return {"skipped": "DATABASE_URL is not PostgreSQL"}
+    revision = os.environ.get("BENCH_BASELINE") or "HEAD"
+    current = os.environ.get("BENCH_CURRENT") or ""
+    rounds = int(env_number("BENCH_ROUNDS", 4))
+    seconds = env_number("BENCH_ROUND_SECONDS", 15)
+    clients = int(env_number("BENCH_COMPARE_CLIENTS", 50))
+    workers = int(env_number("BENCH_COMPARE_WORKERS", 3))
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {
+        mode: {version: [] for version in VERSIONS} for mode in MODES
+    }
+    with (
+        worktree(revision) as baseline,
+        worktree(current) if current else nullcontext(ROOT) as current_root,
+        tempfile.TemporaryDirectory(prefix="crowdeval-bench-") as tmp,
+        fresh_postgresql(server_url, DATABASE_NAME) as url,
+    ):
+        # Two warm-up loads per server start, and every round's annotators are fresh.
+        per_server = 2 * 8 + clients
+        accounts = rounds * len(VERSIONS) * len(MODES) * per_server
+        _, bench = prepare(url, Path(tmp), accounts)
+        roots = {"baseline": baseline, "current": current_root}
+        for number in range(rounds):
+            order = VERSIONS if number % 2 == 0 else VERSIONS[::-1]
+            for version in order:
+                vacuum_analyze(url)
+                with gunicorn(bench.env, workers=workers, root=roots[version]) as server:
+                    bench.warm_up(server)
+                    for mode in MODES:
+                        load = bench.load(server, mode, clients, seconds)
+                        load.pop("run_file")
+                        runs[mode][version].append(figures_of(load))
+                        log(
+                            f"annotation_compare: round {number + 1}, {version}, {mode}: "
+                            f"{runs[mode][version][-1]}"
+                        )
+    summary: dict[str, Any] = {}
+    for mode, by_version in runs.items():
+        middle = {version: medians(by_version[version]) for version in VERSIONS}
+        summary[mode] = middle | {
+            "ratio_current_to_baseline": {
+                key: round(middle["current"][key] / middle["baseline"][key], 3)
+                for key in (
+                    "cycles_per_s",
+                    "request_p95_ms",
+                    "server_cpu_ms_per_cycle",
+                    "database_cpu_ms_per_cycle",
+                )
+                if middle["baseline"][key]
+            },
+            "rounds": by_version,
+        }
+    return {
+        "baseline": revision,
+        "current": current or "working tree",
+        "setting": {
+            "clients": clients,
+            "workers": workers,
+            "rounds": rounds,
+            "seconds_per_round": seconds,
+        },
+    } | summary
