@@ -101,7 +101,9 @@ def database_settings(url: str) -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
-    else:
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # The health check of config/postgresql polls the socket instead of sending `SELECT 1`.
+        config["ENGINE"] = "config.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         # Behind a transaction-mode pooler (PgBouncer), streamed exports cannot hold a
         # server-side cursor across transactions (docs/deploy.md).

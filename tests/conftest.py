@@ -14,7 +14,7 @@ from campaigns.models import Campaign, Question
 
 
 def _on_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return settings.DATABASES["default"]["ENGINE"] == "config.postgresql"
 
 
 def pytest_configure(config: pytest.Config) -> None:
