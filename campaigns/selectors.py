@@ -23,7 +23,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
-from config.rows import Part, fetch_one, select_list
+from config.rows import Part, fetch_one, fetch_one_with_extras, select_list
 
 
 def visible_campaigns() -> QuerySet[Campaign]:
@@ -151,8 +151,16 @@ _OWN = {
 
 @cache
 def _own_sql(vendor: str, texts: bool) -> str:
+    # With the texts (a task page), also the number of judgements the annotator submitted, which
+    # the page's progress bar shows: one round trip fewer than a query of its own.
+    submitted = (
+        f", (SELECT COUNT(*) FROM {_table(Assignment)} x "  # noqa: S608 - names only
+        f"WHERE x.annotator_id = s.annotator_id AND x.status = '{AssignmentStatus.SUBMITTED}')"
+        if texts
+        else ""
+    )
     return (
-        f"SELECT {select_list(_OWN[texts])} FROM {_table(Assignment)} s "  # noqa: S608
+        f"SELECT {select_list(_OWN[texts])}{submitted} FROM {_table(Assignment)} s "  # noqa: S608
         f"JOIN {_table(Campaign)} c ON c.id = s.campaign_id "
         f"JOIN {_table(Record)} r ON r.id = s.record_id "
         f"JOIN {_table(Annotator)} n ON n.id = s.annotator_id "
@@ -165,12 +173,14 @@ def own_assignment(user: User, public_id: UUID, *, texts: bool = True) -> Assign
     it is not theirs. Without `texts`, the record's prompt and responses are read only if
     something asks for them (a submission needs only the number of responses)."""
     key = Assignment._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_one(_own_sql(connection.vendor, texts), [key, user.pk], _OWN[texts])
+    found = fetch_one_with_extras(_own_sql(connection.vendor, texts), [key, user.pk], _OWN[texts])
     if found is None:
         return None
     assignment, campaign, record, annotator = cast(
-        tuple[Assignment, Campaign, Record, Annotator], tuple(found)
+        tuple[Assignment, Campaign, Record, Annotator], tuple(found[0])
     )
+    if texts:
+        (annotator.submitted_count,) = found[1]
     annotator.campaign, annotator.user = campaign, user
     record.campaign = campaign
     assignment.campaign, assignment.record, assignment.annotator = campaign, record, annotator

@@ -56,12 +56,22 @@ def select_list(parts: Sequence[Part]) -> str:
 def fetch_one(sql: str, params: Sequence[Any], parts: Sequence[Part]) -> list[Model] | None:
     """Run `sql` (whose SELECT list is `select_list(parts)`) and build one instance per part
     from its first row; None without a row."""
+    found = fetch_one_with_extras(sql, params, parts)
+    return None if found is None else found[0]
+
+
+def fetch_one_with_extras(
+    sql: str, params: Sequence[Any], parts: Sequence[Part]
+) -> tuple[list[Model], tuple[Any, ...]] | None:
+    """As fetch_one, for a SELECT list of `select_list(parts)` followed by more columns: their
+    values come back as they are, after the instances."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    instances, start = [], 0
+    instances: list[Model] = []
+    start = 0
     for part in parts:
         _, names, converters = _layout(part, connection.vendor)
         values = list(row[start : start + len(names)])
@@ -70,7 +80,7 @@ def fetch_one(sql: str, params: Sequence[Any], parts: Sequence[Part]) -> list[Mo
             for function in functions:
                 values[index] = function(values[index], column, connection)
         instances.append(part.model.from_db(connection.alias, names, values))
-    return instances
+    return instances, tuple(row[start:])
 
 
 @cache
