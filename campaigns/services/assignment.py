@@ -4,14 +4,16 @@ The decision of *which kind* of record comes next is pure (campaigns.assignment.
 module counts, locks and writes. The algorithm, with its flowchart: campaigns/assignment/README.md.
 """
 
+import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
-from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, F, Field, IntegerField, Max, Model, Value, When
 from django.utils import timezone
 
 from campaigns.assignment.strategy import Seen, choose_kind, display_order, gold_block_start
@@ -311,6 +313,137 @@ def _lease(
     return cast(Assignment, insert(lease))
 
 
+_LEASE_SOURCES = {
+    # The record to lease, as the rows of `taken`: a regular record takes a slot of its overlap
+    # (the statement of _take_regular_postgresql); a control or gold record is picked at random.
+    "regular": """
+        UPDATE {records} SET filled = filled + 1
+        WHERE id = (
+            SELECT r.id FROM {records} r
+            WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM {assignments} a WHERE a.record_id = r.id AND a.annotator_id = %s
+              )
+            ORDER BY r.filled DESC, r.id LIMIT 1 FOR UPDATE SKIP LOCKED
+        ) AND filled < %s
+        RETURNING {columns}""",
+    "special": """
+        SELECT {columns} FROM {records} r
+        WHERE r.campaign_id = %s AND r.kind = %s AND NOT EXISTS (
+            SELECT 1 FROM {assignments} a WHERE a.record_id = r.id AND a.annotator_id = %s
+        )
+        ORDER BY RANDOM() LIMIT 1""",
+}
+_LEASE_FIXED: tuple[str, ...] = ("public_id", "campaign", "annotator", "status", "position")
+_LEASE_FIXED += ("leased_at", "leased_until", "finished_at")
+_MADE = Part(Assignment, "made", ("id", "display_order"))
+_TAKEN = Part(Record, "taken", TASK_RECORD_FIELDS)
+
+
+@cache
+def _lease_statement_sql(source: str) -> str:
+    """Take a record and insert its lease in one statement (PostgreSQL). The display order is
+    the shuffle passed for the record's number of responses (a JSON array indexed by count), or
+    one drawn by PostgreSQL for a count beyond it."""
+    quote = connection.ops.quote_name
+    records, assignments = quote(Record._meta.db_table), quote(Assignment._meta.db_table)
+    record_columns = ", ".join(quote(field.column) for field in _TAKEN.concrete())
+    taken = _LEASE_SOURCES[source].format(
+        records=records, assignments=assignments, columns=record_columns
+    )
+    fixed = [_concrete_field(Assignment, name) for name in _LEASE_FIXED]
+    columns = ", ".join(quote(field.column) for field in fixed)
+    marks = ", ".join(["%s"] * len(fixed))
+    shuffle = (
+        "COALESCE(%s::jsonb -> taken.response_count, (SELECT jsonb_agg(i ORDER BY RANDOM()) "
+        "FROM generate_series(0, taken.response_count - 1) AS i))"
+    )
+    return (
+        f"WITH taken AS ({taken}), made AS ("  # noqa: S608 - names only; values are parameters
+        f"INSERT INTO {assignments} ({columns}, record_id, record_kind, display_order) "
+        f"SELECT {marks}, taken.id, taken.kind, {shuffle} FROM taken "
+        f"RETURNING id, display_order) SELECT {select_list((_MADE, _TAKEN))} FROM made, taken"
+    )
+
+
+def _concrete_field(model: type[Model], name: str) -> "Field[Any, Any]":
+    return next(field for field in model._meta.concrete_fields if field.name == name)
+
+
+def _most_responses(campaign: Campaign) -> int:
+    """The most responses a record of the campaign has; imports may raise it meanwhile (the
+    lease statement then shuffles in PostgreSQL)."""
+
+    def most() -> int:
+        found = Record.objects.filter(campaign=campaign).aggregate(most=Max("response_count"))
+        return int(found["most"] or 0)
+
+    return remembered(("most-responses", campaign.pk, campaign.created_at), TOTALS_SECONDS, most)
+
+
+def _lease_in_one_statement(
+    annotator: Annotator, mine: _Mine, kind: str, now: datetime, rng: np.random.Generator
+) -> Assignment | None:
+    """The record of `kind` taken and leased in one statement, atomic on its own (a savepoint
+    inside a caller's transaction); None when there was none to take, or when a racing request
+    of the same annotator took this sequence position first (UNIQUE (annotator, position))."""
+    campaign = annotator.campaign
+    lease = Assignment(
+        campaign=campaign,
+        annotator=annotator,
+        position=mine.seen.position,
+        leased_at=now,
+        leased_until=now + timedelta(seconds=campaign.lease_seconds),
+    )
+    fixed = [_concrete_field(Assignment, name) for name in _LEASE_FIXED]
+    values = [field.get_db_prep_save(field.pre_save(lease, True), connection) for field in fixed]
+    orders = [display_order(n, rng) for n in range(_most_responses(campaign) + 1)]
+    if kind == "regular":
+        overlap = campaign.overlap
+        source = [campaign.pk, RecordKind.REGULAR.value, overlap, annotator.pk, overlap]
+    else:
+        source = [campaign.pk, kind, annotator.pk]
+    sql = _lease_statement_sql("regular" if kind == "regular" else "special")
+    params = [*source, *values, json.dumps(orders)]
+    # Outside a transaction (a request) the statement is atomic by itself: no BEGIN, no COMMIT.
+    alone = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with alone:
+            found = fetch_one(sql, params, (_MADE, _TAKEN))
+    except IntegrityError:
+        return None
+    if found is None:
+        return None
+    made, record = cast(tuple[Assignment, Record], tuple(found))
+    record.campaign = campaign
+    lease.pk, lease.display_order = made.pk, made.display_order
+    lease.record, lease.record_kind = record, record.kind
+    lease._state.adding, lease._state.db = False, connection.alias
+    return lease
+
+
+def _lease_without_lock(
+    annotator: Annotator, now: datetime, rng: np.random.Generator
+) -> Assignment | None:
+    """The usual case on PostgreSQL in two round trips: count, then take and lease. No lock on
+    the annotator: two requests of one annotator at once count the same sequence position, and
+    UNIQUE (annotator, position) lets only one of them insert. None whenever the locked path
+    has to decide (a lease still open or stale, the quota, a race, nothing left)."""
+    campaign = annotator.campaign
+    mine = _mine(annotator, campaign)
+    quota = campaign.max_tasks_per_annotator
+    if mine.leased or (quota and mine.counted >= quota):
+        return None
+    if _sweep_due(campaign, now):
+        expire_leases(campaign=campaign, now=now)
+    annotator.submitted_count = mine.submitted
+    kind = choose_kind(mine.seen, campaign.gold_rate, rng)
+    lease = None
+    if kind != "regular":
+        lease = _lease_in_one_statement(annotator, mine, kind, now, rng)
+    return lease or _lease_in_one_statement(annotator, mine, "regular", now, rng)
+
+
 @cache
 def _lock_sql(vendor: str) -> str:
     table = connection.ops.quote_name(Annotator._meta.db_table)
@@ -333,6 +466,10 @@ def next_assignment(
     if annotator.standing == AnnotatorStanding.EXCLUDED:
         # Their judgements no longer count, so new ones would only hold records from others.
         return Unavailable("excluded", "A moderator ended your participation in this campaign.")
+    if connection.vendor == "postgresql":
+        lease = _lease_without_lock(annotator, now, rng)
+        if lease is not None:
+            return lease
     with transaction.atomic():
         # One request at a time per annotator (double clicks, two tabs): lock its row.
         with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 import pytest
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
 from campaigns.services import assignment as engine
@@ -105,12 +105,88 @@ def naive_pick(campaign, annotator):
 
 
 def test_a_naive_pick_breaks_the_overlap_under_the_same_load(make_campaign, monkeypatch) -> None:
+    # Every lease through the locked path, whose pick is made naive.
+    monkeypatch.setattr(engine, "_lease_without_lock", lambda *args: None)
     monkeypatch.setattr(engine, "_pick_regular", naive_pick)
     campaign = live_campaign(make_campaign, regular=120, overlap=3)
     people = annotators(campaign, 40)
     _, errors = drain(campaign, people)
     assert errors == []
     assert over_overlap(campaign) > 0, "the naive pick should have overfilled some records"
+
+
+NAIVE_LEASE_SOURCE = """
+    UPDATE {records} SET filled = filled + 1
+    WHERE id = (
+        SELECT r.id FROM {records} r
+        WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
+          AND NOT EXISTS (
+              SELECT 1 FROM {assignments} a WHERE a.record_id = r.id AND a.annotator_id = %s
+          )
+        ORDER BY r.filled DESC, r.id LIMIT 1
+    ) AND %s > 0
+    RETURNING {columns}"""
+
+
+@pytest.fixture
+def naive_lease_statement(monkeypatch):
+    """The one-statement lease without its guards: no row lock on the pick, and no second
+    look at `filled` when the UPDATE gets the row."""
+    monkeypatch.setitem(engine._LEASE_SOURCES, "regular", NAIVE_LEASE_SOURCE)
+    engine._lease_statement_sql.cache_clear()
+    yield
+    engine._lease_statement_sql.cache_clear()
+
+
+def test_a_naive_lease_statement_breaks_the_overlap_under_the_same_load(
+    make_campaign, naive_lease_statement
+) -> None:
+    campaign = live_campaign(make_campaign, regular=120, overlap=3)
+    _, errors = drain(campaign, annotators(campaign, 40))
+    assert errors == []
+    assert over_overlap(campaign) > 0, "the naive statement should have overfilled some records"
+
+
+def ask_at_once(person, seeds: list[int]) -> list[int]:
+    """One thread per seed asks for the person's next assignment at the same moment; return the
+    assignments served."""
+    served: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(seeds))
+
+    def ask(seed: int) -> None:
+        try:
+            start.wait()
+            lease = engine.next_assignment(annotator=person, rng=np.random.default_rng(seed))
+            assert isinstance(lease, Assignment)
+            served.append(lease.pk)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(seed,)) for seed in seeds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return served
+
+
+def test_one_annotator_asking_from_eight_threads_at_once_gets_one_lease(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=50, gold=5, control=2, gold_rate=0.2)
+    person = annotators(campaign, 1)[0]
+    for attempt in range(5):
+        served = ask_at_once(person, [10 * attempt + i for i in range(8)])
+        live = Assignment.objects.filter(annotator=person, status=AssignmentStatus.LEASED)
+        assert len(set(served)) == 1 and list(live.values_list("pk", flat=True)) == served[:1]
+        submit_judgement(assignment=live.get(), answers={"rank": [1, 0]})
+    mine = Assignment.objects.filter(annotator=person)
+    assert sorted(mine.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+    regular = mine.filter(record_kind=RecordKind.REGULAR).count()
+    filled = Record.objects.filter(kind=RecordKind.REGULAR).aggregate(n=Sum("filled"))["n"]
+    assert filled == regular, "a slot was taken without its lease"
 
 
 def test_the_same_submission_sent_at_once_from_eight_threads_is_kept_once(make_campaign) -> None:
