@@ -3,9 +3,9 @@
 This machine's speed drifts by 20-30% within an hour, so two runs of annotation_load made minutes
 apart cannot tell a 10% change from the drift. Here a git worktree of BENCH_BASELINE (default
 HEAD) and of BENCH_CURRENT (default: the working tree itself, which must then stay untouched
-while the benchmark runs) serve the same database in turns: for each of BENCH_ROUNDS rounds
-(default 4) and each mode, K=BENCH_COMPARE_CLIENTS (default 50) fresh annotators cycle for
-BENCH_ROUND_SECONDS (default 15) against the baseline, then against the working tree (the order
+while the benchmark runs) serve the same database side by side: for each of BENCH_ROUNDS rounds
+(default 6) and each mode, K=BENCH_COMPARE_CLIENTS (default 50) fresh annotators cycle for
+BENCH_ROUND_SECONDS (default 10) against one version, then against the other (the order
 alternates between rounds). Reported: per version the median over rounds of cycles/s, request
 p95 and CPU per cycle, and the working tree's ratio to the baseline. With BENCH_BASELINE=HEAD and
 a clean tree it measures the noise of the comparison itself. The database is set up by the
@@ -26,7 +26,6 @@ from bench.annotation_load import (
     MODES,
     env_number,
     prepare,
-    vacuum_analyze,
 )
 from bench.databases import fresh_postgresql, is_postgresql
 from bench.gunicorn_server import gunicorn
@@ -71,8 +70,8 @@ def run() -> dict[str, Any]:
         return {"skipped": "DATABASE_URL is not PostgreSQL"}
     revision = os.environ.get("BENCH_BASELINE") or "HEAD"
     current = os.environ.get("BENCH_CURRENT") or ""
-    rounds = int(env_number("BENCH_ROUNDS", 4))
-    seconds = env_number("BENCH_ROUND_SECONDS", 15)
+    rounds = int(env_number("BENCH_ROUNDS", 6))
+    seconds = env_number("BENCH_ROUND_SECONDS", 10)
     clients = int(env_number("BENCH_COMPARE_CLIENTS", 50))
     workers = int(env_number("BENCH_COMPARE_WORKERS", 3))
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
@@ -84,23 +83,28 @@ def run() -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="crowdeval-bench-") as tmp,
         fresh_postgresql(server_url, DATABASE_NAME) as url,
     ):
-        # Two warm-up loads per server start, and every round's annotators are fresh.
-        per_server = 2 * 8 + clients
-        accounts = rounds * len(VERSIONS) * len(MODES) * per_server
+        # Both servers run throughout (the idle one costs nothing) and the load alternates
+        # between them every round, so that both meet the same machine. Every load has fresh
+        # annotators.
+        warm_up = len(MODES) * 8
+        accounts = len(VERSIONS) * (warm_up + rounds * len(MODES) * clients)
         _, bench = prepare(url, Path(tmp), accounts)
-        roots = {"baseline": baseline, "current": current_root}
-        for number in range(rounds):
-            order = VERSIONS if number % 2 == 0 else VERSIONS[::-1]
-            for version in order:
-                vacuum_analyze(url)
-                with gunicorn(bench.env, workers=workers, root=roots[version]) as server:
-                    bench.warm_up(server)
-                    for mode in MODES:
-                        load = bench.load(server, mode, clients, seconds)
+        with (
+            gunicorn(bench.env, workers=workers, root=baseline) as baseline_server,
+            gunicorn(bench.env, workers=workers, root=current_root) as current_server,
+        ):
+            servers = {"baseline": baseline_server, "current": current_server}
+            for server in servers.values():
+                bench.warm_up(server)
+            for number in range(rounds):
+                for mode in MODES:
+                    order = VERSIONS if number % 2 == 0 else VERSIONS[::-1]
+                    for version in order:
+                        load = bench.load(servers[version], mode, clients, seconds)
                         load.pop("run_file")
                         runs[mode][version].append(figures_of(load))
                         log(
-                            f"annotation_compare: round {number + 1}, {version}, {mode}: "
+                            f"annotation_compare: round {number + 1}, {mode}, {version}: "
                             f"{runs[mode][version][-1]}"
                         )
     summary: dict[str, Any] = {}
@@ -116,6 +120,19 @@ def run() -> dict[str, Any]:
                     "database_cpu_ms_per_cycle",
                 )
                 if middle["baseline"][key]
+            },
+            # Round by round (the two loads of a round run a minute apart at most): steadier
+            # than the ratio of the medians when the machine's speed drifts.
+            "paired_ratio_median": {
+                key: round(
+                    statistics.median(
+                        c[key] / b[key]
+                        for b, c in zip(by_version["baseline"], by_version["current"], strict=True)
+                        if b[key]
+                    ),
+                    3,
+                )
+                for key in ("cycles_per_s", "request_p95_ms", "server_cpu_ms_per_cycle")
             },
             "rounds": by_version,
         }
