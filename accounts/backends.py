@@ -14,6 +14,7 @@ from django.db import connection
 
 from accounts.models import User
 from config.rows import Part, fetch_one, select_list
+from config.sessions import take_prefetched_user
 
 _USER = (Part(User, "u"),)
 
@@ -26,10 +27,12 @@ def _user_sql(vendor: str) -> str:
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            key = User._meta.pk.to_python(user_id)
-        except Exception:  # noqa: BLE001 - a tampered session id is simply no user
-            return None
-        found = fetch_one(_user_sql(connection.vendor), [key], _USER)
-        user = found[0] if found else None
+        user = take_prefetched_user(user_id)  # read with the session, in the same statement
+        if user is None:
+            try:
+                key = User._meta.pk.to_python(user_id)
+            except Exception:  # noqa: BLE001 - a tampered session id is simply no user
+                return None
+            found = fetch_one(_user_sql(connection.vendor), [key], _USER)
+            user = found[0] if found else None
         return user if isinstance(user, User) and self.user_can_authenticate(user) else None

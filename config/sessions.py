@@ -6,24 +6,61 @@ the data. A login makes a new session (`cycle_key`), so every login paid 7 state
 row. Here a new key is only drawn (32 characters of [a-z0-9], 165 bits: a collision is not a
 case to plan for) and the row is INSERTed when the session is saved; a collision still cannot
 overwrite anyone's session, because the INSERT fails and a new key is drawn.
+
+Reading a session is followed by reading its user (accounts.backends): from the second request
+of a session in a process on, both come from one statement (see `_user_hints`).
 """
 
+import threading
 from functools import cache
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from config.rows import Part, fetch_one_with_extras, select_list
+
 KEY_LENGTH = 32
+# Session key → the user id its data held, as this process last read it. A hint, nothing more:
+# it lets the next read of the session fetch that user in the same statement, and the user is
+# used only if the session's data still names them (accounts.backends then skips its query).
+_user_hints: dict[str, Any] = {}
+HINTS_KEPT = 50_000
+_prefetched = threading.local()
+
+
+def take_prefetched_user(user_id: Any) -> Model | None:
+    """The user read with this thread's last session load, if it is `user_id`; once only."""
+    user = getattr(_prefetched, "user", None)
+    _prefetched.user = None
+    return user if user is not None and str(user.pk) == str(user_id) else None
 
 
 @cache
 def _load_sql(vendor: str, table: str) -> str:
     table = connection.ops.quote_name(table)
     return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+
+
+@cache
+def _user_part() -> Part:
+    return Part(get_user_model(), "u")
+
+
+@cache
+def _load_with_user_sql(vendor: str, table: str) -> str:
+    quote = connection.ops.quote_name
+    users = quote(get_user_model()._meta.db_table)
+    return (
+        f"SELECT {select_list((_user_part(),))}, s.session_data "  # noqa: S608 - names only
+        f"FROM {quote(table)} s LEFT JOIN {users} u ON u.id = %s "
+        "WHERE s.session_key = %s AND s.expire_date > %s"
+    )
 
 
 class SessionStore(DatabaseSessionStore):
@@ -34,18 +71,36 @@ class SessionStore(DatabaseSessionStore):
     def load(self) -> dict[str, Any]:
         """Read the data of a live session with a statement written once (every request of a
         logged-in person does this; the queryset cost more CPU to build than to run)."""
+        _prefetched.user = None
         if self.session_key is None:
             return {}
         meta = self.model._meta
         expire_after = meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
-        with connection.cursor() as cursor:
-            sql = _load_sql(connection.vendor, meta.db_table)
-            cursor.execute(sql, [self.session_key, expire_after])
-            row = cursor.fetchone()
-        if row is None:
+        hint = _user_hints.get(self.session_key)
+        user = None
+        if hint is None:
+            with connection.cursor() as cursor:
+                sql = _load_sql(connection.vendor, meta.db_table)
+                cursor.execute(sql, [self.session_key, expire_after])
+                row = cursor.fetchone()
+            session_data = None if row is None else row[0]
+        else:
+            sql = _load_with_user_sql(connection.vendor, meta.db_table)
+            params = [hint, self.session_key, expire_after]
+            found = fetch_one_with_extras(sql, params, (_user_part(),))
+            session_data = None if found is None else found[1][0]
+            user = None if found is None else found[0][0]
+        if session_data is None:
             self._session_key = None
             return {}
-        data: dict[str, Any] = self.decode(row[0])
+        data: dict[str, Any] = self.decode(session_data)
+        user_id = data.get(SESSION_KEY)
+        if user_id is not None:
+            if len(_user_hints) >= HINTS_KEPT:
+                _user_hints.clear()
+            _user_hints[self.session_key] = get_user_model()._meta.pk.to_python(user_id)
+            if user is not None and user.pk is not None and str(user.pk) == str(user_id):
+                _prefetched.user = user
         return data
 
     def _get_new_session_key(self) -> str:

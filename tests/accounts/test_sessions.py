@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from config import sessions
 from config.sessions import SessionStore
 from tests.accounts.conftest import allauth_login
@@ -60,3 +61,41 @@ def test_logout_deletes_the_row(client, handout) -> None:
     key = client.session.session_key
     client.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def user_reads(queries: list[dict[str, str]]) -> list[str]:
+    return [
+        q["sql"] for q in queries if q["sql"].startswith("SELECT") and "accounts_user" in q["sql"]
+    ]
+
+
+def test_from_the_second_request_on_the_session_and_its_user_are_one_statement(
+    client, handout
+) -> None:
+    credential = handout[0]
+    allauth_login(client, credential.username, credential.password)
+    assert client.get("/").status_code == 200  # this process learns whose session it is
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == credential.username
+    reads = user_reads(captured.captured_queries)
+    assert len(reads) == 1 and "django_session" in reads[0], reads
+
+
+def test_a_hint_naming_another_user_is_not_trusted(client, handout) -> None:
+    first, second = handout[0], handout[1]
+    allauth_login(client, first.username, first.password)
+    other = User.objects.get(username=second.username)
+    sessions._user_hints[client.session.session_key] = other.pk
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == first.username
+
+
+def test_a_user_deactivated_after_a_request_is_logged_out_on_the_next(client, handout) -> None:
+    credential = handout[0]
+    allauth_login(client, credential.username, credential.password)
+    assert client.get("/").wsgi_request.user.is_authenticated
+    User.objects.filter(username=credential.username).update(is_active=False)
+    assert not client.get("/").wsgi_request.user.is_authenticated
