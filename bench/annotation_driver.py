@@ -8,6 +8,7 @@ generator could keep up), of the server, and of the whole machine. Imports no pr
 
 import itertools
 import os
+import random
 import threading
 import time
 from collections import Counter, defaultdict
@@ -57,6 +58,7 @@ class Load:
     cycles: list[Cycle]
     login_problems: list[str]
     start_seconds: list[float]  # pages: the first POST start of each annotator
+    paced: bool = False
 
     def acknowledged(self) -> list[str]:
         return [cycle.acknowledged for cycle in self.cycles if cycle.acknowledged]
@@ -73,7 +75,11 @@ def drive(
     server_pid: int,
     database_pid: int | None,
     seed: int,
+    pace: float | None = None,
 ) -> Load:
+    """With `pace` (cycles per second per annotator), each annotator starts its cycles at the
+    times of a Poisson process of that rate (think time in between, as people have), or at once
+    when the previous cycle ended late; without it, back to back (a closed loop)."""
     annotators = [
         KINDS[mode](port, slug, account, seed + number) for number, account in enumerate(accounts)
     ]
@@ -94,11 +100,21 @@ def drive(
         if "start_post" in annotator.timings:
             starts.append(annotator.timings["start_post"])
         ready.wait()
-        while time.perf_counter() < clock.deadline and next(numbers) < max_cycles:
+        schedule = random.Random(annotator.rng.random())
+        due = clock.start["wall"] + (schedule.expovariate(pace) if pace else 0.0)
+        while next(numbers) < max_cycles:
+            now = time.perf_counter()
+            if due > now:
+                time.sleep(due - now)
+            if due >= clock.deadline or time.perf_counter() >= clock.deadline:
+                break
             cycle = annotator.cycle()
+            cycle.late = max(0.0, cycle.started - due) if pace else 0.0
             cycles.append(cycle)
             if cycle.finished:
                 break
+            if pace:
+                due += schedule.expovariate(pace)
 
     threads = [threading.Thread(target=client, args=(a,)) for a in annotators]
     for thread in threads:
@@ -106,7 +122,7 @@ def drive(
     for thread in threads:
         thread.join()
     clock.end()
-    return Load(clock, cycles, problems, starts)
+    return Load(clock, cycles, problems, starts, paced=pace is not None)
 
 
 def latency(values: list[float]) -> dict[str, Any]:
@@ -130,6 +146,7 @@ def summarize(load: Load, clients: int) -> dict[str, Any]:
     machine = wall * (os.cpu_count() or 1)
     measured = spent["server"] + spent["client"] + spent["database"]
     cycle_latency = latency([cycle.seconds for cycle in good])
+    late = [cycle.late for cycle in good] if load.paced else []
     return {
         "clients": clients,
         "seconds": round(wall, 2),
@@ -138,6 +155,8 @@ def summarize(load: Load, clients: int) -> dict[str, Any]:
         "cycle_p50_ms": cycle_latency["p50_ms"],
         "cycle_p95_ms": cycle_latency["p95_ms"],
         "requests": {kind: latency(values) for kind, values in sorted(by_kind.items())},
+        # Paced runs: how long after its planned start a cycle began (the previous one ran over).
+        "start_delay_p95_ms": percentile_ms(late, 95) if late else None,
         "first_start_post": latency(load.start_seconds) if load.start_seconds else None,
         "errors": sum(problems.values()),
         "error_kinds": dict(problems.most_common(5)),

@@ -38,11 +38,20 @@ MAX_CYCLES_PER_SECOND = 2_000
 TARGET_CLIENTS = 50
 TARGET_P95_MS = 150
 TARGET_CYCLES_PER_S = 150
+# The latency target is checked on a run of TARGET_CLIENTS annotators who, between cycles, think
+# for a random time (Poisson starts) so that together they offer BENCH_PACED_RATE cycles/s
+# (default: the throughput target). In the closed loops (no think time) latency is queueing:
+# cycle time ≈ K / throughput by Little's law, whatever the server does (docs/decisions.md).
+PACED = f"{TARGET_CLIENTS}_paced"
 
 MEASURES = {
     "cycle": "pages: GET the task page + POST the form (which leases the next task); "
     "api: GET next (which leases) + POST submit",
     "cycles_per_s": "cycles that ended with an accepted submission, per second of wall time",
+    "runs": "1, 20, 50, 100: K annotators in a closed loop (each starts its next cycle the "
+    "moment the last one ends: the server's capacity); 50_paced: 50 annotators who start their "
+    "cycles at Poisson times so that together they offer offered_cycles_per_s (latency at a "
+    "given load; start_delay_p95_ms: how late cycles began because the previous one ran over)",
     "errors": "non-2xx/3xx responses, exceptions, failed logins, and submissions answered with "
     "anything but 'accepted'",
     "invariants": "checked in the database after each run; violations sums the counts that "
@@ -117,7 +126,14 @@ class Bench:
             raise RuntimeError(f"ran out of annotator accounts ({len(taken)} < {count})")
         return taken
 
-    def load(self, server: Server, mode: str, clients: int, seconds: float) -> dict[str, Any]:
+    def load(
+        self,
+        server: Server,
+        mode: str,
+        clients: int,
+        seconds: float,
+        rate: float | None = None,
+    ) -> dict[str, Any]:
         accounts = self.fresh_accounts(clients)
         self.runs += 1
         load = drive(
@@ -130,6 +146,7 @@ class Bench:
             server_pid=server.pid,
             database_pid=self.database_pid,
             seed=SEED + 1_000 * self.runs,
+            pace=rate / clients if rate else None,
         )
         figures = summarize(load, clients)
         run_file = self.directory / f"run-{self.runs}.json"
@@ -137,9 +154,19 @@ class Bench:
         run_file.write_text(json.dumps(run), encoding="utf-8")
         return figures | {"run_file": str(run_file)}
 
-    def measure(self, server: Server, mode: str, clients: int, seconds: float) -> dict[str, Any]:
-        log(f"annotation_load: {mode}, K={clients}, {seconds:.0f}s")
-        figures = self.load(server, mode, clients, seconds)
+    def measure(
+        self,
+        server: Server,
+        mode: str,
+        clients: int,
+        seconds: float,
+        rate: float | None = None,
+    ) -> dict[str, Any]:
+        paced = f", paced to {rate:g} cycles/s" if rate else ""
+        log(f"annotation_load: {mode}, K={clients}{paced}, {seconds:.0f}s")
+        figures = self.load(server, mode, clients, seconds, rate)
+        if rate:
+            figures["offered_cycles_per_s"] = rate
         invariants = run_worker(
             self.url, "bench.annotation_worker", "check", SLUG, figures.pop("run_file")
         )
@@ -171,7 +198,9 @@ def best_workers(tried: dict[str, dict[str, dict[str, Any]]]) -> int:
 def accounts_needed(trials: int) -> int:
     per_server = WARM_UP_CLIENTS * len(MODES)
     return (
-        trials * (per_server + TRIAL_CLIENTS * len(MODES)) + per_server + sum(client_counts()) * 2
+        trials * (per_server + TRIAL_CLIENTS * len(MODES))
+        + per_server
+        + (sum(client_counts()) + TARGET_CLIENTS) * len(MODES)
     )
 
 
@@ -225,6 +254,9 @@ def run() -> dict[str, Any]:
                 mode: {str(k): bench.measure(server, mode, k, seconds) for k in client_counts()}
                 for mode in MODES
             }
+            rate = env_number("BENCH_PACED_RATE", TARGET_CYCLES_PER_S)
+            for mode in MODES:
+                results[mode][PACED] = bench.measure(server, mode, TARGET_CLIENTS, seconds, rate)
     setting |= {
         "measures": MEASURES,
         "server": f"gunicorn, {workers} sync workers, {os.cpu_count()} CPUs shared with the "
@@ -242,21 +274,30 @@ def against_targets(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, 
         "zero_errors": all(figures["errors"] == 0 for figures in runs),
         "zero_violations": all(figures["violations"] == 0 for figures in runs),
     }
+    closed_loop_p95: dict[str, float | None] = {}
     for mode, by_clients in results.items():
-        at = by_clients[str(TARGET_CLIENTS)]
-        met[f"{mode}_cycle_p95_under_{TARGET_P95_MS}ms_at_{TARGET_CLIENTS}"] = (
-            at["cycle_p95_ms"] is not None and at["cycle_p95_ms"] < TARGET_P95_MS
+        at, paced = by_clients.get(str(TARGET_CLIENTS)), by_clients[PACED]
+        if at is not None:
+            met[f"{mode}_{TARGET_CYCLES_PER_S}_cycles_per_s_at_{TARGET_CLIENTS}"] = (
+                at["cycles_per_s"] >= TARGET_CYCLES_PER_S
+            )
+            closed_loop_p95[mode] = at["cycle_p95_ms"]
+        # The paced run must carry its load (within 5%) for its latency to count.
+        met[f"{mode}_paced_run_kept_up"] = (
+            paced["cycles_per_s"] >= 0.95 * paced["offered_cycles_per_s"]
         )
-        met[f"{mode}_{TARGET_CYCLES_PER_S}_cycles_per_s_at_{TARGET_CLIENTS}"] = (
-            at["cycles_per_s"] >= TARGET_CYCLES_PER_S
+        met[f"{mode}_cycle_p95_under_{TARGET_P95_MS}ms_at_{TARGET_CLIENTS}_paced"] = (
+            paced["cycle_p95_ms"] is not None and paced["cycle_p95_ms"] < TARGET_P95_MS
         )
     return {
         "targets": {
             "errors": 0,
             "violations": 0,
-            f"cycle_p95_ms_at_{TARGET_CLIENTS}": f"< {TARGET_P95_MS}",
-            f"cycles_per_s_at_{TARGET_CLIENTS}": f">= {TARGET_CYCLES_PER_S}",
+            f"cycles_per_s_at_{TARGET_CLIENTS}": f">= {TARGET_CYCLES_PER_S} (closed loop)",
+            f"cycle_p95_ms_at_{TARGET_CLIENTS}": f"< {TARGET_P95_MS} (paced run)",
         },
         "targets_met": met,
         "meets_targets": all(met.values()),
+        # Not a target: in a closed loop a cycle waits for the K - 1 others, p95 ≈ K / throughput.
+        "closed_loop_cycle_p95_ms_at_50": closed_loop_p95,
     }

@@ -40,6 +40,8 @@ class Cycle:
     problem: str = ""
     acknowledged: str = ""
     finished: bool = False  # the server has nothing left for this annotator
+    started: float = 0.0  # perf_counter at the start
+    late: float = 0.0  # paced runs: seconds after the planned start
 
 
 class Failed(Exception):
@@ -90,14 +92,15 @@ class Annotator:
         try:
             acknowledged, accepted, finished = self.next_and_submit()
         except Failed as error:
-            return Cycle(False, requests=self.timings, problem=str(error))
+            return Cycle(False, requests=self.timings, problem=str(error), started=started)
         except (OSError, http.client.HTTPException, ValueError, KeyError) as error:
-            return Cycle(False, requests=self.timings, problem=type(error).__name__)
+            problem = type(error).__name__
+            return Cycle(False, requests=self.timings, problem=problem, started=started)
         seconds = time.perf_counter() - started
         if not acknowledged:  # nothing was served: not a cycle, and not an error either
-            return Cycle(False, requests=self.timings, finished=finished)
+            return Cycle(False, requests=self.timings, finished=finished, started=started)
         problem = "" if accepted else "submit not accepted"
-        return Cycle(accepted, seconds, self.timings, problem, acknowledged, finished)
+        return Cycle(accepted, seconds, self.timings, problem, acknowledged, finished, started)
 
 
 class PageAnnotator(Annotator):
