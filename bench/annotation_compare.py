@@ -3,10 +3,13 @@
 This machine's speed drifts by 20-30% within an hour, so two runs of annotation_load made minutes
 apart cannot tell a 10% change from the drift. Here a git worktree of BENCH_BASELINE (default
 HEAD) and of BENCH_CURRENT (default: the working tree itself, which must then stay untouched
-while the benchmark runs) serve the same database side by side: for each of BENCH_ROUNDS rounds
+while the benchmark runs) serve the same database side by side. For each of BENCH_ROUNDS rounds
 (default 6) and each mode, K=BENCH_COMPARE_CLIENTS (default 50) fresh annotators cycle for
-BENCH_ROUND_SECONDS (default 10) against one version, then against the other (the order
-alternates between rounds). Reported: per version the median over rounds of cycles/s, request
+BENCH_ROUND_SECONDS (default 10): half against each version at the same time, so that both meet
+the same machine at every instant (the cheaper version then serves more cycles, and the CPU per
+cycle of each server is measured apart; the database's is shared), or with
+BENCH_COMPARE_AT_ONCE=0 all against one version, then against the other, the order alternating
+between rounds. Reported: per version the median over rounds of cycles/s, request
 p95 and CPU per cycle, and the working tree's ratio to the baseline. With BENCH_BASELINE=HEAD and
 a clean tree it measures the noise of the comparison itself. The database is set up by the
 working tree (both versions must share its migrations). Imports no project code.
@@ -17,6 +20,7 @@ import statistics
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -24,11 +28,12 @@ from typing import Any
 from bench.annotation_load import (
     DATABASE_NAME,
     MODES,
+    Bench,
     env_number,
     prepare,
 )
 from bench.databases import fresh_postgresql, is_postgresql
-from bench.gunicorn_server import gunicorn
+from bench.gunicorn_server import Server, gunicorn
 from bench.harness import ROOT, log
 
 VERSIONS = ("baseline", "current")
@@ -60,6 +65,28 @@ def figures_of(run: dict[str, Any]) -> dict[str, float]:
     }
 
 
+def load_round(
+    bench: Bench,
+    servers: dict[str, Server],
+    mode: str,
+    clients: int,
+    seconds: float,
+    number: int,
+    at_once: bool,
+) -> dict[str, dict[str, Any]]:
+    """One round: both servers loaded at the same time (half the annotators each), or one after
+    the other (the order alternating between rounds)."""
+    if at_once:
+        with ThreadPoolExecutor(len(VERSIONS)) as pool:
+            futures = {
+                version: pool.submit(bench.load, servers[version], mode, clients // 2, seconds)
+                for version in VERSIONS
+            }
+        return {version: future.result() for version, future in futures.items()}
+    order = VERSIONS if number % 2 == 0 else VERSIONS[::-1]
+    return {version: bench.load(servers[version], mode, clients, seconds) for version in order}
+
+
 def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.median(r[key] for r in runs), 2) for key in runs[0]}
 
@@ -74,6 +101,7 @@ def run() -> dict[str, Any]:
     seconds = env_number("BENCH_ROUND_SECONDS", 10)
     clients = int(env_number("BENCH_COMPARE_CLIENTS", 50))
     workers = int(env_number("BENCH_COMPARE_WORKERS", 3))
+    at_once = os.environ.get("BENCH_COMPARE_AT_ONCE", "1") != "0"
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
         mode: {version: [] for version in VERSIONS} for mode in MODES
     }
@@ -98,10 +126,8 @@ def run() -> dict[str, Any]:
                 bench.warm_up(server)
             for number in range(rounds):
                 for mode in MODES:
-                    order = VERSIONS if number % 2 == 0 else VERSIONS[::-1]
-                    for version in order:
-                        load = bench.load(servers[version], mode, clients, seconds)
-                        load.pop("run_file")
+                    loads = load_round(bench, servers, mode, clients, seconds, number, at_once)
+                    for version, load in loads.items():
                         runs[mode][version].append(figures_of(load))
                         log(
                             f"annotation_compare: round {number + 1}, {mode}, {version}: "
@@ -140,6 +166,7 @@ def run() -> dict[str, Any]:
         "baseline": revision,
         "current": current or "working tree",
         "setting": {
+            "at_once": at_once,
             "clients": clients,
             "workers": workers,
             "rounds": rounds,

@@ -13,6 +13,7 @@ Imports no project code.
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,7 @@ class Bench:
         self.env = server_env(database_url)
         self.database_pid = postmaster_pid(database_url)
         self.runs = 0
+        self.lock = threading.Lock()
 
     def fresh_accounts(self, count: int) -> list[Account]:
         taken, self.accounts = self.accounts[:count], self.accounts[count:]
@@ -134,8 +136,10 @@ class Bench:
         seconds: float,
         rate: float | None = None,
     ) -> dict[str, Any]:
-        accounts = self.fresh_accounts(clients)
-        self.runs += 1
+        with self.lock:  # annotation_compare loads two servers at once
+            accounts = self.fresh_accounts(clients)
+            self.runs += 1
+            number = self.runs
         load = drive(
             server.port,
             SLUG,
@@ -145,11 +149,11 @@ class Bench:
             max_cycles=int(MAX_CYCLES_PER_SECOND * seconds),
             server_pid=server.pid,
             database_pid=self.database_pid,
-            seed=SEED + 1_000 * self.runs,
+            seed=SEED + 1_000 * number,
             pace=rate / clients if rate else None,
         )
         figures = summarize(load, clients)
-        run_file = self.directory / f"run-{self.runs}.json"
+        run_file = self.directory / f"run-{number}.json"
         run = {"usernames": [a.username for a in accounts], "acknowledged": load.acknowledged()}
         run_file.write_text(json.dumps(run), encoding="utf-8")
         return figures | {"run_file": str(run_file)}
