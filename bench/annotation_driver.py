@@ -103,10 +103,12 @@ def drive(
         schedule = random.Random(annotator.rng.random())
         due = clock.start["wall"] + (schedule.expovariate(pace) if pace else 0.0)
         while next(numbers) < max_cycles:
+            if due >= clock.deadline:
+                break
             now = time.perf_counter()
             if due > now:
                 time.sleep(due - now)
-            if due >= clock.deadline or time.perf_counter() >= clock.deadline:
+            if time.perf_counter() >= clock.deadline:
                 break
             cycle = annotator.cycle()
             cycle.late = max(0.0, cycle.started - due) if pace else 0.0
