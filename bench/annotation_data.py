@@ -1,8 +1,10 @@
 """Input files of the annotation-load benchmark: the campaign spec and a JSONL file of records.
 
-30,000 regular, 300 gold and 10 control records, each with a short prompt and 2-3 short
+60,000 regular, 300 gold and 10 control records, each with a short prompt and 2-3 short
 responses, so that the benchmark measures the annotation loop rather than Markdown rendering of
-long texts. Deterministic for a seed. Imports no project code.
+long texts. 180,000 judgements of room: a full annotation_load run now makes ~125,000, and one
+that empties the pool measures "nothing left" pages instead. Deterministic for a seed. Imports
+no project code.
 """
 
 import json
@@ -12,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-REGULAR = 30_000
+REGULAR = 60_000
 GOLD = 300
 CONTROL = 10
 PROMPT_WORDS = (8, 25)
