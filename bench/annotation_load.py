@@ -1,7 +1,7 @@
 """Annotation-load benchmark: K concurrent annotators doing next + submit cycles through gunicorn.
 
 On a fresh PostgreSQL database (on the server of DATABASE_URL): migrate, create a campaign
-(overlap 3, gold rate 0.1) with a ranking and an optional rating question, import 30,310 short
+(overlap 3, gold rate 0.1) with a ranking and an optional rating question, import 60,310 short
 records (bench.annotation_data) and provision the annotator accounts (bench.annotation_worker).
 Serve the project with gunicorn; keep the best worker count of short trials at K=50; then, for
 each mode (pages, api) and K in 1, 20, 50, 100, let K fresh annotators (bench.annotation_driver)

@@ -1,7 +1,7 @@
 """Production-load benchmark: K annotators for minutes against the whole production set-up.
 
 On a fresh PostgreSQL database (on the server of DATABASE_URL), set up as annotation_load does
-(30,310 records, the annotator accounts), start gunicorn with deploy/gunicorn.conf.py, a Celery
+(60,310 records, the annotator accounts), start gunicorn with deploy/gunicorn.conf.py, a Celery
 worker (prefork, one pool child) and Celery beat, with REDIS_URL as broker and cache and scoring
 on beat's schedule every SCORING_INTERVAL_SECONDS. After an untimed warm-up that ends with the
 first scoring run, K annotators, every other one on the API, log in and cycle next + submit for
