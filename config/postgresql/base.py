@@ -29,7 +29,10 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
         ):
             return False
         try:
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
+            # poll(), unlike select(), takes descriptors past 1023 as well.
+            poller = select.poll()
+            poller.register(pgconn.socket, select.POLLIN)
+            ready = poller.poll(0)
         except (Error, OSError, ValueError):
             return False
-        return not readable
+        return not ready
