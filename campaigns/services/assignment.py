@@ -239,9 +239,8 @@ def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record
         WHERE id = (
             SELECT r.id FROM {record_table} r
             WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
-              AND NOT EXISTS (
-                  SELECT 1 FROM {assignment_table} a
-                  WHERE a.record_id = r.id AND a.annotator_id = %s
+              AND r.id NOT IN (
+                  SELECT a.record_id FROM {assignment_table} a WHERE a.annotator_id = %s
               )
             ORDER BY r.filled DESC, r.id
             LIMIT 1
@@ -316,13 +315,18 @@ def _lease(
 _LEASE_SOURCES = {
     # The record to lease, as the rows of `taken`: a regular record takes a slot of its overlap
     # (the statement of _take_regular_postgresql); a control or gold record is picked at random.
+    # "Not seen by this annotator" is NOT IN (their record ids), which PostgreSQL runs as one
+    # hash of those ids probed per candidate. As NOT EXISTS, a prepared statement's generic plan
+    # probed the assignment index once per candidate: a prolific annotator's fullest candidates
+    # are mostly records they judged, and the lease took 4.7 ms instead of 1 (pg_stat_statements).
+    # record_id is NOT NULL, so NOT IN means what NOT EXISTS did.
     "regular": """
         UPDATE {records} SET filled = filled + 1
         WHERE id = (
             SELECT r.id FROM {records} r
             WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
-              AND NOT EXISTS (
-                  SELECT 1 FROM {assignments} a WHERE a.record_id = r.id AND a.annotator_id = %s
+              AND r.id NOT IN (
+                  SELECT a.record_id FROM {assignments} a WHERE a.annotator_id = %s
               )
             ORDER BY r.filled DESC, r.id LIMIT 1 FOR UPDATE SKIP LOCKED
         ) AND filled < %s
