@@ -70,10 +70,14 @@ def check(slug: str, run_path: str) -> dict[str, Any]:
         .count()
     )
     acknowledged = set(run["acknowledged"])
+    # In slices: with server-side parameters (DATABASE_PREPARED_STATEMENTS) a statement takes at
+    # most 65,535 of them, and a production_load run acknowledges over 100,000 submissions.
+    ordered = sorted(acknowledged)
     stored = {
         str(public_id)
+        for start in range(0, len(ordered), CHECK_SLICE)
         for public_id in Judgement.objects.filter(
-            assignment__public_id__in=acknowledged
+            assignment__public_id__in=ordered[start : start + CHECK_SLICE]
         ).values_list("assignment__public_id", flat=True)
     }
     of_run = Judgement.objects.filter(assignment__annotator__user__username__in=run["usernames"])
@@ -92,6 +96,9 @@ def check(slug: str, run_path: str) -> dict[str, Any]:
             kind=RecordKind.REGULAR, filled__gte=campaign.overlap
         ).count(),
     }
+
+
+CHECK_SLICE = 10_000
 
 
 def main(args: list[str]) -> None:

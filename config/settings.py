@@ -108,10 +108,11 @@ def database_settings(url: str) -> dict[str, Any]:
         # Behind a transaction-mode pooler (PgBouncer), streamed exports cannot hold a
         # server-side cursor across transactions (docs/deploy.md).
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS")
-        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        if env_bool("DATABASE_PREPARED_STATEMENTS", False):
             # A statement run 5 times on a connection is prepared: PostgreSQL stops planning
             # the annotation loop's statements on every request (docs/decisions.md). Needs
-            # server-side parameters; off behind a pooler that cannot keep prepared statements.
+            # server-side parameters, which cap a statement at 65,535 of them: off by default
+            # until every large IN list and bulk write is batched under that.
             config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     return config
 
