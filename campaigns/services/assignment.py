@@ -230,24 +230,7 @@ def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record
     below its overlap that this annotator has not seen, skipping rows other requests hold
     (FOR UPDATE SKIP LOCKED); the UPDATE takes a slot only while one is left, and returns the
     columns the task needs. Same choice as the ORM path below, one round trip instead of two."""
-    record_table = connection.ops.quote_name(Record._meta.db_table)
-    assignment_table = connection.ops.quote_name(Assignment._meta.db_table)
-    fields = [field for field in Record._meta.concrete_fields if field.name in TASK_RECORD_FIELDS]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = f"""
-        UPDATE {record_table} SET filled = filled + 1
-        WHERE id = (
-            SELECT r.id FROM {record_table} r
-            WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
-              AND r.id NOT IN (
-                  SELECT a.record_id FROM {assignment_table} a WHERE a.annotator_id = %s
-              )
-            ORDER BY r.filled DESC, r.id
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-        ) AND filled < %s
-        RETURNING {columns}
-    """  # noqa: S608 - the names are the models' own; the values are parameters
+    sql = _source_sql("regular")
     params = [campaign.pk, RecordKind.REGULAR, campaign.overlap, annotator.pk, campaign.overlap]
     for _ in range(PICK_ATTEMPTS):
         taken = list(Record.objects.raw(sql, params))
@@ -338,6 +321,20 @@ _LEASE_SOURCES = {
         )
         ORDER BY RANDOM() LIMIT 1""",
 }
+
+
+def _source_sql(source: str) -> str:
+    """One of _LEASE_SOURCES with the table and column names filled in; the regular one alone
+    is the locked path's pick (_take_regular_postgresql)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _TAKEN.concrete())
+    return _LEASE_SOURCES[source].format(
+        records=quote(Record._meta.db_table),
+        assignments=quote(Assignment._meta.db_table),
+        columns=columns,
+    )
+
+
 _LEASE_FIXED: tuple[str, ...] = ("public_id", "campaign", "annotator", "status", "position")
 _LEASE_FIXED += ("leased_at", "leased_until", "finished_at")
 _MADE = Part(Assignment, "made", ("id", "display_order"))
@@ -350,11 +347,8 @@ def _lease_statement_sql(source: str) -> str:
     the shuffle passed for the record's number of responses (a JSON array indexed by count), or
     one drawn by PostgreSQL for a count beyond it."""
     quote = connection.ops.quote_name
-    records, assignments = quote(Record._meta.db_table), quote(Assignment._meta.db_table)
-    record_columns = ", ".join(quote(field.column) for field in _TAKEN.concrete())
-    taken = _LEASE_SOURCES[source].format(
-        records=records, assignments=assignments, columns=record_columns
-    )
+    assignments = quote(Assignment._meta.db_table)
+    taken = _source_sql(source)
     fixed = [_concrete_field(Assignment, name) for name in _LEASE_FIXED]
     columns = ", ".join(quote(field.column) for field in fixed)
     marks = ", ".join(["%s"] * len(fixed))
