@@ -4,18 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check bench clean
+LOCK := requirements/dev.lock
 
-$(STAMP): pyproject.toml
+.PHONY: install lock run test check bench clean
+
+# Everything is installed from the lock (exact versions with their hashes), never resolved anew:
+# a fresh machine gets the versions the suite last passed with. `make lock` refreshes it.
+$(STAMP): $(LOCK)
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv && \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	@echo "installing crowdeval into $(VENV)" >&2
-	@$(BIN)/python -m pip install -q --upgrade pip >&2
-	@$(BIN)/python -m pip install -q ".[dev]" >&2
+	@$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(LOCK) >&2
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml again (for every platform and Python >= 3.11) into the two locks: dev
+# (the suite, `make run`) and runtime (the image), the latter pinned to the same versions.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 -q --custom-compile-command "make lock" -o requirements/dev.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
+	  -q --custom-compile-command "make lock" -c requirements/dev.lock -o requirements/runtime.lock
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0

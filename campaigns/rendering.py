@@ -1,60 +1,192 @@
-"""Markdown to sanitized HTML for everything written by organizers or loaded from records."""
+"""Markdown to sanitized HTML for everything written by organizers or loaded from records.
+
+Responses are rendered the way chat interfaces show them, so that a preference is about the
+model and not about the renderer: CommonMark + GFM (tables, strikethrough, task lists,
+autolinks), single line breaks kept, math as MathML (Chromium draws it; no script under the CSP),
+code highlighted on the server by Pygments with its language shown. Raw HTML in a text is shown
+as text, as chat interfaces do, and nh3 still cleans the output (defence in depth).
+Imports no model: callers pass strings.
+"""
 
 import hashlib
 import threading
 from functools import lru_cache
+from html import escape
 
-import markdown
 import nh3
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from mdit_py_plugins.texmath import texmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
-_TAGS = {
+_HTML_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
     "del", "code", "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr",
-    "th", "td", "a", "span", "sub", "sup", "dl", "dt", "dd",
+    "th", "td", "a", "span", "sub", "sup", "dl", "dt", "dd", "div",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "th": {"align"}, "td": {"align"}}
+# MathML Core, as latex2mathml writes it; nothing else is added for math.
+_MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
+    "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover",
+    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "merror",
+    "mmultiscripts", "mprescripts", "none",
+}  # fmt: skip
+_MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent",
+    "accentunder", "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines",
+    "rowlines", "displaystyle", "scriptlevel", "minsize", "maxsize", "movablelimits",
+    "symmetric", "linethickness", "width", "height", "depth", "notation", "xmlns", "encoding",
+    "form", "largeop", "frame",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+    "div": {"data-lang"},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
+}
+# Classes the page's stylesheet knows; any other class written into a record is dropped.
+_CODE_CLASSES = {name for name in STANDARD_TYPES.values() if name}
+_CLASSES = {
+    "span": _CODE_CLASSES | {"math-error"},
+    "div": {"code-block", "math-block"},
+    "li": {"task-list-item"},
+    "ul": {"contains-task-list"},
+}
+_ALIGNMENTS = {"text-align:left", "text-align:center", "text-align:right"}
+_FORMATTER = HtmlFormatter(nowrap=True)
+_CHECKBOX = {True: "\u2611\ufe0e", False: "\u2610\ufe0e"}
+
+
+def _code_block(content: str, info: str) -> str:
+    """A fenced block: its language shown above it, tokens highlighted by Pygments."""
+    language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
+    try:
+        body = highlight(content, get_lexer_by_name(language), _FORMATTER) if language else None
+    except ClassNotFound:
+        body = None
+    label = escape(language[:40])
+    code = body if body is not None else escape(content)
+    return f'<div class="code-block" data-lang="{label}"><pre><code>{code}</code></pre></div>\n'
+
+
+def _fence(_renderer: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    token = tokens[idx]
+    return _code_block(token.content, token.info)
+
+
+def _code_indented(
+    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return _code_block(tokens[idx].content, "")
+
+
+def _math(content: str, *, display: bool) -> str:
+    try:
+        mathml = latex_to_mathml(content.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds on bad TeX; show the source instead
+        return f'<span class="math-error"><code>{escape(content)}</code></span>'
+    return f'<div class="math-block">{mathml}</div>' if display else mathml
+
+
+def _math_inline(
+    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return _math(tokens[idx].content, display=False)
+
+
+def _math_block(
+    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return _math(tokens[idx].content, display=True) + "\n"
+
+
+def _checkboxes_as_glyphs(state: StateCore) -> None:
+    """Task-list items show ☐/☑ instead of <input>: no form control may enter the task form."""
+    for block in state.tokens:
+        for i, child in enumerate(block.children or []):
+            if child.type == "html_inline" and "task-list-item-checkbox" in child.content:
+                text = Token("text", "", 0)
+                text.content = _CHECKBOX['checked="checked"' in child.content]
+                block.children[i] = text  # type: ignore[index]
+
+
+def _build() -> MarkdownIt:
+    md = MarkdownIt("gfm-like", {"breaks": True, "html": False, "linkify": True})
+    md.use(tasklists_plugin)
+    md.core.ruler.after("github-tasklists", "task-glyphs", _checkboxes_as_glyphs)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(texmath_plugin, delimiters="brackets")  # \( … \) and \[ … \], as LLMs often write
+    for name in ("math_inline", "math_inline_double"):
+        md.add_render_rule(name, _math_inline)
+    for name in ("math_block", "math_block_label", "math_block_eqno"):
+        md.add_render_rule(name, _math_block)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("code_block", _code_indented)
+    return md
 
 
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
-    """One Markdown instance per thread: building one (loading its extensions) cost twice as
-    much as converting a typical response; `reset()` clears its state between texts."""
-    converter: markdown.Markdown | None = getattr(_local, "converter", None)
-    if converter is None:
-        converter = _local.converter = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists"]
-        )
-    return converter
+def _parser() -> MarkdownIt:
+    """One parser per thread: building one (its rules and plugins) costs more than a text."""
+    parser: MarkdownIt | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = _build()
+    return parser
+
+
+def _table_alignment(element: str, attribute: str, value: str) -> str | None:
+    """Keep only the alignment markdown-it writes on table cells (`text-align:…`)."""
+    if attribute == "style":
+        return value if value in _ALIGNMENTS else None
+    return value
 
 
 @lru_cache(maxsize=1024)
 def render_markdown(text: str) -> SafeString:
-    """Render Markdown, then keep only a small allow-list of tags and attributes.
+    """Render Markdown, then keep only an allow-list of tags, attributes and classes.
 
-    Raw HTML in the source is escaped by nh3 when its tag is not allowed, so a `<script>` or an
-    `onerror=` handler in a record can never run; links get rel="noopener noreferrer nofollow".
-    Records never change and each is shown to several people: the result is cached per process.
+    Raw HTML is escaped by the parser and anything else nh3 does not allow is dropped, so a
+    `<script>` or an `onerror=` handler in a record can never run; links get
+    rel="noopener noreferrer nofollow". Records never change and each is shown to several people:
+    the result is cached per process.
     """
-    html = _converter().reset().convert(text)
+    html = _parser().render(text).strip()
     clean = nh3.clean(
         html,
-        tags=_TAGS,
+        tags=_HTML_TAGS | _MATHML_TAGS,
         attributes=_ATTRIBUTES,
+        allowed_classes=_CLASSES,
+        attribute_filter=_table_alignment,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitized by nh3 on the line above
 
 
+def code_stylesheet() -> str:
+    """The Pygments rules for highlighted code, scoped to rendered code blocks."""
+    return _FORMATTER.get_style_defs(".rendered .code-block")
+
+
 # The engine serves the fullest record first, so a record's `overlap` views come within seconds
 # of each other; two minutes covers them and bounds the cache at (records served per second) ×
 # 120 s × the size of their HTML.
 SHARED_SECONDS = 120
-_SHARED_PREFIX = "md:"
+_SHARED_PREFIX = "md2:"
 
 
 def render_shared(texts: list[str]) -> list[SafeString]:

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import krippendorff
@@ -12,9 +11,9 @@ from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_module
 from scoring.metrics.alpha import Level, alpha, alpha_from_counts, alpha_interval, value_counts
+from tests.shared_data import shared_data
 
 AlphaFunction = Callable[[NDArray[np.float64], Level], float | None]
-REFERENCE = Path("/work/shared/data/krippendorff_reference/krippendorff_reference.json")
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": rows are coders, columns units.
 FOUR_CODERS = [
@@ -77,9 +76,8 @@ def test_it_gives_the_published_value_for_the_wikipedia_example(
 
 
 def test_it_gives_every_published_value_in_the_reference_file() -> None:
-    if not REFERENCE.exists():
-        pytest.skip(f"{REFERENCE} is absent")
-    cases: list[dict[str, Any]] = json.loads(REFERENCE.read_text())["matrix_cases"]
+    reference = shared_data("krippendorff_reference/krippendorff_reference.json")
+    cases: list[dict[str, Any]] = json.loads(reference.read_text())["matrix_cases"]
     checked = 0
     for case in cases:
         matrix = case["reliability_data"]

@@ -5,6 +5,7 @@ the field really is shown) and no payload survives as markup: no script that run
 handler, no `javascript:` link, no image from a record.
 """
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -80,7 +81,9 @@ RAW = ("<script>alert", "<img src=x", "<svg onload", 'href="javascript:', "href=
 def live_markup(html: str) -> list[str]:
     inspector = Inspector()
     inspector.feed(html)
-    lowered = html.lower()
+    # Markup shown as text (`&lt;a href="javascript:…"&gt;`) is inert; the parser above checks
+    # real tags, this backstop looks only outside escaped ones.
+    lowered = re.sub(r"&lt;.*?&gt;", "", html.lower(), flags=re.S)
     return inspector.found + [raw for raw in RAW if raw in lowered]
 
 
@@ -233,4 +236,4 @@ def test_records_keep_their_harmless_markdown(contest: Contest) -> None:
     html = _as(contest.viewer.user).get(f"/a/{contest.lease.public_id}/").content.decode()
     assert "<strong>XSSOTHER</strong>" in html
     assert '<a href="https://example.org/" rel="noopener noreferrer nofollow">safe</a>' in html
-    assert '<a rel="noopener noreferrer nofollow">click</a>' in html, "the link text stays"
+    assert "[click](javascript:alert(1))" in html, "a link to a script is not made; its text stays"
