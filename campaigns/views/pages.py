@@ -25,6 +25,7 @@ from campaigns.selectors import (
 )
 from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
 from campaigns.services.assignment import campaign_unavailable
+from campaigns.views.staff import can_organize, staff_links
 
 
 def _campaign(request: HttpRequest, slug: str) -> Campaign:
@@ -34,15 +35,25 @@ def _campaign(request: HttpRequest, slug: str) -> Campaign:
     return campaign
 
 
+def _staff_campaigns(request: HttpRequest) -> list[tuple[Campaign, list]]:
+    """Each campaign the user helps run, with links to its staff pages (drafts for organizers)."""
+    if not request.user.is_authenticated:
+        return []
+    campaigns = Campaign.objects.all() if can_organize(request.user) else visible_campaigns()
+    rows = [(campaign, staff_links(request.user, campaign)) for campaign in campaigns]
+    return [(campaign, links) for campaign, links in rows if links]
+
+
 def home(request: HttpRequest) -> HttpResponse:
     memberships: list[Annotator] = []
     if request.user.is_authenticated:
         memberships = list(Annotator.objects.filter(user=request.user).select_related("campaign"))
-    return render(
-        request,
-        "campaigns/home.html",
-        {"campaigns": visible_campaigns(), "memberships": memberships},
-    )
+    context = {
+        "campaigns": visible_campaigns(),
+        "memberships": memberships,
+        "staff_campaigns": _staff_campaigns(request),
+    }
+    return render(request, "campaigns/home.html", context)
 
 
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -52,6 +63,7 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
         "campaign": campaign,
         "membership": annotator,
         "can_claim": not request.user.is_authenticated and pool_has_free_account(campaign),
+        "staff_links": staff_links(request.user, campaign),
     }
     if annotator is not None:
         context["progress"] = annotator_progress(annotator)
