@@ -20,6 +20,13 @@ def _num(x: Any, digits: int = 2) -> str:
     return "?" if x is None else f"{x:.{digits}f}"
 
 
+def _p(x: Any) -> str:
+    """A p-value a person can read: small ones in scientific notation, never a bare 0.0000."""
+    if x is None:
+        return "?"
+    return f"{x:.2g}" if x < 0.001 else f"{x:.3f}"
+
+
 def explain(code: str, e: dict[str, Any]) -> str:
     """One or two sentences with the numbers behind a flag."""
     if code == "random":
@@ -33,7 +40,8 @@ def explain(code: str, e: dict[str, Any]) -> str:
         return (
             f"Picked the response shown first in {_pct(e.get('share'))} of "
             f"{e.get('trials', 0):.0f} decisive comparisons; chance is {_pct(e.get('chance'))} "
-            f"(the display order is shuffled), q = {_num(e.get('q_value'), 4)}."
+            f"(the display order is shuffled); p = {_p(e.get('p_value'))} against no position "
+            f"bias, q = {_p(e.get('q_value'))} after correcting for every annotator tested."
         )
     if code == "straight_lining":
         return (

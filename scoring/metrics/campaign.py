@@ -216,6 +216,7 @@ def _signals(
         position_trials=position.trials if position else np.zeros(n_a),
         position_share=c["first_shown_share"],
         position_chance=position.chance if position else nan,
+        position_p=c["first_shown_p_value"],
         position_q=benjamini_hochberg(c["first_shown_p_value"]),
         answers=answers,
         entropy_ratio=worst_ratio,
@@ -344,6 +345,7 @@ def _evidence(
             "trials": s.position_trials[a],
             "share": s.position_share[a],
             "chance": s.position_chance[a],
+            "p_value": s.position_p[a],
             "q_value": s.position_q[a],
         },
         flags.STRAIGHT_LINING: {

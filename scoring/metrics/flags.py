@@ -69,6 +69,7 @@ class Signals:
     position_trials: FloatArray
     position_share: FloatArray
     position_chance: FloatArray
+    position_p: FloatArray  # one-sided binomial test against "position does not matter"
     position_q: FloatArray
     answers: FloatArray
     entropy_ratio: FloatArray
@@ -84,13 +85,22 @@ class Signals:
 def raise_flags(s: Signals, t: Thresholds) -> dict[str, NDArray[np.bool_]]:
     """Which annotators each flag code applies to."""
     with np.errstate(invalid="ignore"):
-        return {
-            RANDOM: (s.items >= t.random_min_items)
-            & ~(s.random_q < t.random_q_level)
-            & ~(s.kappa >= t.random_max_kappa),
-            POSITION_BIAS: (s.position_trials >= t.position_min_trials)
+        position = (
+            (s.position_trials >= t.position_min_trials)
             & (s.position_q < t.position_q_level)
-            & (s.position_share - s.position_chance >= t.position_min_excess),
+            & (s.position_share - s.position_chance >= t.position_min_excess)
+        )
+        # Someone who always prefers the response shown first answers independently of the
+        # content too, but the display order explains it: `random` is for what nothing explains.
+        random = (
+            (s.items >= t.random_min_items)
+            & ~(s.random_q < t.random_q_level)
+            & ~(s.kappa >= t.random_max_kappa)
+            & ~position
+        )
+        return {
+            RANDOM: random,
+            POSITION_BIAS: position,
             STRAIGHT_LINING: (s.answers >= t.straight_min_answers)
             & (s.entropy_ratio <= t.straight_entropy_ratio)
             & (s.longest_run >= t.straight_min_run),
