@@ -75,8 +75,59 @@ def test_an_invalid_form_comes_back_with_the_reason_and_the_answers(setup) -> No
     assert response.status_code == 400
     html = response.content.decode()
     assert "use each rank from 1 to 2 once" in html
-    assert re.search(r'value="3" checked', html)
+    assert re.search(r'value="3"[^>]*checked', html)
     assert not Judgement.objects.exists()
+
+
+def test_a_fresh_task_page_ranks_nothing_and_chooses_nothing(setup) -> None:
+    campaign, annotator, client = setup
+    assignment = start(client, campaign)
+    html = client.get(f"/a/{assignment.public_id}/").content.decode()
+    assert not re.search(r"<(input|option)[^>]*\b(checked|selected)\b", html)
+    assert html.count('<option value="">—</option>') == 2, "every response starts unranked"
+
+
+def test_an_untouched_ranking_is_refused_and_the_other_answers_come_back(setup) -> None:
+    campaign, annotator, client = setup
+    assignment = start(client, campaign)
+    response = client.post(
+        f"/a/{assignment.public_id}/",
+        {"q-rank-0": "", "q-rank-1": "", "q-quality": "4", "q-topic": "code",
+         "q-comment": "kept for later"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "rank: nothing is ranked yet: give each response a different rank" in html
+    assert re.search(r'value="4"[^>]*checked', html) and re.search(r'value="code"[^>]*checked', html)
+    assert "kept for later</textarea>" in html
+    assert not Judgement.objects.exists()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.LEASED
+
+
+def test_a_half_ranked_form_is_refused(setup) -> None:
+    campaign, annotator, client = setup
+    assignment = start(client, campaign)
+    response = client.post(f"/a/{assignment.public_id}/", {"q-rank-0": "1", "q-rank-1": ""})
+    assert response.status_code == 400
+    assert "give every response a rank" in response.content.decode()
+    assert not Judgement.objects.exists()
+
+
+def test_required_choices_are_required_in_the_form_too(make_campaign) -> None:
+    questions = [
+        {"name": "pref", "title": "Which?", "kind": "preference"},
+        {"name": "topic", "title": "Topic", "kind": "label", "choices": ["a"], "required": False},
+    ]
+    campaign = live_campaign(make_campaign, regular=1, questions=questions)
+    (annotator,) = annotators(campaign, 1)
+    client = Client()
+    client.force_login(annotator.user)
+    html = client.get(f"/a/{start(client, campaign).public_id}/").content.decode()
+    radios = re.findall(r'<input type="radio" name="q-(\w+)"[^>]*>', html)
+    assert radios.count("pref") == 7 and radios.count("topic") == 1
+    assert len(re.findall(r'name="q-pref"[^>]*\brequired\b', html)) == 7
+    assert not re.search(r'name="q-topic"[^>]*\brequired\b', html)
 
 
 def test_a_double_submit_makes_one_judgement(setup) -> None:
@@ -151,7 +202,8 @@ def test_record_text_is_rendered_inert(setup) -> None:
     html = client.get(f"/a/{assignment.public_id}/").content.decode()
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == ['<script src="/static/campaigns/task.js" defer>']
-    assert "onerror" not in html and "javascript:" not in html
+    # Raw HTML in a record is shown as text (`&lt;img … onerror=…&gt;`), never as markup.
+    assert "<img" not in html and 'href="javascript:' not in html
     assert "<strong>bold</strong>" in html
 
 
