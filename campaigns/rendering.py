@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -93,11 +94,12 @@ def _code_indented(
 
 
 def _math(content: str, *, display: bool) -> str:
+    """MathML for TeX; TeX that latex2mathml cannot read is shown as code instead."""
     try:
         mathml = latex_to_mathml(content.strip(), display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds on bad TeX; show the source instead
-        return f'<span class="math-error"><code>{escape(content)}</code></span>'
-    return f'<div class="math-block">{mathml}</div>' if display else mathml
+    except Exception:  # latex2mathml raises many kinds on bad TeX
+        mathml = f'<span class="math-error"><code>{escape(content.strip())}</code></span>'
+    return mathml
 
 
 def _math_inline(
@@ -106,10 +108,64 @@ def _math_inline(
     return _math(tokens[idx].content, display=False)
 
 
+def _math_display_in_text(
+    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    """`$$…$$` or `\\[…\\]` inside a paragraph, as LLMs write right after "is:": shown centred
+    on a line of its own (<math display="block"> may sit in a <p>; a <div> may not)."""
+    return _math(tokens[idx].content, display=True)
+
+
 def _math_block(
     _renderer: object, tokens: list[Token], idx: int, options: object, env: object
 ) -> str:
-    return _math(tokens[idx].content, display=True) + "\n"
+    return f'<div class="math-block">{_math(tokens[idx].content, display=True)}</div>\n'
+
+
+def _brackets_in_text(state: StateInline, silent: bool) -> bool:
+    """`\\[…\\]` that does not open a block (no blank line before it): display math, not the
+    Markdown escape of `[` that would otherwise eat its backslashes."""
+    if not state.src.startswith("\\[", state.pos):
+        return False
+    end = state.src.find("\\]", state.pos + 2)
+    if end < 0 or not state.src[state.pos + 2 : end].strip():
+        return False
+    if not silent:
+        token = state.push("math_display_in_text", "math", 0)
+        token.content = state.src[state.pos + 2 : end]
+        token.markup = "\\["
+    state.pos = end + 2
+    return True
+
+
+def _image_as_text(
+    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    """Images are never loaded (a record must not make the browser fetch anything): their
+    description is shown instead, so that the annotator still sees one was there."""
+    alt = "".join(child.content for child in tokens[idx].children or [])
+    return escape(f"[image: {alt}]" if alt else "[image]")
+
+
+def _links_need_a_scheme_or_www(state: StateCore) -> None:
+    """GFM links bare URLs only with a scheme or `www.`: `main.py` or `README.md` is a file
+    name in a response, not a link to Paraguay or Moldova (linkify's fuzzy matching)."""
+    for block in state.tokens:
+        children = block.children or []
+        keep: list[Token] = []
+        unwrapping = False
+        for i, child in enumerate(children):
+            if child.type == "link_open" and child.markup == "linkify":
+                text = children[i + 1].content if i + 1 < len(children) else ""
+                unwrapping = not ("://" in text or text.lower().startswith("www.") or "@" in text)
+                if unwrapping:
+                    continue
+            elif child.type == "link_close" and child.markup == "linkify" and unwrapping:
+                unwrapping = False
+                continue
+            keep.append(child)
+        if len(keep) != len(children):
+            block.children = keep
 
 
 def _checkboxes_as_glyphs(state: StateCore) -> None:
@@ -124,16 +180,20 @@ def _checkboxes_as_glyphs(state: StateCore) -> None:
 
 def _build() -> MarkdownIt:
     md = MarkdownIt("gfm-like", {"breaks": True, "html": False, "linkify": True})
+    md.core.ruler.after("linkify", "links-need-a-scheme", _links_need_a_scheme_or_www)
     md.use(tasklists_plugin)
     md.core.ruler.after("github-tasklists", "task-glyphs", _checkboxes_as_glyphs)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.use(texmath_plugin, delimiters="brackets")  # \( … \) and \[ … \], as LLMs often write
-    for name in ("math_inline", "math_inline_double"):
-        md.add_render_rule(name, _math_inline)
+    md.inline.ruler.before("escape", "math_display_in_text", _brackets_in_text)
+    md.add_render_rule("math_inline", _math_inline)
+    for name in ("math_inline_double", "math_display_in_text"):
+        md.add_render_rule(name, _math_display_in_text)
     for name in ("math_block", "math_block_label", "math_block_eqno"):
         md.add_render_rule(name, _math_block)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_indented)
+    md.add_render_rule("image", _image_as_text)
     return md
 
 
@@ -178,8 +238,15 @@ def render_markdown(text: str) -> SafeString:
 
 
 def code_stylesheet() -> str:
-    """The Pygments rules for highlighted code, scoped to rendered code blocks."""
-    return _FORMATTER.get_style_defs(".rendered .code-block")
+    """The Pygments rules for highlighted code, scoped to rendered code blocks.
+
+    Served as the static file campaigns/static/campaigns/code.css, cached by browsers and
+    linked wherever Markdown is shown; a test keeps that file equal to this and says how to
+    write it again.
+    """
+    return "/* Generated by campaigns.rendering.code_stylesheet(); do not edit. */\n" + (
+        "\n".join(_FORMATTER.get_token_style_defs(".code-block")) + "\n"
+    )
 
 
 # The engine serves the fullest record first, so a record's `overlap` views come within seconds
