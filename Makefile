@@ -28,9 +28,13 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
 	  -q --custom-compile-command "make lock" -c requirements/dev.lock -o requirements/runtime.lock
 
+# Beside the server, run_schedule runs what production's beat schedules (scoring, lease sweep);
+# the trap stops it when the server stops.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py demo
+	@$(BIN)/python manage.py run_schedule & schedule=$$!; \
+	trap 'kill $$schedule 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
