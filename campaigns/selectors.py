@@ -7,7 +7,8 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import BatchKind, GeneratedAccount, User
 from campaigns.answers import QuestionSpec
@@ -264,4 +265,30 @@ def annotator_progress(annotator: Annotator) -> Progress:
         quota=campaign.max_tasks_per_annotator,
         complete=complete,
         total=total,
+    )
+
+
+def nothing_left(annotator: Annotator) -> str | None:
+    """Why the assignment engine would serve this annotator nothing now, as the engine's
+    reason code ("quota" or "finished"); None while they hold a lease or a record is left.
+    Reads only: a page may ask without leasing anything."""
+    campaign = annotator.campaign
+    mine = Assignment.objects.filter(annotator=annotator)
+    if mine.filter(status=AssignmentStatus.LEASED, leased_until__gt=timezone.now()).exists():
+        return None
+    quota = campaign.max_tasks_per_annotator
+    live = [AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED]
+    if quota and mine.filter(status__in=live).count() >= quota:
+        return "quota"
+    seen = Assignment.objects.filter(annotator=annotator, record=OuterRef("pk"))
+    left = Record.objects.filter(
+        campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap
+    ).filter(~Exists(seen))
+    return None if left.exists() else "finished"
+
+
+def with_submitted_counts(memberships: QuerySet[Annotator]) -> QuerySet[Annotator]:
+    """Each membership with `submitted`: the judgements its annotator submitted."""
+    return memberships.annotate(
+        submitted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED))
     )

@@ -16,15 +16,17 @@ from django.views.decorators.http import require_POST
 from accounts.adapters import SIGNUP_SESSION_KEY
 from accounts.models import User
 from accounts.views import BACKEND
-from campaigns.models import Annotator, Campaign, CampaignStatus
+from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
 from campaigns.selectors import (
     annotator_progress,
     membership,
+    nothing_left,
     pool_has_free_account,
     visible_campaigns,
+    with_submitted_counts,
 )
 from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
-from campaigns.services.assignment import campaign_unavailable
+from campaigns.services.assignment import Unavailable, campaign_unavailable
 from campaigns.views.staff import can_organize, staff_links
 
 
@@ -47,13 +49,32 @@ def _staff_campaigns(request: HttpRequest) -> list[tuple[Campaign, list]]:
 def home(request: HttpRequest) -> HttpResponse:
     memberships: list[Annotator] = []
     if request.user.is_authenticated:
-        memberships = list(Annotator.objects.filter(user=request.user).select_related("campaign"))
+        mine = Annotator.objects.filter(user=request.user).select_related("campaign")
+        memberships = list(with_submitted_counts(mine))
     context = {
         "campaigns": visible_campaigns(),
         "memberships": memberships,
         "staff_campaigns": _staff_campaigns(request),
     }
     return render(request, "campaigns/home.html", context)
+
+
+# What the page says instead of a Start button; the engine's own words for the same reasons.
+NO_TASK = {
+    AnnotatorStanding.SUSPENDED: "A moderator suspended your participation.",
+    AnnotatorStanding.EXCLUDED: "A moderator ended your participation in this campaign.",
+    "quota": "You have done all the tasks one person may do here. Thank you!",
+    "finished": "Nothing left for you here: every record is done. Thank you!",
+}
+
+
+def _why_no_task(annotator: Annotator) -> Unavailable | None:
+    """Why Start would give this annotator nothing, so that the page offers no button then."""
+    closed = campaign_unavailable(annotator.campaign, timezone.now())
+    if closed is not None:
+        return closed
+    reason = annotator.standing if annotator.standing in NO_TASK else nothing_left(annotator)
+    return Unavailable(reason, NO_TASK[reason]) if reason else None
 
 
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -67,7 +88,7 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if annotator is not None:
         context["progress"] = annotator_progress(annotator)
-        context["unavailable"] = campaign_unavailable(campaign, timezone.now())
+        context["unavailable"] = _why_no_task(annotator)
     return render(request, "campaigns/campaign.html", context)
 
 
