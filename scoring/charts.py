@@ -4,6 +4,12 @@ Imports no Django. Each chart is one self-contained `<svg>` string (no scripts, 
 references, presentation attributes instead of `style`, so a strict CSP allows it inline). Text
 from the caller is escaped here, and input size is bounded here: lines are downsampled, bars and
 rows capped, histograms binned, so the SVG stays small however much data comes in.
+
+Readable at the size a page shows it: the pages draw a chart at most 640 px wide, its viewBox
+width (scoring/_style.html), so a font size here is a size in pixels, and none is below 12. Every
+bar carries its category and its value as text: bars stand side by side when both fit under and
+over each of them, and otherwise lie one a row, the category to their left and the value at their
+end (histograms always do, a bin a row).
 """
 
 import html
@@ -17,6 +23,8 @@ from numpy.typing import NDArray
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 58, 624, 34, 212  # the plot area of a 640×260 chart
+FONT, HEADING = 12, 14  # px at the rendered size (a chart is never drawn wider than WIDTH)
+CHAR = 7.0  # the width of an average character at FONT px, for fitting text
 MAX_LINE_POINTS, MAX_BARS, MAX_ROWS, MAX_BINS = 400, 60, 50, 100
 PRIMARY, ACCENT, MUTED = "#2563eb", "#d97706", "#9ca3af"
 GRID = 'stroke="currentColor" stroke-opacity="0.12"'
@@ -73,12 +81,12 @@ def _svg(
 ) -> str:
     """The whole chart: its accessible name, a heading (beside a legend `reserve` px wide), body."""
     label, bold = _esc(title), ' font-weight="600"'
-    heading = _shorten(title, int((RIGHT - LEFT - reserve) / 7.5))
-    heading = _text(LEFT, 20, heading, "start", f' font-size="13"{bold}')
+    heading = _shorten(title, int((RIGHT - LEFT - reserve) / (CHAR * HEADING / FONT)))
+    heading = _text(LEFT, 20, heading, "start", f' font-size="{HEADING}"{bold}')
     footer = _text((LEFT + RIGHT) / 2, height - 8, x_label, attrs=bold) if x_label else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
-        f'aria-label="{label}" font-family="system-ui, sans-serif" font-size="11" '
+        f'aria-label="{label}" font-family="system-ui, sans-serif" font-size="{FONT}" '
         f'fill="currentColor"><title>{label}</title>{heading}{"".join(body)}{footer}</svg>'
     )
 
@@ -147,13 +155,13 @@ def _x_labels(
 
     The labelled ones fall in step with the `keep` index, or else with the last one.
     """
-    width = min(max(len(label) for label in labels), 14) * 6.4 + 16
+    width = min(max(len(label) for label in labels), 14) * CHAR + 16
     every = max(math.ceil(width / step), math.ceil(len(labels) / most) if most else 1)
-    limit = min(max(int(every * step / 6.4) - 2, 3), 20)
+    limit = min(max(int(every * step / CHAR) - 2, 3), 20)
     parts = []
     for i in range((len(labels) - 1 if keep < 0 else keep) % every, len(labels), every):
         text = _shorten(labels[i], limit)
-        half = len(text) * 3.3  # keep the label inside the canvas
+        half = len(text) * CHAR / 2  # keep the label inside the canvas
         parts.append(_text(min(max(x_of(i), half + 2), WIDTH - half - 2), BOTTOM + 15, text))
     return "".join(parts)
 
@@ -234,40 +242,101 @@ def bar_chart(
     x_label: str = "",
     highlight: str | None = None,
 ) -> str:
-    """Vertical bars (the last 60 with a value), the one labelled `highlight` in the accent colour.
+    """Bars (the last 60 with a value), the one labelled `highlight` in the accent colour.
 
-    Values are printed when they fit above every bar, labels under as many bars as fit; the
-    highlighted bar always gets both, and every bar carries its label and value as a tooltip.
+    Every bar has its label and its value printed (and as a tooltip): side by side when they fit
+    under and over each bar, else one bar a row (`y_label` then names the value axis below).
     """
     kept = [(str(label), v) for label, value in bars if not math.isnan(v := _num(value))]
     kept = kept[-MAX_BARS:]
     if not kept:
         return _no_data(title)
+    marked = next((i for i, (label, _) in enumerate(kept) if label == highlight), -1)
+    slot = (RIGHT - LEFT) / len(kept)
+    widest = max(max(len(_shorten(label, 20)), len(format_number(v))) for label, v in kept)
+    if slot < widest * CHAR + 6:
+        rows = [(label, [v]) for label, v in kept]
+        colours = [[ACCENT if i == marked else PRIMARY] for i in range(len(kept))]
+        return _row_chart(rows, colours, title=title, value_label=y_label, row_label=x_label)
     numbers = [v for _, v in kept]
     lo, hi, ticks, labels = _ticks(min(0.0, *numbers), max(0.0, *numbers))
-    ys, slot = _scale(lo, hi, BOTTOM, TOP), (RIGHT - LEFT) / len(kept)
-    marked = next((i for i, (label, _) in enumerate(kept) if label == highlight), -1)
-    fits = slot >= max(len(format_number(v)) for v in numbers) * 6 + 4
+    ys = _scale(lo, hi, BOTTOM, TOP)
     body = [_y_axis(ys, ticks, labels, y_label)]
     for i, (label, v) in enumerate(kept):
         x, (top, bottom) = LEFT + (i + 0.15) * slot, sorted((ys(0), ys(v)))
         colour = ACCENT if i == marked else PRIMARY
         body.append(_bar(x, top, bottom, slot * 0.7, colour, f"{label}: {format_number(v)}"))
-        if fits or i == marked:
-            y = top - 4 if v >= 0 else bottom + 11
-            body.append(_text(x + slot * 0.35, y, format_number(v), attrs=' font-size="10"'))
+        y = top - 4 if v >= 0 else bottom + FONT + 1
+        body.append(_text(x + slot * 0.35, y, format_number(v)))
+        body.append(_text(x + slot * 0.35, BOTTOM + 15, _shorten(label, 20)))
     if lo < 0:
         body.append(f'<line x1="{LEFT}" x2="{RIGHT}" y1="{ys(0):.1f}" y2="{ys(0):.1f}" {AXIS}/>')
-    names = [label for label, _ in kept]
-    body.append(_x_labels(names, lambda i: LEFT + (i + 0.5) * slot, slot, keep=marked))
     return _svg(title, body, x_label)
+
+
+def _row_chart(
+    rows: Sequence[tuple[str, Sequence[float]]],
+    colours: Sequence[Sequence[str]],
+    *,
+    title: str,
+    value_label: str,
+    row_label: str = "",
+    names: Sequence[str] = (),
+    legend: tuple[str, float] = ("", 0.0),
+    marker: Callable[[float, float, float], str] | None = None,
+) -> str:
+    """One row per category, its label on the left and a bar per series, each with its value.
+
+    `marker(top, bottom, right)` draws over the rows; `names` tell the series apart in tooltips.
+    """
+    numbers = [v for _, values in rows for v in values]
+    lo, hi, ticks, labels = _ticks(min(0.0, *numbers), max(0.0, *numbers))
+    widest = max(len(_shorten(label, 32)) for label, _ in rows)
+    left = LEFT + max(widest * CHAR + 8 - LEFT, 0)
+    series = max(len(values) for _, values in rows)
+    bar_height = 15.0 if series == 1 else 13.0
+    row_height = series * bar_height + 5
+    top = TOP + (FONT + 4 if row_label else 0)
+    bottom = top + row_height * len(rows)
+    right = RIGHT - 6 * CHAR  # room for the value printed after the longest bar
+    xs = _scale(lo, hi, left, right)
+    body = [_x_axis(xs, ticks, labels, top, bottom)]
+    body.append(f'<path d="M{left},{top}V{bottom}H{right}" fill="none" {AXIS}/>')
+    if row_label:
+        body.append(_text(left - 8, top - 6, row_label, "end", ' font-weight="600"'))
+    for r, (label, values) in enumerate(rows):
+        y = top + r * row_height + 2.5
+        middle = y + series * bar_height / 2
+        body.append(_text(left - 8, middle + FONT / 3, _shorten(label, 32), "end"))
+        for k, v in enumerate(values):
+            start, end = sorted((xs(0), xs(v)))
+            name = f"{names[k]}, " if k < len(names) and names[k] else ""
+            tip = f"{name}{label}: {format_number(v)}"
+            bar_top = y + k * bar_height + 1
+            body.append(_bar_across(start, end, bar_top, bar_height - 2, colours[r][k], tip))
+            at, anchor = (end + 4, "start") if v >= 0 else (start - 4, "end")
+            baseline = bar_top + bar_height / 2 + FONT / 3 - 1
+            body.append(_text(at, baseline, format_number(v), anchor))
+    if marker is not None:
+        body.append(marker(top, bottom, right))
+    footer_height = bottom + 48
+    text, reserve = legend
+    return _svg(title, [*body, text], value_label, footer_height, reserve=reserve)
+
+
+def _bar_across(start: float, end: float, top: float, height: float, colour: str, tip: str) -> str:
+    width = max(end - start, 0.5)  # a zero still shows as a hairline
+    return (
+        f'<rect x="{start:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'fill="{colour}"><title>{_esc(tip)}</title></rect>'
+    )
 
 
 def _legend(entries: list[tuple[str, str]]) -> tuple[str, float]:
     parts, x = [], float(RIGHT)
     for name, colour in reversed(entries):
         text = _shorten(name, 20)
-        x -= len(text) * 6.4
+        x -= len(text) * CHAR
         parts.append(_text(x, 20, text, "start"))
         x -= 14
         parts.append(f'<rect x="{x:.1f}" y="11" width="10" height="10" fill="{colour}"/>')
@@ -275,32 +344,25 @@ def _legend(entries: list[tuple[str, str]]) -> tuple[str, float]:
     return "".join(parts), RIGHT - x
 
 
-def _marker(xs: Scale, value: float, label: str) -> str:
-    x, middle = xs(value), (LEFT + RIGHT) / 2
-    text = f"{label} {format_number(value)}".strip()
-    return (
-        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{BOTTOM}" stroke="{ACCENT}" '
-        f'stroke-width="1.5" stroke-dasharray="4 3"/>'
-        + _text(x + 4 if x < middle else x - 4, TOP + 10, text, "start" if x < middle else "end")
-    )
+def _row_marker(lo: float, hi: float, value: float, label: str) -> Callable[..., str]:
+    """A dashed line across the rows of a histogram at `value` of its binned axis."""
+
+    def draw(top: float, bottom: float, right: float) -> str:
+        y = _scale(lo, hi, top, bottom)(value)
+        text = f"{label} {format_number(value)}".strip()
+        return (
+            f'<line x1="{LEFT}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{ACCENT}" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+            + _text(right, y - 3, text, "end", f' fill="{ACCENT}"')
+        )
+
+    return draw
 
 
 def _bin(values: FloatArray, edges: FloatArray, share: bool) -> FloatArray:
     """Counts (or shares) per bin; values beyond the edges count in the first or last bin."""
     counts = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)[0].astype(float)
     return counts / max(values.size, 1) if share else counts
-
-
-def _bin_bars(edges: FloatArray, series: list[tuple[str, FloatArray]], ys: Scale) -> list[str]:
-    """The bars of one or more series over the same bins, side by side within each bin."""
-    width, bars = (RIGHT - LEFT) / (len(edges) - 1) / len(series), []
-    spans = [f"{format_number(a)}–{format_number(b)}" for a, b in pairwise(edges.tolist())]
-    for k, (colour, heights) in enumerate(series):
-        for b, height in enumerate(heights.tolist()):
-            x = LEFT + (b * len(series) + k) * width + 0.5
-            tip = f"{spans[b]}: {format_number(height)}"
-            bars.append(_bar(x, ys(height), BOTTOM, max(width - 1, 0.5), colour, tip))
-    return bars
 
 
 def histogram(
@@ -317,7 +379,8 @@ def histogram(
     marker: float | None = None,
     marker_label: str = "",
 ) -> str:
-    """Counts per bin; with `compare`, both distributions as shares side by side, with a legend.
+    """Counts per bin, a bin a row (its span, then its bar and count); with `compare`, both
+    distributions as shares, two bars a row, with a legend.
 
     Values outside `value_range` are counted in the edge bins rather than dropped.
     """
@@ -332,19 +395,21 @@ def histogram(
     series = [(label, PRIMARY, _bin(main, edges, share=other is not None))]
     if other is not None:
         series.insert(0, (compare_label, MUTED, _bin(other, edges, share=True)))
-    top = max(float(heights.max()) for _, _, heights in series)
-    y_lo, y_hi, ticks, labels = _ticks(0.0, top, integer=other is None)
-    ys, xs = _scale(y_lo, y_hi, BOTTOM, TOP), _scale(lo, hi, LEFT, RIGHT)
-    _, _, x_ticks, x_labels = _ticks(lo, hi, extend=False)
-    body = [
-        _y_axis(ys, ticks, labels, y_label if other is None else "share"),
-        _x_axis(xs, x_ticks, x_labels, TOP, BOTTOM),
-        *_bin_bars(edges, [(colour, heights) for _, colour, heights in series], ys),
-    ]
+    spans = [f"{format_number(a)}–{format_number(b)}" for a, b in pairwise(edges.tolist())]
+    rows = [(span, [float(s[2][b]) for s in series]) for b, span in enumerate(spans)]
+    draw = None
     if marker is not None and math.isfinite(marker):
-        body.append(_marker(xs, marker, marker_label))
-    legend, reserve = _legend([(s[0], s[1]) for s in series]) if other is not None else ("", 0.0)
-    return _svg(title, [*body, legend], x_label, reserve=reserve)
+        draw = _row_marker(lo, hi, marker, marker_label)
+    return _row_chart(
+        rows,
+        [[s[1] for s in series]] * len(rows),
+        title=title,
+        value_label=y_label if other is None else "share",
+        row_label=x_label,
+        names=[s[0] for s in series] if other is not None else (),
+        legend=_legend([(s[0], s[1]) for s in series]) if other is not None else ("", 0.0),
+        marker=draw,
+    )
 
 
 def interval_chart(

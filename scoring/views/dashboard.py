@@ -40,8 +40,8 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         ),
         "throughput_chart": mark_safe(  # noqa: S308
             charts.bar_chart(
-                reports.judgements_per_hour(campaign),
-                title="Judgements per hour (48 h)",
+                reports.judgements_per_hour(campaign, hours=24),
+                title="Judgements per hour (24 h)",
                 y_label="judgements",
                 x_label="hour (UTC)",
             )

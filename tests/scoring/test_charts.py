@@ -1,11 +1,14 @@
 """SVG charts: well-formed, escaped, bounded in size, and showing what they were asked to show."""
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 
 from scoring.charts import (
     ACCENT,
@@ -342,3 +345,81 @@ def test_an_interval_chart_skips_rows_without_an_estimate() -> None:
 )
 def test_numbers_are_formatted_compactly(value: float | None, text: str) -> None:
     assert format_number(value) == text
+
+
+def font_sizes(root: ET.Element) -> list[float]:
+    """The font size every text is drawn at (its own, else the inherited one)."""
+    sizes = []
+
+    def walk(node: ET.Element, inherited: float) -> None:
+        size = float(node.get("font-size", inherited))
+        if node.tag == f"{NS}text":
+            sizes.append(size)
+        for child in node:
+            walk(child, size)
+
+    walk(root, 16.0)
+    return sizes
+
+
+def labelled_bars(root: ET.Element) -> list[tuple[str, str]]:
+    """(category, value) of every bar, from its tooltip "[series, ]category: value"."""
+    found = []
+    for tip in tooltips(root, "rect"):
+        if tip:
+            category, value = tip.rsplit(": ", 1)
+            found.append((category.split(", ", 1)[-1], value))
+    return found
+
+
+HOURS = [(f"05 {h:02d}h", float(h * 7)) for h in range(48)]
+FLAGS = [("random", 3.0), ("position_bias", 1.0), ("low_gold_accuracy", 0.0), ("too_fast", 12.0)]
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        a_line(),
+        a_bar(),
+        a_histogram(),
+        an_interval(),
+        bar_chart(HOURS, title="Judgements per hour", y_label="judgements", x_label="hour"),
+        bar_chart(FLAGS, title="Annotators per flag", y_label="annotators"),
+        histogram([0.1, 0.5, 0.52, 0.9], title="Quality", x_label="quality", bins=10),
+    ],
+)
+def test_every_text_is_at_least_12_px_at_the_width_the_pages_draw_charts(svg: str) -> None:
+    root = parse(svg)
+    assert float(root.get("viewBox", "").split()[2]) == 640
+    assert min(font_sizes(root)) >= 12
+
+
+def test_the_pages_never_draw_a_chart_wider_or_narrower_than_its_viewbox_allows() -> None:
+    style = (Path(settings.BASE_DIR) / "templates/scoring/_style.html").read_text()
+    rule = re.search(r"\.chart svg \{([^}]*)\}", style)
+    assert rule is not None
+    assert "max-width: 640px" in rule.group(1)
+    columns = re.search(r"minmax\(min\(100%, ([\d.]+)rem\)", style)
+    assert columns is not None and float(columns.group(1)) * 16 >= 640 + 2 * 1.25 * 16
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        a_bar(),
+        bar_chart(HOURS, title="Judgements per hour", y_label="judgements", x_label="hour"),
+        bar_chart(FLAGS, title="Annotators per flag", y_label="annotators"),
+        histogram([0.1, 0.5, 0.52, 0.9], title="Quality", x_label="quality", bins=10),
+        a_histogram(),
+    ],
+)
+def test_every_bar_has_its_category_and_its_value_printed(svg: str) -> None:
+    root = parse(svg)
+    printed = texts(root)
+    bars = labelled_bars(root)
+    assert bars
+    for category, _ in bars:
+        assert category in printed, category
+    values = [value for _, value in bars]
+    for value in set(values):
+        assert printed.count(value) >= values.count(value), value
