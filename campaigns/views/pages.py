@@ -1,5 +1,7 @@
 """Annotator-facing pages: the campaign list, a campaign's page, joining, one's profile."""
 
+import time
+
 from allauth.core.ratelimit import consume_or_429
 from django import forms
 from django.contrib import messages
@@ -11,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.adapters import SIGNUP_SESSION_KEY
 from accounts.models import User
+from accounts.services.provisioning import Credential
 from accounts.views import BACKEND
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
 from campaigns.selectors import (
@@ -92,11 +95,33 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/campaign.html", context)
 
 
+# The credentials of the account this session just claimed, shown by the welcome page (a GET,
+# so that reloading it neither claims a second account nor trips over a rotated CSRF token).
+CLAIMED_SESSION_KEY = "crowdeval_claimed"
+CLAIMED_SHOWN_SECONDS = 15 * 60
+
+
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    """Logged in: join an open campaign. Anonymous: claim the next free generated account."""
+    """GET: the welcome page after a claim, or what joining means and the button to do it.
+    POST, logged in: join an open campaign. POST, anonymous: claim the next free account."""
     campaign = _campaign(request, slug)
+    if request.method == "POST":
+        return _join(request, campaign)
+    shown = _claimed(request, campaign)
+    if shown is not None:
+        return render(request, "campaigns/claimed.html", shown)
+    if membership(request.user, campaign) is not None:
+        return redirect("campaigns:campaign", slug=campaign.slug)
+    if request.user.is_authenticated and not campaign.open_signup:
+        return render(request, "campaigns/invitation_only.html", {"campaign": campaign})
+    if not request.user.is_authenticated and not pool_has_free_account(campaign):
+        return render(request, "campaigns/pool_empty.html", {"campaign": campaign})
+    return render(request, "campaigns/join.html", {"campaign": campaign})
+
+
+def _join(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     if request.user.is_authenticated:
         if membership(request.user, campaign) is None:
             if not campaign.open_signup:
@@ -110,13 +135,31 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if credential is None:
         return render(request, "campaigns/pool_empty.html", {"campaign": campaign}, status=409)
     login(request, User.objects.get(username=credential.username), backend=BACKEND)
-    context = {
+    # Kept in this session only, for a few minutes: the secret exists nowhere else.
+    request.session[CLAIMED_SESSION_KEY] = {
+        "campaign": campaign.slug,
+        "username": credential.username,
+        "password": credential.password,
+        "login_path": credential.login_path,
+        "until": time.time() + CLAIMED_SHOWN_SECONDS,
+    }
+    return redirect("campaigns:join", slug=campaign.slug)
+
+
+def _claimed(request: HttpRequest, campaign: Campaign) -> dict[str, object] | None:
+    """What the welcome page shows, while this session's claim is fresh; else None."""
+    kept = request.session.get(CLAIMED_SESSION_KEY)
+    if not kept or kept["campaign"] != campaign.slug:
+        return None
+    if kept["until"] < time.time() or request.user.get_username() != kept["username"]:
+        del request.session[CLAIMED_SESSION_KEY]
+        return None
+    credential = Credential(kept["username"], kept["password"], kept["login_path"])
+    return {
         "campaign": campaign,
         "credential": credential,
         "login_url": request.build_absolute_uri(credential.login_path),
     }
-    # Shown once: the page is not cached and the secret exists nowhere else.
-    return render(request, "campaigns/claimed.html", context)
 
 
 def signup(request: HttpRequest, slug: str) -> HttpResponse:

@@ -22,8 +22,8 @@ def pool(campaign: Campaign) -> Campaign:
 def test_join_logs_the_visitor_in_and_shows_the_credentials_once(client, pool) -> None:
     page = client.get(f"/c/{pool.slug}/")
     assert b'action="/c/c1/join/"' in page.content
-    response = client.post(f"/c/{pool.slug}/join/")
-    assert response.status_code == 200
+    response = client.post(f"/c/{pool.slug}/join/", follow=True)
+    assert response.redirect_chain == [(f"/c/{pool.slug}/join/", 302)]
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     credential = response.context["credential"]
     html = response.content.decode()
@@ -47,7 +47,8 @@ def test_two_visitors_get_two_accounts_and_then_the_pool_is_empty(client, pool) 
 
     names = set()
     for _ in range(3):
-        names.add(Client().post(f"/c/{pool.slug}/join/").context["credential"].username)
+        joined = Client().post(f"/c/{pool.slug}/join/", follow=True)
+        names.add(joined.context["credential"].username)
     assert len(names) == 3
     response = Client().post(f"/c/{pool.slug}/join/")
     assert response.status_code == 409
@@ -63,9 +64,51 @@ def test_a_claimed_secret_is_new_and_nothing_stored_can_show_it_again(pool) -> N
     assert user.check_password(credential.password)
 
 
-def test_join_needs_a_post(client, pool) -> None:
-    assert client.get(f"/c/{pool.slug}/join/").status_code == 405
+def test_the_join_page_explains_and_offers_the_button_without_claiming(client, pool) -> None:
+    page = client.get(f"/c/{pool.slug}/join/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'action="/c/{pool.slug}/join/"' in html and ">Join</button>" in html
+    assert "shown once" in html
     assert not GeneratedAccount.objects.filter(claimed_at__isnull=False).exists()
+
+
+def test_reloading_the_welcome_page_shows_the_same_account_again(pool) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/c/{pool.slug}/")
+    token = page.cookies["csrftoken"].value
+    joined = client.post(f"/c/{pool.slug}/join/", {"csrfmiddlewaretoken": token})
+    assert joined.status_code == 302 and joined["Location"] == f"/c/{pool.slug}/join/"
+    first = client.get(joined["Location"])
+    again = client.get(joined["Location"])
+    assert first.status_code == again.status_code == 200
+    credential = first.context["credential"]
+    assert again.context["credential"] == credential
+    assert credential.password in again.content.decode()
+    assert GeneratedAccount.objects.filter(claimed_at__isnull=False).count() == 1
+
+
+def test_the_welcome_page_is_for_the_session_that_claimed_only(client, pool) -> None:
+    from django.test import Client
+
+    client.post(f"/c/{pool.slug}/join/")
+    stranger = Client().get(f"/c/{pool.slug}/join/")
+    assert stranger.status_code == 200 and "credential" not in stranger.context
+    session = client.session
+    session["crowdeval_claimed"]["until"] = 0
+    session.save()
+    later = client.get(f"/c/{pool.slug}/join/")
+    assert later.status_code == 302 and later["Location"] == f"/c/{pool.slug}/"
+    assert "crowdeval_claimed" not in client.session
+    assert GeneratedAccount.objects.filter(claimed_at__isnull=False).count() == 1
+
+
+def test_a_logged_in_stranger_is_told_the_campaign_is_by_invitation(client, pool) -> None:
+    client.force_login(User.objects.create(username="stranger"))
+    page = client.get(f"/c/{pool.slug}/join/")
+    assert page.status_code == 200 and b"by invitation" in page.content
 
 
 def test_a_logged_in_stranger_cannot_join_an_invitation_only_campaign(client, pool) -> None:

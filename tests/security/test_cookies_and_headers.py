@@ -143,7 +143,7 @@ def test_the_page_that_shows_a_claimed_secret_is_never_cached(campaign) -> None:
     campaign.status = "active"
     campaign.save(update_fields=["status"])
     provision_annotators(campaign=campaign, count=1, pool=True)
-    response = Client().post(f"/c/{campaign.slug}/join/")
+    response = Client().post(f"/c/{campaign.slug}/join/", follow=True)
     assert response.status_code == 200 and b"password" in response.content.lower()
     assert "no-store" in response["Cache-Control"]
 
