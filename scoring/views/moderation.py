@@ -14,13 +14,21 @@ from campaigns.models import Annotator, Campaign, ModerationKind, Question, Reco
 from campaigns.services.standing import ModerationRefused, moderate
 from scoring import charts, reports
 from scoring.access import moderator_required
+from scoring.answer_text import QuestionInfo, describe
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore
 from scoring.wording import flag_lines
 
+NO_ACTION = "Choose an action: nothing was changed."
+
 
 class ActionForm(forms.Form):
-    kind = forms.ChoiceField(choices=ModerationKind.choices)
+    # Nothing is preselected: an action as heavy as Exclude is always a choice someone made.
+    kind = forms.ChoiceField(
+        label="Action",
+        choices=[("", "— choose an action —"), *ModerationKind.choices],
+        error_messages={"required": NO_ACTION, "invalid_choice": NO_ACTION},
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     message = forms.CharField(
         required=False,
@@ -59,14 +67,15 @@ def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             title="Krippendorff's alpha, control records", y_label="alpha", x_label="scoring run",
         )),
         "quality_chart": _svg(charts.histogram(
-            qualities, title="Annotator quality", x_label="quality", value_range=(0.0, 1.0)
+            qualities, title="Annotator quality", x_label="quality", value_range=(0.0, 1.0),
+            bins=10,
         )),
         "flag_chart": _svg(charts.bar_chart(
             [(code, float(flag_counts.get(code, 0))) for code in CODES],
             title="Annotators per flag", y_label="annotators",
         )),
         "throughput_chart": _svg(charts.bar_chart(
-            reports.judgements_per_hour(campaign), title="Judgements per hour (48 h)",
+            reports.judgements_per_hour(campaign, hours=24), title="Judgements per hour (24 h)",
             y_label="judgements", x_label="hour (UTC)",
         )),
     }  # fmt: skip
@@ -106,24 +115,30 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
     controls = reports.own_judgements(annotator, RecordKind.CONTROL)
     others = reports.others_on([j.assignment.record_id for j in controls], annotator)
     mine, everyone = reports.durations(campaign, annotator), reports.durations(campaign)
-    questions = {
-        name: (kind, list(choices or []))
-        for name, kind, choices in campaign.questions.values_list("name", "kind", "choices")
-    }
+    rows = list(
+        campaign.questions.order_by("position", "id").values_list(
+            "name", "title", "kind", "choices", "scale_max"
+        )
+    )
+    questions = {name: (kind, list(choices or [])) for name, _, kind, choices, _ in rows}
+    info = [QuestionInfo(name, title, kind, top) for name, title, kind, _, top in rows]
     context = {
         "campaign": campaign,
         "annotator": annotator,
         "score": score,
         "flag_lines": flag_lines(score.flags, score.evidence) if score else [],
-        "golds": [(j, reports.matches_gold(questions, j.answers, j.assignment.record.gold_answer))
+        "golds": [(j, describe(info, j.answers), describe(info, j.assignment.record.gold_answer),
+                   reports.matches_gold(questions, j.answers, j.assignment.record.gold_answer))
                   for j in golds],
-        "controls": [(j, others.get(j.assignment.record_id, [])) for j in controls],
+        "controls": [(j, describe(info, j.answers),
+                      [describe(info, o) for o in others.get(j.assignment.record_id, [])])
+                     for j in controls],
         "history": reports.moderation_history(annotator),
         "form": ActionForm(),
         "answer_chart": _svg(_answer_chart(campaign, score)),
         "time_chart": _svg(charts.histogram(
             mine, title="Time on task", x_label="seconds", compare=everyone,
-            compare_label="whole campaign",
+            compare_label="whole campaign", bins=12,
             value_range=(0.0, max([*everyone, *mine, 1.0])),
         )),
     }  # fmt: skip
@@ -134,7 +149,7 @@ def _answer_labels(question: Question | None, n: int) -> list[str]:
     if question is None:
         return [str(i + 1) for i in range(n)]
     if question.kind == "preference":
-        return ["shown first better", "tie", "shown second better"][:n]
+        return ["shown first better", "about the same", "shown second better"][:n]
     if question.kind == "ranking":
         return [f"shown {i + 1} best" for i in range(n)]
     if question.kind == "label":
@@ -154,7 +169,7 @@ def _answer_chart(campaign: Campaign, score: AnnotatorScore | None) -> str:
     labels = _answer_labels(question, len(mine))
     total, crowd = max(sum(mine), 1), max(sum(everyone), 1)
     bars = [
-        (f"{label} (all: {100 * e / crowd:.0f}%)", 100 * m / total)
+        (f"{label} · all {100 * e / crowd:.0f}%", 100 * m / total)
         for label, m, e in zip(labels, mine, everyone, strict=False)
     ]
     return charts.bar_chart(bars, title="Answers as clicked, main question", y_label="% of answers")
@@ -170,7 +185,10 @@ def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     )
     back = request.POST.get("next") or ""
     if not form.is_valid() or not members:
-        messages.error(request, "Choose annotators, an action and give a reason.")
+        missing = [str(e) for e in form.errors.get("kind", [])]
+        missing += [] if members else ["Choose at least one annotator."]
+        missing += ["Give a reason."] if "reason" in form.errors else []
+        messages.error(request, " ".join(missing) or "Nothing was changed.")
     else:
         try:
             done = moderate(
