@@ -29,7 +29,11 @@ from campaigns.models import (
 from campaigns.rendering import render_markdown
 from campaigns.selectors import campaign_counts, with_submission_counts
 from campaigns.services.annotators import provision_annotators
-from campaigns.services.campaigns import StatusChangeRefused, set_campaign_status
+from campaigns.services.campaigns import (
+    StatusChangeRefused,
+    activation_warnings,
+    set_campaign_status,
+)
 from campaigns.services.imports import import_records
 
 
@@ -73,6 +77,9 @@ def _status_action(status: str, label: str) -> Any:
                 modeladmin.message_user(request, str(refused), messages.WARNING)
             else:
                 modeladmin.message_user(request, f"{campaign.slug}: {label.lower()}.")
+                if status == CampaignStatus.ACTIVE:
+                    for warning in activation_warnings(campaign):
+                        modeladmin.message_user(request, warning, messages.WARNING)
 
     action.__name__ = f"make_{status}"
     return admin.action(description=f"{label} selected campaigns")(action)

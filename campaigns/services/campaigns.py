@@ -5,7 +5,7 @@ from typing import IO, Any
 from django.db import transaction
 
 from campaigns.importing.spec import parse_spec
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Record, RecordKind
 
 # Which statuses a campaign may move to from each status. Closed is final: its results are the
 # contest's outcome.
@@ -49,3 +49,41 @@ def set_campaign_status(*, campaign: Campaign, status: str) -> None:
     if not updated:
         raise StatusChangeRefused(f"{campaign.slug}: cannot go from {campaign.status} to {status}")
     campaign.status = status
+
+
+def activation_warnings(campaign: Campaign) -> list[str]:
+    """What will go wrong if this campaign goes live as it is, each with what follows from it.
+    Activation is not refused for these: an organizer may mean to add records while it runs."""
+    kinds = set(Record.objects.filter(campaign=campaign).values_list("kind", flat=True).distinct())
+    gold = Record.objects.filter(campaign=campaign, kind=RecordKind.GOLD).count()
+    warnings = []
+    name = campaign.slug
+    if not campaign.questions.exists():
+        warnings.append(f"{name} has no questions: annotators will have nothing to answer.")
+    if not kinds:
+        warnings.append(f"{name} has no records: annotators will be told nothing is left to do.")
+    elif RecordKind.REGULAR not in kinds:
+        warnings.append(f"{name} has no regular records: nothing will be judged for the data.")
+    need = campaign.leaderboard_min_gold
+    if need and gold < need:
+        has = f"{gold} gold records" if gold != 1 else "1 gold record"
+        warnings.append(
+            f"{name}: nobody will ever be ranked: the leaderboard needs {need} gold answers "
+            f"per annotator and the campaign has {has}."
+        )
+    elif need and campaign.gold_rate == 0:
+        warnings.append(
+            f"{name}: nobody will ever be ranked: the gold rate is 0, so no annotator gets the "
+            f"{need} gold records the leaderboard needs."
+        )
+    elif need and campaign.max_tasks_per_annotator:
+        most = int(campaign.max_tasks_per_annotator * campaign.gold_rate)
+        if most < need:
+            warnings.append(
+                f"{name}: nobody will ever be ranked: an annotator does at most "
+                f"{campaign.max_tasks_per_annotator} tasks, about {most} of them gold at a gold "
+                f"rate of {campaign.gold_rate:g}, and the leaderboard needs {need} gold answers."
+            )
+    if not gold and not need:
+        warnings.append(f"{name} has no gold records: annotators' accuracy cannot be checked.")
+    return warnings

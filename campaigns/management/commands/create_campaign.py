@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from campaigns.management.inputs import run_import
-from campaigns.services.campaigns import create_campaign
+from campaigns.models import CampaignStatus
+from campaigns.services.campaigns import activation_warnings, create_campaign
 
 
 class Command(BaseCommand):
@@ -20,3 +21,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"created campaign {campaign.slug!r} ({campaign.status}) with {count} questions"
         )
+        if campaign.status == CampaignStatus.ACTIVE:
+            for warning in activation_warnings(campaign):
+                self.stderr.write(f"warning: {warning}")
