@@ -182,7 +182,9 @@ def to_canonical(kind: str, value: object, order: Sequence[int]) -> object:
     Values of the wrong shape pass through unchanged, for validation to reject with its reason.
     """
     if kind == "ranking" and isinstance(value, list):
-        if all(_is_int(p) and 0 <= p < len(order) for p in value):
+        # Only a whole ranking is mapped: a refused one keeps the positions its sender used, so
+        # the reason quotes what they sent and never hints at the canonical order.
+        if all(_is_int(p) for p in value) and sorted(value) == list(range(len(order))):
             return [order[p] for p in value]
         return value
     if kind == "preference" and _is_int(value) and len(order) == 2 and order[0] == 1:

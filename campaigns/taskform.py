@@ -2,7 +2,9 @@
 
 Answers come back in *display* positions (the page never knows canonical indexes); the
 submission service maps them to canonical order. Works the same with and without JavaScript:
-a ranking arrives as one rank number per displayed response.
+a ranking arrives as one rank number per displayed response. A ranking starts unranked (every
+rank blank), so a required one that was never touched is refused rather than read as the order
+the page happened to show.
 """
 
 from collections.abc import Sequence
@@ -76,9 +78,15 @@ def _int(value: str, name: str) -> int:
         raise AnswerInvalid(f"{name}: {value!r} is not a number") from None
 
 
-def _ranking(post: QueryDict, field: str, name: str, n_responses: int) -> list[int] | None:
+UNRANKED = "nothing is ranked yet: give each response a different rank, 1 for the best"
+
+
+def _ranking(post: QueryDict, field: str, spec: QuestionSpec, n_responses: int) -> list[int] | None:
+    name = spec.name
     ranks = [post.get(f"{field}-{p}", "") for p in range(n_responses)]
     if not any(ranks):
+        if spec.required:
+            raise AnswerInvalid(f"{name}: {UNRANKED}")
         return None
     if not all(ranks):
         raise AnswerInvalid(f"{name}: give every response a rank")
@@ -97,7 +105,7 @@ def answers_from_post(
         field = f"q-{spec.name}"
         value: object
         if spec.kind == "ranking":
-            value = _ranking(post, field, spec.name, n_responses)
+            value = _ranking(post, field, spec, n_responses)
         elif spec.kind == "multilabel":
             value = post.getlist(field) or None
         elif spec.kind in ("preference", "rating"):

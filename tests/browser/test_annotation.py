@@ -47,25 +47,24 @@ def start(page, live_server) -> Assignment:
     return Assignment.objects.get(public_id=page.url.rstrip("/").split("/")[-1])
 
 
-def rank_letters(page) -> list[str]:
-    return [name.removeprefix("Response ") for name in page.locator(".rank-name").all_inner_texts()]
+def letters(page, zone: str) -> list[str]:
+    names = page.locator(f"{zone} .rank-name").all_inner_texts()
+    return [name.removeprefix("Response ") for name in names]
 
 
-def test_an_annotator_ranks_by_drag_and_keys_and_answers_every_kind(
-    browser, live_server, credential, artifacts
-) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    log_in(page, live_server, credential)
-    assignment = start(page, live_server)
-    assert rank_letters(page) == ["A", "B"]
-    page.locator(".rank-item").nth(1).drag_to(page.locator(".rank-item").nth(0))
-    assert rank_letters(page) == ["B", "A"]
-    page.locator(".rank-item").nth(0).focus()
-    page.keyboard.press("ArrowDown")
-    assert rank_letters(page) == ["A", "B"]
-    page.locator(".rank-item").nth(1).focus()
-    page.keyboard.press("ArrowUp")
-    assert rank_letters(page) == ["B", "A"]
+def ranked(page) -> list[str]:
+    return letters(page, "ol.ranking")
+
+
+def unranked(page) -> list[str]:
+    return letters(page, "ul.rank-pool")
+
+
+def item(page, letter: str):
+    return page.locator(f".rank-item[aria-label='Response {letter}']")
+
+
+def answer_the_other_questions(page) -> None:
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("2")  # the scale: "A is better"
     assert page.locator("input[name=q-pref][value='-2']").is_checked()
@@ -74,6 +73,72 @@ def test_an_annotator_ranks_by_drag_and_keys_and_answers_every_kind(
     page.check("input[name=q-tags][value='long']")
     page.check("input[name=q-tags][value='wrong']")
     page.fill("textarea[name=q-note]", "B is tighter")
+
+
+def the_other_answers_are_kept(page) -> bool:
+    return (
+        page.locator("input[name=q-pref][value='-2']").is_checked()
+        and page.locator("input[name=q-stars][value='4']").is_checked()
+        and page.locator("input[name=q-tags][value='wrong']").is_checked()
+        and page.input_value("textarea[name=q-note]") == "B is tighter"
+    )
+
+
+def test_a_ranking_starts_unranked_and_an_untouched_one_is_refused(
+    browser, live_server, credential, artifacts
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    log_in(page, live_server, credential)
+    assignment = start(page, live_server)
+    assert ranked(page) == [] and unranked(page) == ["A", "B"]
+    assert page.locator("input[type=radio]:checked, input[type=checkbox]:checked").count() == 0
+    page.screenshot(path=str(artifacts / "task-unranked-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=str(artifacts / "task-unranked-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    answer_the_other_questions(page)
+
+    page.click("#submit")  # the page itself stops it and says why
+    assert "nothing is ranked yet" in page.inner_text(".rank-error")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Response A"
+    page.keyboard.press("Control+Enter")
+    assert str(assignment.public_id) in page.url and not Judgement.objects.exists()
+
+    with page.expect_navigation():  # past the page's check: the server refuses it too
+        # form.submit() sends without a submit event (the button named "submit" hides it).
+        page.evaluate("HTMLFormElement.prototype.submit.call(document.forms['task-form'])")
+    assert "rank: nothing is ranked yet" in page.inner_text("#task-form > [role=alert]")
+    assert the_other_answers_are_kept(page) and unranked(page) == ["A", "B"]
+    assert not Judgement.objects.exists()
+
+
+def test_an_annotator_ranks_by_drag_and_keys_and_answers_every_kind(
+    browser, live_server, credential, artifacts
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    log_in(page, live_server, credential)
+    assignment = start(page, live_server)
+    item(page, "B").drag_to(page.locator("ol.ranking"))
+    assert ranked(page) == ["B", "A"] and unranked(page) == [], "the last one falls into place"
+    item(page, "B").focus()
+    page.keyboard.press("ArrowDown")
+    assert ranked(page) == ["A", "B"]
+    item(page, "A").drag_to(item(page, "B"), target_position={"x": 40, "y": 30})
+    assert ranked(page) == ["B", "A"]
+    item(page, "A").drag_to(page.locator("ul.rank-pool"))
+    assert ranked(page) == ["B"] and unranked(page) == ["A"]
+    item(page, "B").focus()
+    page.keyboard.press("Delete")
+    assert ranked(page) == [] and unranked(page) == ["A", "B"]
+    item(page, "B").focus()
+    page.keyboard.press("Enter")
+    assert ranked(page) == ["B", "A"]
+    item(page, "A").focus()
+    page.keyboard.press("1")
+    assert ranked(page) == ["A", "B"]
+    page.keyboard.press("ArrowDown")
+    assert ranked(page) == ["B", "A"]
+    answer_the_other_questions(page)
     page.screenshot(path=str(artifacts / "task-page.png"), full_page=True)
     page.click("#submit")
     page.wait_for_url(lambda url: str(assignment.public_id) not in url)
@@ -96,12 +161,20 @@ def test_the_same_flow_works_with_javascript_off(
     page = context.new_page()
     log_in(page, live_server, credential)
     assignment = start(page, live_server)
-    page.select_option("select[name=q-rank-0]", "2")
-    page.select_option("select[name=q-rank-1]", "1")
+    assert page.input_value("select[name=q-rank-0]") == ""
+    assert page.input_value("select[name=q-rank-1]") == ""
+    page.screenshot(path=str(artifacts / "task-unranked-no-js-phone.png"), full_page=True)
     page.check("input[name=q-pref][value='3']")
     page.check("input[name=q-stars][value='2']")
     page.check("input[name=q-topic][value='facts']")
     page.check("input[name=q-tags][value='rude']")
+    page.click("#submit")
+    assert "rank: nothing is ranked yet" in page.inner_text("[role=alert]")
+    assert page.locator("input[name=q-pref][value='3']").is_checked()
+    assert page.locator("input[name=q-tags][value='rude']").is_checked()
+    assert not Judgement.objects.exists()
+    page.select_option("select[name=q-rank-0]", "2")
+    page.select_option("select[name=q-rank-1]", "1")
     page.screenshot(path=str(artifacts / "task-page-no-js-phone.png"), full_page=True)
     page.click("#submit")
     page.wait_for_url(lambda url: str(assignment.public_id) not in url)
@@ -121,6 +194,12 @@ def test_a_wrong_form_without_javascript_explains_itself(browser, live_server, c
     start(page, live_server)
     page.select_option("select[name=q-rank-0]", "1")
     page.select_option("select[name=q-rank-1]", "1")
+    page.click("#submit")
+    # The browser itself asks for the required choices first.
+    assert page.locator("input[name=q-pref]:invalid").count() == 7
+    assert not page.locator("[role=alert]").count()
+    for name, value in [("pref", "0"), ("stars", "3"), ("topic", "code")]:
+        page.check(f"input[name=q-{name}][value='{value}']")
     page.click("#submit")
     assert "use each rank from 1 to 2 once" in page.inner_text("[role=alert]")
     assert not Judgement.objects.exists()

@@ -1,11 +1,14 @@
 """Answer validation per question kind (pure, no database)."""
 
+import re
+
 import pytest
 
 from campaigns.answers import (
     AnswerInvalid,
     QuestionSpec,
     responses_needed,
+    to_canonical,
     validate_answer,
     validate_answers,
     validate_display_order,
@@ -98,3 +101,15 @@ def test_comparison_questions_set_how_many_responses_a_record_needs() -> None:
     assert responses_needed([RANK, TEXT]) == (2, None)
     assert responses_needed([PREF]) == (2, 2)
     assert responses_needed([LABEL]) == (0, None)
+
+
+def test_a_ranking_in_display_positions_is_mapped_to_canonical_order() -> None:
+    assert to_canonical("ranking", [2, 0, 1], [1, 2, 0]) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("value", [[0], [0, 0, 1], [0, 1, 3]])
+def test_an_incomplete_ranking_is_refused_in_the_positions_it_was_sent(value: list[int]) -> None:
+    mapped = to_canonical("ranking", value, [2, 0, 1])
+    assert mapped == value, "a refused ranking never hints at the canonical order"
+    with pytest.raises(AnswerInvalid, match=re.escape(f"ranking {value} is not a permutation")):
+        validate_answers([RANK], {"rank": mapped}, 3)

@@ -98,7 +98,8 @@ def test_an_untouched_ranking_is_refused_and_the_other_answers_come_back(setup) 
     assert response.status_code == 400
     html = response.content.decode()
     assert "rank: nothing is ranked yet: give each response a different rank" in html
-    assert re.search(r'value="4"[^>]*checked', html) and re.search(r'value="code"[^>]*checked', html)
+    assert re.search(r'value="4"[^>]*checked', html)
+    assert re.search(r'value="code"[^>]*checked', html)
     assert "kept for later</textarea>" in html
     assert not Judgement.objects.exists()
     assignment.refresh_from_db()
