@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, JSONObject
@@ -138,14 +139,33 @@ def _judgements(campaign: Campaign, options: ExportOptions, tally: Tally) -> Que
     return judgements.order_by("submitted_at", "id")
 
 
+PSEUDONYM = "annotator-"
+
+
 def _names(options: ExportOptions) -> Callable[[int, str], str]:
-    """Username, or a pseudonym numbered in order of first appearance in this export."""
+    """Username, or a pseudonym numbered in order of first appearance in this export.
+
+    A pseudonym never equals a real username (anyone's, in any campaign): a number whose
+    pseudonym is somebody's username is skipped, so nobody's work is put under another's name.
+    """
     pseudonyms: dict[int, str] = {}
+    taken: set[str] = set()
+    if not options.usernames:
+        users = get_user_model().objects.filter(username__startswith=PSEUDONYM)
+        taken = set(users.values_list("username", flat=True))
+    counter = iter(range(1, 1 << 62))
+
+    def fresh() -> str:
+        while (candidate := f"{PSEUDONYM}{next(counter)}") in taken:
+            pass
+        return candidate
 
     def name(annotator_id: int, username: str) -> str:
         if options.usernames:
             return username
-        return pseudonyms.setdefault(annotator_id, f"annotator-{len(pseudonyms) + 1}")
+        if annotator_id not in pseudonyms:
+            pseudonyms[annotator_id] = fresh()
+        return pseudonyms[annotator_id]
 
     return name
 
@@ -203,14 +223,17 @@ def response_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> 
                 answers=_nested("answers"),
                 display_order=_nested("assignment__display_order"),
                 duration_ms="duration_ms",
-                submitted_at="submitted_at",
             ),
             TextField(),
         ),
+        "submitted_at",
     )
     name = _names(options)
-    for annotator_id, username, rest in rows.iterator(chunk_size=5000):
-        yield '{"annotator": ' + json.dumps(name(annotator_id, username)) + ", " + rest[1:] + "\n"
+    # The timestamp is written by Python, as in the CSV: the databases' JSON forms differ
+    # (SQLite's has no "T" and no offset; PostgreSQL's drops trailing zeros).
+    for annotator_id, username, rest, at in rows.iterator(chunk_size=5000):
+        who, when = json.dumps(name(annotator_id, username)), json.dumps(at.isoformat())
+        yield f'{{"annotator": {who}, {rest[1:-1]}, "submitted_at": {when}}}\n'
 
 
 def preference_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[str]:
