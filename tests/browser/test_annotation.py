@@ -100,6 +100,7 @@ def test_a_ranking_starts_unranked_and_an_untouched_one_is_refused(
 
     page.click("#submit")  # the page itself stops it and says why
     assert "nothing is ranked yet" in page.inner_text(".rank-error")
+    page.screenshot(path=str(artifacts / "task-unranked-refused.png"))
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Response A"
     page.keyboard.press("Control+Enter")
     assert str(assignment.public_id) in page.url and not Judgement.objects.exists()
@@ -204,3 +205,32 @@ def test_a_wrong_form_without_javascript_explains_itself(browser, live_server, c
     assert "use each rank from 1 to 2 once" in page.inner_text("[role=alert]")
     assert not Judgement.objects.exists()
     context.close()
+
+
+def test_three_responses_are_ranked_by_buttons_and_number_keys(
+    browser, live_server, make_campaign
+) -> None:
+    campaign = make_campaign(
+        slug="live", questions=ALL_KINDS[:1], status=CampaignStatus.ACTIVE, gold_rate=0.0
+    )
+    import_records(campaign=campaign, source=jsonl(record("r0", n=3)))
+    _, (credential,) = provision_annotators(campaign=campaign, count=1)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    log_in(page, live_server, credential)
+    assignment = start(page, live_server)
+    item(page, "C").locator("[data-place]").click()
+    assert ranked(page) == ["C"] and unranked(page) == ["A", "B"]
+    page.click("#submit")
+    assert "Rank the responses that are left too." in page.inner_text(".rank-error")
+    item(page, "A").focus()
+    page.keyboard.press("1")
+    assert ranked(page) == ["A", "C", "B"], "the last one falls into place"
+    assert page.locator(".rank-error").is_hidden()
+    item(page, "A").locator("[data-unrank]").click()
+    item(page, "A").focus()
+    page.keyboard.press("2")
+    assert ranked(page) == ["C", "A", "B"]
+    page.click("#submit")
+    page.wait_for_url(lambda url: str(assignment.public_id) not in url)
+    order = assignment.display_order
+    assert Judgement.objects.get().answers == {"rank": [order[2], order[0], order[1]]}
