@@ -4,11 +4,12 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from accounts.csvfiles import credentials_response
 from accounts.models import GeneratedAccount, LoginToken, ProvisioningBatch, User
+from accounts.selectors import claimed
 from accounts.services.provisioning import revoke_batch, rotate_batch
 
 
@@ -27,12 +28,12 @@ class ProvisioningBatchAdmin(admin.ModelAdmin):
     actions = ["revoke", "rotate"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProvisioningBatch]:
-        claimed = Count("accounts", filter=Q(accounts__claimed_at__isnull=False))
-        return super().get_queryset(request).select_related("campaign").annotate(claimed=claimed)
+        taken = Count("accounts", filter=claimed("accounts__"))
+        return super().get_queryset(request).select_related("campaign").annotate(taken=taken)
 
-    @admin.display(description="claimed", ordering="claimed")
+    @admin.display(description="claimed (pool) or logged in", ordering="taken")
     def claimed(self, batch: ProvisioningBatch) -> int:
-        return int(batch.claimed)  # type: ignore[attr-defined]
+        return int(batch.taken)  # type: ignore[attr-defined]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # batches are made by the "Provision accounts" action on a campaign
@@ -58,12 +59,31 @@ class ProvisioningBatchAdmin(admin.ModelAdmin):
         return credentials_response(credentials, base_url, f"batch-{batch.pk}-rotated.csv")
 
 
+class ClaimedFilter(admin.SimpleListFilter):
+    title = "claimed"
+    parameter_name = "claimed"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", "Claimed or logged in"), ("no", "Nobody has it yet")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value() == "yes":
+            return queryset.filter(claimed())
+        if self.value() == "no":
+            return queryset.exclude(claimed())
+        return queryset
+
+
 @admin.register(GeneratedAccount)
 class GeneratedAccountAdmin(admin.ModelAdmin):
-    list_display = ["user", "batch", "claimed_at"]
-    list_filter = [("claimed_at", admin.EmptyFieldListFilter), "batch__campaign"]
+    list_display = ["user", "batch", "claimed_at", "last_login"]
+    list_filter = [ClaimedFilter, "batch__campaign"]
     search_fields = ["user__username"]
     list_select_related = ["user", "batch__campaign"]
+
+    @admin.display(description="last login", ordering="user__last_login")
+    def last_login(self, account: GeneratedAccount) -> Any:
+        return account.user.last_login
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

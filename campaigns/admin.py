@@ -1,5 +1,6 @@
 """Django admin for organizers: campaigns with their questions, record uploads, counts."""
 
+import secrets
 from typing import Any, cast
 
 from django import forms
@@ -11,7 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts.csvfiles import credentials_response
-from accounts.models import BatchKind, User
+from accounts.handover import HANDOVER_SECONDS, keep_for_download, take_for_download, waiting
+from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
+from accounts.selectors import claimed
 from accounts.services.provisioning import MAX_BATCH
 from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
@@ -27,7 +30,7 @@ from campaigns.models import (
     Record,
 )
 from campaigns.rendering import render_markdown
-from campaigns.selectors import campaign_counts, with_submission_counts
+from campaigns.selectors import campaign_counts, taking_part, with_submission_counts
 from campaigns.services.annotators import provision_annotators
 from campaigns.services.campaigns import (
     StatusChangeRefused,
@@ -35,6 +38,28 @@ from campaigns.services.campaigns import (
     set_campaign_status,
 )
 from campaigns.services.imports import import_records
+
+FORM_NONCES = "crowdeval_provision_forms"
+
+
+def _new_form_nonce(request: HttpRequest) -> str:
+    """A token for one provisioning form: a batch is made only by the first POST carrying it."""
+    nonce = secrets.token_urlsafe(16)
+    request.session[FORM_NONCES] = [*request.session.get(FORM_NONCES, [])[-19:], nonce]
+    return nonce
+
+
+def _take_form_nonce(request: HttpRequest) -> bool:
+    nonces = request.session.get(FORM_NONCES, [])
+    nonce = request.POST.get("nonce", "")
+    if nonce not in nonces:
+        return False
+    request.session[FORM_NONCES] = [n for n in nonces if n != nonce]
+    return True
+
+
+def _provisioned_url(batch: ProvisioningBatch) -> str:
+    return reverse("admin:campaigns_campaign_provisioned", args=[batch.campaign_id, batch.pk])
 
 
 class QuestionInline(admin.StackedInline):
@@ -115,31 +140,90 @@ class CampaignAdmin(admin.ModelAdmin):
             return None
         campaign = queryset.get()
         form = ProvisionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and not _take_form_nonce(request):
+            return self._already_provisioned(request, campaign)
         if form.is_valid():
-            pool = form.cleaned_data["kind"] == BatchKind.POOL
-            count = form.cleaned_data["count"]
             batch, credentials = provision_annotators(
-                campaign=campaign, count=count, pool=pool, created_by=cast(User, request.user)
+                campaign=campaign,
+                count=form.cleaned_data["count"],
+                pool=form.cleaned_data["kind"] == BatchKind.POOL,
+                created_by=cast(User, request.user),
             )
-            if pool:
-                self.message_user(request, f"{campaign.slug}: {count} accounts added to the pool.")
-                return None
-            name = f"{campaign.slug}-accounts-{batch.pk}.csv"
-            return credentials_response(credentials, request.build_absolute_uri("/"), name)
+            if credentials:
+                keep_for_download(request.session, batch.pk, credentials)
+            return HttpResponseRedirect(_provisioned_url(batch))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Provision accounts for {campaign.title}",
             "campaign": campaign,
             "form": form,
+            "nonce": _new_form_nonce(request),
             "opts": self.model._meta,
             "action_name": "provision_accounts",
         }
         return TemplateResponse(request, "admin/campaigns/campaign/provision.html", context)
 
+    def _already_provisioned(self, request: HttpRequest, campaign: Campaign) -> HttpResponse:
+        """A second submission of the same form (a double click, a reload): no second batch."""
+        latest = ProvisioningBatch.objects.filter(campaign=campaign).order_by("-pk").first()
+        self.message_user(
+            request,
+            "That form was already submitted, so no other batch was made. To make another "
+            "batch, run “Provision annotator accounts…” again.",
+            messages.WARNING,
+        )
+        if latest is None:
+            return HttpResponseRedirect(reverse("admin:campaigns_campaign_changelist"))
+        return HttpResponseRedirect(_provisioned_url(latest))
+
+    def provisioned(self, request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
+        """What the last provisioning made, with the one download of its credentials."""
+        batch = get_object_or_404(ProvisioningBatch, pk=batch_id, campaign_id=pk)
+        if not self.has_change_permission(request, batch.campaign):
+            return HttpResponse("You cannot change this campaign.", status=403)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{batch.size} accounts for {batch.campaign.title}",
+            "campaign": batch.campaign,
+            "batch": batch,
+            "pool": batch.kind == BatchKind.POOL,
+            "claimed": GeneratedAccount.objects.filter(batch=batch).filter(claimed()).count(),
+            "download_waiting": waiting(request.session, batch.pk),
+            "minutes": HANDOVER_SECONDS // 60,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/provisioned.html", context)
+
+    def download_credentials(self, request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
+        batch = get_object_or_404(ProvisioningBatch, pk=batch_id, campaign_id=pk)
+        if not self.has_change_permission(request, batch.campaign):
+            return HttpResponse("You cannot change this campaign.", status=403)
+        credentials = take_for_download(request.session, batch.pk)
+        if credentials is None:
+            self.message_user(
+                request,
+                "The credentials file can be downloaded once, by whoever made the batch, within "
+                f"{HANDOVER_SECONDS // 60} minutes. For new credentials, rotate the batch.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(_provisioned_url(batch))
+        name = f"{batch.campaign.slug}-accounts-{batch.pk}.csv"
+        return credentials_response(credentials, request.build_absolute_uri("/"), name)
+
     def get_urls(self) -> list:
-        upload = self.admin_site.admin_view(self.upload_records)
+        view = self.admin_site.admin_view
         return [
-            path("<int:pk>/upload/", upload, name="campaigns_campaign_upload"),
+            path("<int:pk>/upload/", view(self.upload_records), name="campaigns_campaign_upload"),
+            path(
+                "<int:pk>/provisioned/<int:batch_id>/",
+                view(self.provisioned),
+                name="campaigns_campaign_provisioned",
+            ),
+            path(
+                "<int:pk>/provisioned/<int:batch_id>/credentials.csv",
+                view(self.download_credentials),
+                name="campaigns_campaign_credentials",
+            ),
         ] + super().get_urls()
 
     def change_view(
@@ -249,6 +333,9 @@ class AnnotatorAdmin(ReadOnlyAdmin):
     list_filter = ["standing", "campaign"]
     search_fields = ["user__username", "display_name"]
     list_select_related = ["user", "campaign"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Annotator]:
+        return taking_part(super().get_queryset(request))
 
 
 @admin.register(Assignment)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import BatchKind, GeneratedAccount, User
+from accounts.selectors import unclaimed_pool
 from campaigns.answers import QuestionSpec
 from campaigns.memo import remembered
 from campaigns.models import (
@@ -44,6 +45,12 @@ class CampaignCounts:
         return sum(self.records.values())
 
 
+def taking_part(annotators: QuerySet[Annotator]) -> QuerySet[Annotator]:
+    """Leaves out the memberships of pool accounts no visitor has claimed yet: they are made
+    with the pool, in advance, and nobody is behind them."""
+    return annotators.exclude(unclaimed_pool())
+
+
 def campaign_counts(campaign: Campaign) -> CampaignCounts:
     by_kind = dict(
         Record.objects.filter(campaign=campaign)
@@ -56,7 +63,7 @@ def campaign_counts(campaign: Campaign) -> CampaignCounts:
         records=records,
         complete_records=complete_records(campaign).count(),
         judgements=Judgement.objects.filter(campaign=campaign).count(),
-        annotators=Annotator.objects.filter(campaign=campaign).count(),
+        annotators=taking_part(Annotator.objects.filter(campaign=campaign)).count(),
         active_annotators=Annotator.objects.filter(campaign=campaign)
         .filter(assignments__status=AssignmentStatus.SUBMITTED)
         .distinct()

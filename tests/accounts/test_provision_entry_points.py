@@ -62,25 +62,71 @@ def organizer(db) -> Client:
     return client
 
 
-def test_the_admin_action_downloads_the_credentials_right_away(organizer, campaign) -> None:
+def test_the_admin_action_leads_to_a_page_with_the_credentials_download(organizer, campaign):
     url = "/admin/campaigns/campaign/"
     form = {"action": "provision_accounts", "_selected_action": [campaign.pk]}
     page = organizer.post(url, form)
     assert page.status_code == 200 and b"Provision accounts for" in page.content
-    response = organizer.post(url, {**form, "apply": "1", "count": "7", "kind": "handout"})
+    nonce = page.context["nonce"]
+    filled = {**form, "apply": "1", "count": "7", "kind": "handout", "nonce": nonce}
+    made = organizer.post(url, filled)
+    batch = ProvisioningBatch.objects.get()
+    assert made.status_code == 302 and made["Location"].endswith(f"/provisioned/{batch.pk}/")
+    result = organizer.get(made["Location"]).content.decode()
+    assert "Made <strong>7 handed-out accounts</strong>" in result
+    assert f"/admin/accounts/provisioningbatch/{batch.pk}/change/" in result
+    download = f"/admin/campaigns/campaign/{campaign.pk}/provisioned/{batch.pk}/credentials.csv"
+    assert download in result
+    response = organizer.get(download)
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 7 and rows[0]["login_url"].startswith("http://testserver/l/")
+    assert allauth_login(Client(), rows[0]["username"], rows[0]["password"]).status_code == 302
     assert campaign.annotators.count() == 7
+    again = organizer.get(download)
+    assert again.status_code == 302 and "credentials" not in again["Content-Type"]
+    assert download not in organizer.get(made["Location"]).content.decode()
+
+
+def test_submitting_the_provisioning_form_twice_makes_one_batch(organizer, campaign) -> None:
+    url = "/admin/campaigns/campaign/"
+    form = {"action": "provision_accounts", "_selected_action": [campaign.pk]}
+    nonce = organizer.post(url, form).context["nonce"]
+    filled = {**form, "apply": "1", "count": "4", "kind": "handout", "nonce": nonce}
+    first = organizer.post(url, filled)
+    second = organizer.post(url, filled)
+    assert ProvisioningBatch.objects.count() == 1
+    assert campaign.annotators.count() == 4
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    page = organizer.get(second["Location"]).content.decode()
+    assert "already submitted, so no other batch was made" in page
+
+
+def test_only_the_session_that_made_the_batch_downloads_its_credentials(organizer, campaign):
+    form = {"action": "provision_accounts", "_selected_action": [campaign.pk]}
+    nonce = organizer.post("/admin/campaigns/campaign/", form).context["nonce"]
+    organizer.post(
+        "/admin/campaigns/campaign/",
+        {**form, "apply": "1", "count": "2", "kind": "handout", "nonce": nonce},
+    )
+    batch = ProvisioningBatch.objects.get()
+    other = Client()
+    other.force_login(get_user_model().objects.create_superuser("boss2", password="x" * 12))
+    url = f"/admin/campaigns/campaign/{campaign.pk}/provisioned/{batch.pk}/credentials.csv"
+    assert other.get(url).status_code == 302
 
 
 def test_the_admin_action_can_fill_the_pool(organizer, campaign) -> None:
-    form = {"action": "provision_accounts", "_selected_action": [campaign.pk], "apply": "1"}
-    response = organizer.post("/admin/campaigns/campaign/", {**form, "count": "3", "kind": "pool"})
+    form = {"action": "provision_accounts", "_selected_action": [campaign.pk]}
+    nonce = organizer.post("/admin/campaigns/campaign/", form).context["nonce"]
+    filled = {**form, "apply": "1", "count": "3", "kind": "pool", "nonce": nonce}
+    response = organizer.post("/admin/campaigns/campaign/", filled)
     assert response.status_code == 302
     assert ProvisioningBatch.objects.get().kind == BatchKind.POOL
+    page = organizer.get(response["Location"]).content.decode()
+    assert "Made <strong>3 pool accounts</strong>" in page and "credentials.csv" not in page
 
 
 def test_the_batch_admin_rotates_and_downloads_new_credentials(organizer, campaign, tmp_path):
