@@ -6,6 +6,7 @@ from django.db.models import Q
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.models import Campaign, CampaignStatus
+from scoring.queueing import clear_request
 from scoring.services import score_campaign as score_campaign_service
 
 # When another run holds the campaign, try again this much later, this many times: the run in
@@ -27,6 +28,8 @@ def score_campaign(self: Task, campaign_id: int) -> int | None:
     """Score one campaign; the id of the snapshot, None when another run holds the campaign
     (after LOCK_RETRIES tries LOCK_RETRY_SECONDS apart, when a worker runs it)."""
     snapshot = score_campaign_service(campaign_id=campaign_id)
+    if snapshot is not None:
+        clear_request(campaign_id)  # a moderator may ask for the next run
     if snapshot is None:
         if not self.request.is_eager and self.request.retries < LOCK_RETRIES:
             raise self.retry(countdown=LOCK_RETRY_SECONDS)

@@ -17,6 +17,7 @@ urlpatterns = [
         name="report",
     ),
     path("moderate/<slug:slug>/act/", moderation.act, name="act"),
+    path("moderate/<slug:slug>/score/", moderation.score_now, name="score-now"),
     path("c/<slug:slug>/leaderboard/", standings.leaderboard, name="leaderboard"),
     path("c/<slug:slug>/stats/", standings.my_stats, name="my-stats"),
     path("organize/<slug:slug>/", dashboard.dashboard, name="dashboard"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Annotator, Campaign, ModerationKind, Question, RecordKind
 from campaigns.services.standing import ModerationRefused, moderate
-from scoring import charts, reports
+from scoring import charts, queueing, reports
 from scoring.access import moderator_required
 from scoring.answer_text import QuestionInfo, describe
 from scoring.metrics.flags import CODES
@@ -56,6 +56,7 @@ def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     context: dict[str, Any] = {
         "campaign": campaign,
         "snapshot": snapshot,
+        "run_requested": queueing.is_requested(campaign.pk),
         "review": reports.needing_review(campaign),
         "alpha_chart": _svg(charts.line_chart(
             [(f"{r.computed_at:%m-%d %H:%M}", r.alpha, r.alpha_low, r.alpha_high) for r in runs],
@@ -210,3 +211,13 @@ def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     if back.startswith("/moderate/"):
         return redirect(back)
     return redirect("scoring:annotators", slug=campaign.slug)
+
+
+@require_POST
+@moderator_required
+def score_now(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    if queueing.request_scoring_run(campaign=campaign, actor=request.user):
+        messages.success(request, "A scoring run is queued; the figures change when it ends.")
+    else:
+        messages.info(request, "A scoring run is already queued or running; nothing more queued.")
+    return redirect("scoring:quality", slug=campaign.slug)

@@ -78,5 +78,6 @@ def my_stats(request: HttpRequest, slug: str) -> HttpResponse:
             "score": score,
             "band": reports.band(score.quality, quantiles) if score else "not shown yet",
             "warning": current_warning(me),
+            "computed_at": snapshot.computed_at if snapshot else None,
         },
     )
