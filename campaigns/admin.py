@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.staticfiles import finders
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -279,6 +280,18 @@ class CampaignAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(change_url)
 
 
+def record_preview(record: Record) -> dict[str, Any]:
+    """The prompt and responses rendered as the task page renders them, in canonical order and
+    labelled by model for the organizer."""
+    return {
+        "prompt": render_markdown(record.prompt),
+        "responses": [
+            {"model": response.get("model", ""), "html": render_markdown(response.get("text", ""))}
+            for response in record.responses or []
+        ],
+    }
+
+
 class CompletionFilter(admin.SimpleListFilter):
     title = "completion"
     parameter_name = "completion"
@@ -319,8 +332,24 @@ class RecordAdmin(ReadOnlyAdmin):
     search_fields = ["external_id"]
     list_select_related = ["campaign"]
 
+    change_form_template = "admin/campaigns/record/change_form.html"
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Record]:
         return with_submission_counts(super().get_queryset(request))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        record = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if record is not None:
+            extra["preview"] = record_preview(record)
+            extra["code_css"] = finders.find("campaigns/code.css") is not None
+        return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(ordering="submitted", description="judgements")
     def submitted(self, record: Record) -> int:
