@@ -6,12 +6,14 @@ code and no Django.
 
 import random
 
-WORDS = (
-    "model response answer data value result method system example user function table "
-    "query index memory cache request server client latency error test case step input output "
-    "first second then also because however therefore quickly carefully usually often the a "
-    "of to and in is that it for on with as by this be are can which from at or an will"
-).split()
+WORDS = [
+    "model", "response", "answer", "data", "value", "result", "method", "system", "example",
+    "user", "function", "table", "query", "index", "memory", "cache", "request", "server",
+    "client", "latency", "error", "test", "case", "step", "input", "output", "first", "second",
+    "then", "also", "because", "however", "therefore", "quickly", "carefully", "usually", "often",
+    "the", "a", "of", "to", "and", "in", "is", "that", "it", "for", "on", "with", "as", "by",
+    "this", "be", "are", "can", "which", "from", "at", "or", "an", "will",
+]  # fmt: skip
 LANGUAGES = {
     "python": "def total(items: list[int]) -> int:\n    # sum the positive ones\n"
     "    return sum(x for x in items if x > 0)\n\nprint(total([1, -2, 3]))",
