@@ -25,6 +25,7 @@ BENCHMARKS = [
     "scoring_quality",
     "scoring_load",
     "pages_load",
+    "rendering",
     "export_load",
     "production_load",
 ]

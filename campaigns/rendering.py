@@ -9,6 +9,7 @@ Imports no model: callers pass strings.
 """
 
 import hashlib
+import re
 import threading
 from functools import lru_cache
 from html import escape
@@ -26,6 +27,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
@@ -67,16 +69,25 @@ _CLASSES = {
 }
 _ALIGNMENTS = {"text-align:left", "text-align:center", "text-align:right"}
 _FORMATTER = HtmlFormatter(nowrap=True)
+_MAY_LINK = re.compile(r"://|www\.|@", re.IGNORECASE)
 _CHECKBOX = {True: "\u2611\ufe0e", False: "\u2610\ufe0e"}
+
+
+@lru_cache(maxsize=128)
+def _lexer(language: str) -> Lexer | None:
+    """Pygments' lexer for a fence's language, or None; finding one by name scans every lexer
+    Pygments has (about 2 ms), and an instance serves any number of texts."""
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
 
 
 def _code_block(content: str, info: str) -> str:
     """A fenced block: its language shown above it, tokens highlighted by Pygments."""
     language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    try:
-        body = highlight(content, get_lexer_by_name(language), _FORMATTER) if language else None
-    except ClassNotFound:
-        body = None
+    lexer = _lexer(language.lower()[:40]) if language else None
+    body = highlight(content, lexer, _FORMATTER) if lexer is not None else None
     label = escape(language[:40])
     code = body if body is not None else escape(content)
     return f'<div class="code-block" data-lang="{label}"><pre><code>{code}</code></pre></div>\n'
@@ -181,6 +192,12 @@ def _checkboxes_as_glyphs(state: StateCore) -> None:
 def _build() -> MarkdownIt:
     md = MarkdownIt("gfm-like", {"breaks": True, "html": False, "linkify": True})
     md.core.ruler.after("linkify", "links-need-a-scheme", _links_need_a_scheme_or_www)
+    # linkify's own pretest is one large regex per paragraph (a third of a long response's
+    # time); only text with one of these can keep a link after the rule above.
+    linkify = md.linkify
+    assert linkify is not None, "the linkify option needs linkify-it-py"
+    pretest = linkify.pretest
+    linkify.pretest = lambda text: _MAY_LINK.search(text) is not None and pretest(text)
     md.use(tasklists_plugin)
     md.core.ruler.after("github-tasklists", "task-glyphs", _checkboxes_as_glyphs)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
