@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from accounts.models import GeneratedAccount
+from accounts.selectors import claimed
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -19,6 +21,7 @@ from campaigns.models import (
     ModerationAction,
     RecordKind,
 )
+from campaigns.selectors import taking_part
 from scoring.metrics.coding import verdict
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore, CampaignScore
@@ -126,6 +129,13 @@ def record_progress(campaign: Campaign) -> RecordProgress:
     )
     complete, untouched = counted["complete"], counted["untouched"]
     return RecordProgress(complete, counted["total"] - complete - untouched, untouched)
+
+
+def people(campaign: Campaign) -> tuple[int, int]:
+    """(generated accounts someone has, members taking part): unclaimed pool accounts are made
+    in advance with nobody behind them, so they count as neither."""
+    accounts = GeneratedAccount.objects.filter(batch__campaign=campaign).filter(claimed())
+    return accounts.count(), taking_part(campaign.annotators.all()).count()
 
 
 def active_annotators(campaign: Campaign, hours: int = 1) -> int:

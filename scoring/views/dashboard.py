@@ -5,7 +5,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from accounts.models import GeneratedAccount
 from campaigns.models import Campaign
 from scoring import charts, reports
 from scoring.access import organizer_required
@@ -18,9 +17,7 @@ from scoring.exports.registry import EXPORTS, checked, streaming_response
 def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     snapshot = reports.latest(campaign)
     models = snapshot.model_strengths if snapshot else []
-    claimed = GeneratedAccount.objects.filter(
-        batch__campaign=campaign, claimed_at__isnull=False
-    ).count()
+    claimed, members = reports.people(campaign)
     context = {
         "campaign": campaign,
         "snapshot": snapshot,
@@ -28,7 +25,7 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "active_hour": reports.active_annotators(campaign, hours=1),
         "active_day": reports.active_annotators(campaign, hours=24),
         "claimed": claimed,
-        "members": campaign.annotators.count(),
+        "members": members,
         "models": models,
         "exports": list(EXPORTS),
         "models_chart": mark_safe(  # noqa: S308 (charts.py escapes every label)

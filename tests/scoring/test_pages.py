@@ -222,3 +222,15 @@ def test_pages_take_the_same_number_of_queries_for_more_annotators(scored, page)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_dashboard_counts_people_behind_accounts_not_an_unclaimed_pool(db, make_campaign):
+    from campaigns.services.annotators import provision_annotators
+
+    campaign = make_campaign(slug="people")
+    provision_annotators(campaign=campaign, count=5, pool=True)
+    _, handed_out = provision_annotators(campaign=campaign, count=2)
+    Client().get(handed_out[0].login_path)  # one person logged in with their link
+    html = _client("olga", "organizer").get(reverse("scoring:dashboard", args=["people"]))
+    text = html.content.decode()
+    assert '<strong id="claimed">1</strong>accounts claimed or logged in · 2 taking part' in text
