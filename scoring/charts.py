@@ -291,7 +291,8 @@ def _row_chart(
     """
     numbers = [v for _, values in rows for v in values]
     lo, hi, ticks, labels = _ticks(min(0.0, *numbers), max(0.0, *numbers))
-    widest = max(len(_shorten(label, 32)) for label, _ in rows)
+    # The row label sits over the category labels, in bold (about 10% wider).
+    widest = max([len(_shorten(label, 32)) for label, _ in rows] + [len(row_label) * 1.1])
     left = LEFT + max(widest * CHAR + 8 - LEFT, 0)
     series = max(len(values) for _, values in rows)
     bar_height = 15.0 if series == 1 else 13.0

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from scoring.charts import (
     ACCENT,
+    CHAR,
     PRIMARY,
     bar_chart,
     format_number,
@@ -423,3 +424,10 @@ def test_every_bar_has_its_category_and_its_value_printed(svg: str) -> None:
     values = [value for _, value in bars]
     for value in set(values):
         assert printed.count(value) >= values.count(value), value
+
+
+def test_the_row_label_over_short_categories_is_not_cut_off_at_the_left() -> None:
+    hours = [(f"05 {h:02d}h", float(h)) for h in range(24)]
+    svg = bar_chart(hours, title="Judgements per hour", y_label="judgements", x_label="hour (UTC)")
+    heading = next(t for t in ET.fromstring(svg).iter() if (t.text or "") == "hour (UTC)")
+    assert float(heading.get("x", 0)) - len("hour (UTC)") * CHAR * 1.1 >= 0
