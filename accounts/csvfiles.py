@@ -1,12 +1,11 @@
 """Credentials files: username, password, login URL. Written once, never kept by crowdeval."""
 
-import csv
 from collections.abc import Iterable
-from typing import Protocol
 
 from django.http import HttpResponse
 
 from accounts.services.provisioning import Credential
+from config.csvcells import Writable, safe_writer
 
 HEADER = ("username", "password", "login_url")
 
@@ -15,12 +14,8 @@ def _row(credential: Credential, base_url: str) -> tuple[str, str, str]:
     return credential.username, credential.password, base_url.rstrip("/") + credential.login_path
 
 
-class Writable(Protocol):
-    def write(self, text: str, /) -> object: ...
-
-
 def write_credentials(out: Writable, credentials: Iterable[Credential], base_url: str) -> int:
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(HEADER)
     count = 0
     for credential in credentials:

@@ -1,6 +1,5 @@
 """Export files: the format from the suffix, written to a temporary file renamed when complete."""
 
-import csv
 import functools
 import json
 import os
@@ -10,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from config.csvcells import safe_writer
 
 SUFFIXES = (".jsonl", ".csv")
 CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
@@ -121,9 +122,10 @@ class _Line:
 
 
 def lines(fmt: str, fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The export as text lines (a CSV header first), one row at a time."""
+    """The export as text lines (a CSV header first), one row at a time. CSV cells that a
+    spreadsheet would run as a formula are written as text (config.csvcells)."""
     if fmt == "csv":
-        writer = csv.writer(_Line())
+        writer = safe_writer(_Line())
         yield writer.writerow(fields)
         for row in rows:
             yield writer.writerow([_cell(row[name]) for name in fields])
