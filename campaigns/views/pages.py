@@ -30,12 +30,12 @@ from campaigns.selectors import (
 )
 from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
 from campaigns.services.assignment import Unavailable, campaign_unavailable
-from campaigns.views.staff import can_organize, staff_links
+from campaigns.views.staff import can_organize, may_see_drafts, staff_links
 
 
 def _campaign(request: HttpRequest, slug: str) -> Campaign:
     campaign = get_object_or_404(Campaign, slug=slug)
-    if campaign.status == CampaignStatus.DRAFT and not request.user.is_staff:
+    if campaign.status == CampaignStatus.DRAFT and not may_see_drafts(request.user):
         raise Http404("No such campaign.")
     return campaign
 

@@ -25,6 +25,11 @@ def can_organize(user: User | AnonymousUser) -> bool:
     return bool(user.is_active and user.has_perm(ORGANIZE_PERMISSION))
 
 
+def may_see_drafts(user: User | AnonymousUser) -> bool:
+    """Organizers and moderators see draft campaigns; to anyone else a draft does not exist."""
+    return bool(user.is_active and (user.is_staff or can_moderate(user)))
+
+
 def staff_links(user: User | AnonymousUser, campaign: Campaign) -> list[StaffLink]:
     """The staff pages of `campaign` this user may open; none for annotators and visitors."""
     if not user.is_authenticated:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
 from campaigns.memo import remembered
-from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
 from campaigns.rendering import render_shared
 from campaigns.selectors import (
     QUESTIONS_SECONDS,
@@ -29,11 +29,15 @@ from campaigns.services.assignment import Unavailable, next_assignment, skip_ass
 from campaigns.services.judgements import submit_judgement
 from campaigns.services.standing import current_warning
 from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
+from campaigns.views.staff import may_see_drafts
 
 
 def _member(request: HttpRequest, slug: str) -> Annotator:
     exists, annotator = membership_by_slug(request.user, slug)
     if not exists:
+        raise Http404("No such campaign.")
+    draft = annotator is not None and annotator.campaign.status == CampaignStatus.DRAFT
+    if draft and not may_see_drafts(request.user):  # a draft answers as a missing one does
         raise Http404("No such campaign.")
     if annotator is None:
         raise Http404("You are not taking part in this campaign.")
