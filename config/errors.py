@@ -1,10 +1,38 @@
 """Error answers: JSON for the API, and 503 with Retry-After when the database is away."""
 
 import sys
+from collections.abc import Callable
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.defaults import server_error as html_server_error
+
+API_PREFIX = "/api/"
+
+
+class JsonApiErrors:
+    """404 and 405 under /api/ answer JSON (`{"error": …}`), as the API views do, instead of
+    Django's HTML page (an unknown URL, a wrong method refused by require_GET/require_POST)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        if response.status_code == 404:
+            message = f"no such API address: {request.path}"
+        else:
+            message = f"{request.method} is not allowed here; use {allowed}"
+        replaced = JsonResponse({"error": message}, status=response.status_code)
+        if allowed:
+            replaced["Allow"] = allowed
+        return replaced
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

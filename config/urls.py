@@ -10,6 +10,7 @@ admin.site.site_title = "crowdeval admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/openapi.json", include("config.openapi")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

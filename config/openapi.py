@@ -1,0 +1,306 @@
+"""The OpenAPI 3.1 description of /api/v1, kept by hand beside the views, and the view serving it.
+
+Kept in code rather than generated (docs/decisions.md): tests/security/test_api_schema.py checks
+it against the URL map and the status codes the views return, and test_api_fuzz.py against the
+running stack. Imports nothing of the apps.
+"""
+
+import copy
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+JSON = "application/json"
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "field": {"type": "string"},
+        "reason": {"type": "string"},
+        "retry_after": {"type": "integer"},
+    },
+}
+TOKEN_SECURITY: list[dict[str, list[str]]] = [{"token": []}]
+EXPORT_SECURITY: list[dict[str, list[str]]] = [{"exportToken": []}]
+
+
+def _error(why: str) -> dict[str, Any]:
+    return {
+        "description": why,
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(why: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": why, "content": {JSON: {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _query(name: str, schema: dict[str, Any], why: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": why}
+
+
+UNAUTHORIZED = _error("no valid bearer token")
+TOO_LARGE = _error("the body is larger than REQUEST_BODY_MAX_BYTES")
+ASSIGNMENT = _path("assignment", {"type": "string", "format": "uuid"})
+OUTCOME = {
+    "type": "object",
+    "required": ["status", "message"],
+    "properties": {
+        "status": {"enum": ["accepted", "accepted_late", "duplicate"]},
+        "message": {"type": "string"},
+    },
+}
+TASK = {
+    "type": "object",
+    "required": ["assignment", "leased_until", "prompt", "responses", "questions", "progress"],
+    "properties": {
+        "assignment": {"type": "string", "format": "uuid"},
+        "leased_until": {"type": ["string", "null"], "format": "date-time"},
+        "prompt": {"type": "string"},
+        "responses": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["position", "text"],
+                "properties": {"position": {"type": "integer"}, "text": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+        "progress": {
+            "type": "object",
+            "required": ["mine", "quota"],
+            "properties": {
+                "mine": {"type": "integer"},
+                "quota": {"type": ["integer", "null"]},
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+QUESTION = {
+    "type": "object",
+    "required": ["name", "title", "help_text", "kind", "required", "choices", "scale_max"],
+    "properties": {
+        "name": {"type": "string"},
+        "title": {"type": "string"},
+        "help_text": {"type": "string"},
+        "kind": {"enum": ["ranking", "preference", "rating", "label", "multilabel", "text"]},
+        "required": {"type": "boolean"},
+        "choices": {"type": "array", "items": {"type": "string"}},
+        "scale_max": {"type": ["integer", "null"]},
+    },
+}
+CREDENTIALS = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["username", "password"],
+            "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "required": ["login_token"],
+            "properties": {"login_token": {"type": "string"}},
+        },
+    ]
+}
+ANSWERS = {
+    "type": "object",
+    "required": ["answers"],
+    "properties": {
+        "answers": {
+            "type": "object",
+            "description": "question name → answer, responses by display position",
+        },
+        "active_ms": {"type": "integer", "minimum": 0},
+    },
+}
+FLAG = {"type": "string", "enum": ["0", "1", "true", "false", "yes", "no"]}
+EXPORT_OPTIONS = [
+    _query("as", {"enum": ["jsonl", "csv"]}, "the file format (default jsonl)"),
+    _query("include_excluded", FLAG, "keep excluded annotators"),
+    _query("strategy", {"type": "string"}, "preferences: all_pairs, best_vs_worst, …"),
+    _query("ties", {"enum": ["drop", "keep"]}, "preferences: what to do with ties"),
+    _query("weight", {"enum": ["none", "quality"]}, "weigh votes by annotator quality"),
+    _query("min_votes", {"type": "integer", "minimum": 1}, "fewest votes a pair needs"),
+    _query("min_agreement", {"type": "number", "minimum": 0, "maximum": 1}, "least agreement"),
+    _query("include_gold", FLAG, "also gold records"),
+    _query("include_control", FLAG, "also control records"),
+    _query("text_question", {"type": "string"}, "sft: the answers of this free-text question"),
+    _query("usernames", FLAG, "real usernames instead of pseudonyms"),
+]
+EXPORT_FILE = {
+    "description": "the export, streamed",
+    "content": {
+        "application/jsonl": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
+}
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/v1/auth/token": {
+        "post": {
+            "operationId": "issueToken",
+            "summary": "A bearer token for a username and password, or a login link's token",
+            "security": [],
+            "requestBody": _body(CREDENTIALS),
+            "responses": {
+                "201": _json("the token", {"$ref": "#/components/schemas/Token"}),
+                "400": _error("the body is not a JSON object"),
+                "401": _error("unknown username or password, or an invalid login token"),
+                "413": TOO_LARGE,
+                "429": _error("too many attempts (see Retry-After)"),
+            },
+        },
+        "delete": {
+            "operationId": "revokeToken",
+            "summary": "Revoke the bearer token sent",
+            "security": TOKEN_SECURITY,
+            "responses": {"204": {"description": "revoked"}, "401": UNAUTHORIZED},
+        },
+    },
+    "/api/v1/campaigns/{slug}/next": {
+        "get": {
+            "operationId": "nextTask",
+            "summary": "The open assignment, or the next one",
+            "security": TOKEN_SECURITY,
+            "parameters": [_path("slug", SLUG)],
+            "responses": {
+                "200": _json(
+                    "the task, responses in display order", {"$ref": "#/components/schemas/Task"}
+                ),
+                "204": {"description": "nothing is left for you"},
+                "401": UNAUTHORIZED,
+                "403": _error("not a member of this campaign, or suspended"),
+                "404": _error("no such campaign"),
+                "409": _error("the campaign is not open, paused or closed"),
+            },
+        },
+    },
+    "/api/v1/assignments/{assignment}/submit": {
+        "post": {
+            "operationId": "submitAnswers",
+            "summary": "Answer an assignment (answers by display position)",
+            "security": TOKEN_SECURITY,
+            "parameters": [ASSIGNMENT],
+            "requestBody": _body(ANSWERS),
+            "responses": {
+                "200": _json("already answered; nothing changed", OUTCOME),
+                "201": _json("stored", OUTCOME),
+                "400": _error("an answer is invalid; nothing stored"),
+                "401": UNAUTHORIZED,
+                "404": _error("not your assignment, or none"),
+                "409": _json(
+                    "not stored: too late, skipped or closed",
+                    {"type": "object", "required": ["status", "message"]},
+                ),
+                "413": TOO_LARGE,
+            },
+        },
+    },
+    "/api/v1/assignments/{assignment}/skip": {
+        "post": {
+            "operationId": "skipAssignment",
+            "summary": "Skip an assignment; the record goes to someone else",
+            "security": TOKEN_SECURITY,
+            "parameters": [ASSIGNMENT],
+            "responses": {
+                "200": _json(
+                    "skipped", {"type": "object", "properties": {"status": {"const": "skipped"}}}
+                ),
+                "401": UNAUTHORIZED,
+                "404": _error("not your assignment, or none"),
+                "409": _error("only a leased assignment can be skipped"),
+                "413": TOO_LARGE,
+            },
+        },
+    },
+    "/api/v1/campaigns/{slug}/export/{name}": {
+        "get": {
+            "operationId": "export",
+            "summary": "An export of the campaign, streamed (organizers' export token)",
+            "security": EXPORT_SECURITY,
+            "parameters": [_path("slug", SLUG), _path("name", SLUG), *EXPORT_OPTIONS],
+            "responses": {
+                "200": EXPORT_FILE,
+                "400": _error("an unknown export or a bad option"),
+                "401": _error("no valid export token"),
+                "403": _error("the token does not cover that campaign (or it does not exist)"),
+            },
+        },
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This description",
+            "security": [],
+            "responses": {"200": _json("OpenAPI 3.1", {"type": "object"})},
+        },
+    },
+}
+
+
+def openapi_schema() -> dict[str, Any]:
+    """A fresh copy each time: loaders such as schemathesis change the dict they are given."""
+    return copy.deepcopy(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "crowdeval annotator and export API",
+                "version": "1",
+                "description": "The annotation flow for programs, and exports. See docs/api.md.",
+            },
+            "servers": [{"url": "/"}],
+            "paths": PATHS,
+            "components": {
+                "securitySchemes": {
+                    "token": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "POST /api/v1/auth/token",
+                    },
+                    "exportToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "made in admin",
+                    },
+                },
+                "schemas": {
+                    "Error": ERROR,
+                    "Task": TASK,
+                    "Question": QUESTION,
+                    "Token": {
+                        "type": "object",
+                        "required": ["token", "token_type"],
+                        "properties": {
+                            "token": {"type": "string"},
+                            "token_type": {"const": "Bearer"},
+                        },
+                    },
+                },
+            },
+        }
+    )
+
+
+@require_GET
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    """GET /api/v1/openapi.json: public, like docs/api.md."""
+    return JsonResponse(openapi_schema())
+
+
+# Included by config/urls.py at api/v1/openapi.json.
+urlpatterns = [path("", openapi_json, name="openapi")]
