@@ -75,6 +75,7 @@ def test_the_organizer_admin_pages(browser, live_server, demo, artifacts) -> Non
 
     code = Record.objects.filter(campaign=demo, responses__icontains="```").first()
     shown = code or Record.objects.filter(campaign=demo).first()
+    assert shown is not None
     page.goto(f"{live_server.url}/admin/campaigns/record/{shown.pk}/change/")
     assert "As annotators see it" in page.inner_text("#content")
     page.screenshot(path=str(artifacts / "staff-admin-record.png"), full_page=True)
