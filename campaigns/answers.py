@@ -6,7 +6,10 @@ Answers are always in canonical response order (the order of the record's `respo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from config.safe_json import text_problem
+
 MAX_TEXT_LENGTH = 10_000
+MAX_SHOWN = 60
 PREFERENCE_MIN, PREFERENCE_MAX = -3, 3
 
 
@@ -37,6 +40,15 @@ def responses_needed(questions: Sequence[QuestionSpec]) -> tuple[int, int | None
     return 0, None
 
 
+def shown(value: object) -> str:
+    """A value as its sender wrote it, cut short: error messages quote it, never a huge one."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long for Python to print
+        return "(a value too long to show)"
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -46,7 +58,7 @@ def _ranking(value: object, n_responses: int) -> list[int]:
         raise AnswerInvalid("a ranking is a list of response indexes, best first")
     if sorted(value) != list(range(n_responses)):
         raise AnswerInvalid(
-            f"ranking {value} is not a permutation of 0..{n_responses - 1} "
+            f"ranking {shown(value)} is not a permutation of 0..{n_responses - 1} "
             f"(every response index exactly once)"
         )
     return list(value)
@@ -58,7 +70,7 @@ def _preference(value: object, n_responses: int) -> int:
     in_range = isinstance(value, int) and PREFERENCE_MIN <= value <= PREFERENCE_MAX
     if not in_range or isinstance(value, bool) or not isinstance(value, int):
         raise AnswerInvalid(
-            f"preference {value!r} is not an integer from -3 (first much better) "
+            f"preference {shown(value)} is not an integer from -3 (first much better) "
             f"to 3 (second much better)"
         )
     return value
@@ -67,13 +79,13 @@ def _preference(value: object, n_responses: int) -> int:
 def _rating(value: object, question: QuestionSpec) -> int:
     top = question.scale_max or 0
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
-        raise AnswerInvalid(f"rating {value!r} is not an integer from 1 to {top}")
+        raise AnswerInvalid(f"rating {shown(value)} is not an integer from 1 to {top}")
     return value
 
 
 def _label(value: object, question: QuestionSpec) -> str:
     if not isinstance(value, str) or value not in question.choices:
-        raise AnswerInvalid(f"label {value!r} is not one of {list(question.choices)}")
+        raise AnswerInvalid(f"label {shown(value)} is not one of {list(question.choices)}")
     return value
 
 
@@ -82,7 +94,7 @@ def _multilabel(value: object, question: QuestionSpec) -> list[str]:
         raise AnswerInvalid("a multi-label answer is a list of labels")
     unknown = [v for v in value if v not in question.choices]
     if unknown:
-        raise AnswerInvalid(f"labels {unknown} are not among {list(question.choices)}")
+        raise AnswerInvalid(f"labels {shown(unknown)} are not among {list(question.choices)}")
     if len(set(value)) != len(value):
         raise AnswerInvalid("a label is repeated")
     chosen = set(value)
@@ -94,6 +106,9 @@ def _text(value: object) -> str:
         raise AnswerInvalid("a text answer is a string")
     if len(value) > MAX_TEXT_LENGTH:
         raise AnswerInvalid(f"text is longer than {MAX_TEXT_LENGTH} characters")
+    problem = text_problem(value)
+    if problem:
+        raise AnswerInvalid(f"text {problem}")
     return value
 
 
@@ -130,7 +145,7 @@ def validate_answers(
     by_name = {q.name: q for q in questions}
     unknown = sorted(set(answers) - set(by_name))
     if unknown:
-        raise AnswerInvalid(f"unknown question {unknown[0]!r}")
+        raise AnswerInvalid(f"unknown question {shown(unknown[0])}")
     clean: dict[str, object] = {}
     for question in questions:
         value = answers.get(question.name)
@@ -156,7 +171,7 @@ def validate_gold(
     for name, value in gold.items():
         question = by_name.get(name)
         if question is None:
-            raise AnswerInvalid(f"unknown question {name!r}")
+            raise AnswerInvalid(f"unknown question {shown(name)}")
         if question.kind == "text":
             raise AnswerInvalid(f"{name}: a free-text question cannot have a gold answer")
         try:
@@ -170,7 +185,9 @@ def validate_display_order(value: object, n_responses: int) -> list[int]:
     if not isinstance(value, list) or not all(_is_int(v) for v in value):
         raise AnswerInvalid("display_order is a list of response indexes")
     if sorted(value) != list(range(n_responses)):
-        raise AnswerInvalid(f"display_order {value} is not a permutation of 0..{n_responses - 1}")
+        raise AnswerInvalid(
+            f"display_order {shown(value)} is not a permutation of 0..{n_responses - 1}"
+        )
     return list(value)
 
 
@@ -187,6 +204,7 @@ def to_canonical(kind: str, value: object, order: Sequence[int]) -> object:
         if all(_is_int(p) for p in value) and sorted(value) == list(range(len(order))):
             return [order[p] for p in value]
         return value
-    if kind == "preference" and _is_int(value) and len(order) == 2 and order[0] == 1:
+    flipped = len(order) == 2 and order[0] == 1
+    if kind == "preference" and _is_int(value) and flipped and abs(value) <= PREFERENCE_MAX:  # type: ignore[arg-type]
         return -value  # type: ignore[operator]
     return value

@@ -7,12 +7,13 @@ rank blank), so a required one that was never touched is refused rather than rea
 the page happened to show.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from campaigns.answers import AnswerInvalid, QuestionSpec
+from campaigns.answers import AnswerInvalid, QuestionSpec, shown
 from campaigns.models import Question
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -71,11 +72,16 @@ def question_views(
     return views
 
 
+# ASCII digits only: str.isdigit() and int() also take '²' or '٣', and int() refuses (with a
+# ValueError) more than 4,300 digits.
+_NUMBER = re.compile(r"-?[0-9]{1,9}")
+_MILLISECONDS = re.compile(r"[0-9]{1,12}")
+
+
 def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise AnswerInvalid(f"{name}: {value!r} is not a number") from None
+    if not _NUMBER.fullmatch(value.strip()):
+        raise AnswerInvalid(f"{name}: {shown(value)} is not a number")
+    return int(value)
 
 
 UNRANKED = "nothing is ranked yet: give each response a different rank, 1 for the best"
@@ -120,4 +126,4 @@ def answers_from_post(
 
 def active_ms_from_post(post: QueryDict) -> int | None:
     raw = post.get("active_ms", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if _MILLISECONDS.fullmatch(raw) else None

@@ -1,12 +1,14 @@
-"""Request ids: taken from X-Request-ID (nginx sets one) or made, logged, and echoed back."""
+"""Request ids (taken from X-Request-ID, which nginx sets, or made, logged and echoed back),
+and the JSON 413 for API bodies over the size limit."""
 
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.signals import request_finished
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from config.logs import request_id
 
@@ -33,3 +35,28 @@ class RequestIDMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = rid
         return response
+
+
+class ApiBodyLimitMiddleware:
+    """Refuse an API request whose body is over DATA_UPLOAD_MAX_MEMORY_SIZE with a JSON 413.
+
+    Django itself only notices when the body is read, and then answers with an HTML 400 page;
+    a program needs to be told, in JSON, that the body was too large.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                return JsonResponse(
+                    {"error": f"the body is larger than {limit:,} bytes", "limit": limit},
+                    status=413,
+                )
+        return self.get_response(request)

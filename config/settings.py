@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "config.errors.JsonApiErrors",  # 404 and 405 under /api/ answer JSON
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,7 +249,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads larger than this go to a temporary file, so a 100,000-record upload is streamed from
 # disk rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body (not counting uploaded files) larger than this is refused: 413 with a JSON
+# error on /api/, Django's 400 elsewhere.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024)
+# The largest prompt or response text an import accepts (UTF-8 bytes): each is sent to
+# `overlap` annotators in full, in one page.
+RECORD_TEXT_MAX_BYTES = env_int("RECORD_TEXT_MAX_BYTES", 200_000)
 
 # Production is DEBUG off and an https SITE_URL; the rest follows from that.
 SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")

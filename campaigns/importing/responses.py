@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from campaigns.answers import (
     AnswerInvalid,
     QuestionSpec,
+    shown,
     validate_answers,
     validate_display_order,
 )
@@ -88,7 +89,7 @@ class ResponseValidator:
             return None
         record = self.records.get(value)
         if record is None:
-            log.add(line, "record", f"unknown record {value!r} in this campaign")
+            log.add(line, "record", f"unknown record {shown(value)} in this campaign")
         return record
 
     def _annotator(self, line: int, value: object, log: ErrorLog) -> str:
@@ -154,9 +155,9 @@ class ResponseValidator:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            log.add(line, "submitted_at", f"{value!r} is not an ISO-8601 date and time")
+            log.add(line, "submitted_at", f"{shown(value)} is not an ISO-8601 date and time")
             return None
         if moment.tzinfo is None:
-            log.add(line, "submitted_at", f"{value!r} has no time zone (add Z or +00:00)")
+            log.add(line, "submitted_at", f"{shown(value)} has no time zone (add Z or +00:00)")
             return None
         return moment

@@ -2,14 +2,15 @@
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from campaigns.importing.errors import ErrorLog
+from config.safe_json import JsonRefused, load_json
 
 Row = tuple[int, dict[str, Any]]
+DEFAULT_MAX_CELL = 1 << 20
 
 
 class CellInvalid(ValueError):
@@ -39,9 +40,9 @@ def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            log.add(number, "", f"not valid JSON ({error.msg} at character {error.pos + 1})")
+            value = load_json(text)
+        except JsonRefused as error:
+            log.add(number, error.field, error.reason)
             continue
         if not isinstance(value, dict):
             log.add(number, "", "a line must be a JSON object")
@@ -52,6 +53,12 @@ def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
 _RESPONSE_COLUMN = re.compile(r"^(response|model)_(\d+)$")
 _JSON_COLUMNS = ("gold", "metadata")
 _PLAIN_COLUMNS = ("id", "prompt", "kind")
+
+
+def _within(column: str, field: str) -> str:
+    if not field:
+        return column
+    return f"{column}{field}" if field.startswith("[") else f"{column}.{field}"
 
 
 def _record_from_csv(row: dict[str, str], slots: int) -> dict[str, Any]:
@@ -65,19 +72,28 @@ def _record_from_csv(row: dict[str, str], slots: int) -> dict[str, Any]:
     for key in _JSON_COLUMNS:
         if row.get(key):
             try:
-                record[key] = json.loads(row[key])
-            except json.JSONDecodeError as error:
-                raise CellInvalid(key, f"not valid JSON ({error.msg})") from None
+                record[key] = load_json(row[key])
+            except JsonRefused as error:
+                raise CellInvalid(_within(key, error.field), error.reason) from None
     return record
 
 
-def iter_records_csv(binary: IO[bytes], log: ErrorLog) -> Iterator[Row]:
+def iter_records_csv(
+    binary: IO[bytes], log: ErrorLog, max_cell: int = DEFAULT_MAX_CELL
+) -> Iterator[Row]:
     """Yield records from a CSV with columns id, prompt, kind, gold, metadata, response_N, model_N.
 
     gold and metadata cells hold JSON; empty response cells are skipped, so rows with two and
-    with four responses can share one file.
+    with four responses can share one file. A cell longer than `max_cell` characters stops the
+    reading (the parser cannot tell where its row ends); shorter ones are read whole, for the
+    record's own checks to name the field.
     """
+    # The csv module's limit is global and defaults to 131,072 characters: lower than a
+    # record's texts may be. Raising it never loosens anything else's checks.
+    if csv.field_size_limit() < max_cell:
+        csv.field_size_limit(max_cell)
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    reader: csv.DictReader[str] | None = None
     try:
         reader = csv.DictReader(text)
         header = reader.fieldnames or []
@@ -100,5 +116,12 @@ def iter_records_csv(binary: IO[bytes], log: ErrorLog) -> Iterator[Row]:
                 log.add(reader.line_num, error.column, error.reason)
     except UnicodeDecodeError:
         log.add(0, "", "not UTF-8 text")
+    except csv.Error as error:
+        # DictReader's own line_num is the last row it returned; its reader's, the line read.
+        line = reader.reader.line_num if reader is not None else 1
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {max_cell:,} characters"
+        log.add(line, "", f"{reason}; the rest of the file was not read")
     finally:
         text.detach()

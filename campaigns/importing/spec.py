@@ -1,6 +1,5 @@
 """Validate a campaign spec file (JSON) with the same forms the admin uses."""
 
-import json
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -9,6 +8,7 @@ from django.forms import ModelForm
 from campaigns.forms import CAMPAIGN_FIELDS, QUESTION_FIELDS, CampaignForm, QuestionForm
 from campaigns.importing.errors import ImportFailed, LineError
 from campaigns.models import CampaignStatus
+from config.safe_json import JsonRefused, load_json
 
 INITIAL_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
 
@@ -45,9 +45,9 @@ def _form_data(obj: dict[str, Any], form_class: type[ModelForm]) -> dict[str, An
 def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> CampaignSpec:
     """Parse and validate a spec; raise ImportFailed listing every problem."""
     try:
-        obj = json.load(source)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportFailed([LineError(0, "", f"not valid JSON ({error})")]) from None
+        obj = load_json(source.read().removeprefix(b"\xef\xbb\xbf"))
+    except JsonRefused as error:
+        raise ImportFailed([LineError(0, error.field, error.reason)]) from None
     if not isinstance(obj, dict):
         raise ImportFailed([LineError(0, "", "a spec is a JSON object")])
     obj = {**(defaults or {}), **obj}

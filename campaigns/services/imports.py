@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,7 +14,7 @@ from accounts.services.users import ensure_users
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.records import RecordValidator
 from campaigns.importing.responses import RecordRef, ResponseRow, ResponseValidator
-from campaigns.importing.sources import Row, iter_jsonl, iter_records_csv
+from campaigns.importing.sources import DEFAULT_MAX_CELL, Row, iter_jsonl, iter_records_csv
 from campaigns.models import (
     Annotator,
     Assignment,
@@ -52,7 +53,9 @@ class ImportResult:
 
 def _rows(source: IO[bytes], file_format: str, log: ErrorLog) -> Iterator[Row]:
     if file_format == "csv":
-        return iter_records_csv(source, log)
+        # Cells a little longer than the text limit are still read, for the error to name them.
+        max_cell = max(DEFAULT_MAX_CELL, 4 * settings.RECORD_TEXT_MAX_BYTES)
+        return iter_records_csv(source, log, max_cell=max_cell)
     return iter_jsonl(source, log)
 
 
@@ -66,7 +69,9 @@ def import_records(
     so that the report is complete, and the transaction is rolled back.
     """
     existing = set(Record.objects.filter(campaign=campaign).values_list("external_id", flat=True))
-    validator = RecordValidator(question_specs(campaign), existing)
+    validator = RecordValidator(
+        question_specs(campaign), existing, max_text_bytes=settings.RECORD_TEXT_MAX_BYTES
+    )
     log = ErrorLog()
     result = ImportResult()
     try:

@@ -43,6 +43,10 @@ class Submitted:
 def _canonical(
     assignment: Assignment, answers: dict[str, object], specs: list[QuestionSpec]
 ) -> dict[str, object]:
+    # Checked first as sent, so that a refusal quotes the values in the positions the annotator
+    # used (a preference of 99 stays 99): mapped, it would reveal how the display was permuted.
+    # Whether an answer is valid does not depend on the permutation.
+    validate_answers(specs, answers, assignment.record.response_count)
     kinds = {spec.name: spec.kind for spec in specs}
     mapped = {
         name: to_canonical(kinds.get(name, ""), value, assignment.display_order)

@@ -18,6 +18,7 @@ from campaigns.selectors import (
 )
 from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
 from campaigns.services.judgements import submit_judgement
+from config.safe_json import JsonRefused
 
 NOTHING_LEFT = ("finished", "quota")
 
@@ -68,6 +69,10 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse(_task(result))
 
 
+def _milliseconds(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _own(request: HttpRequest, public_id: UUID) -> Assignment | None:
     return own_assignment(cast(User, request.user), public_id, texts=False)
 
@@ -78,11 +83,14 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     assignment = _own(request, public_id)
     if assignment is None:
         return api_error(404, "no such assignment")
-    body = read_json(request)
-    if body is None or not isinstance(body.get("answers"), dict):
+    try:
+        body = read_json(request)
+    except JsonRefused as error:
+        return api_error(400, str(error), field=error.field)
+    if not isinstance(body.get("answers"), dict):
         return api_error(400, 'the body must be a JSON object with "answers"', field="answers")
     active_ms = body.get("active_ms")
-    if active_ms is not None and (not isinstance(active_ms, int) or active_ms < 0):
+    if active_ms is not None and not _milliseconds(active_ms):
         return api_error(400, "active_ms must be a non-negative integer", field="active_ms")
     try:
         outcome = submit_judgement(

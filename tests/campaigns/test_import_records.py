@@ -203,7 +203,8 @@ def test_csv_errors_name_the_line_and_the_column(campaign: Campaign) -> None:
     csv_text = "id,prompt,response_1,response_2,gold\nr1,p,a,b,\nr2,p,a,b,{broken\n"
     errors = errors_of(campaign, io.BytesIO(csv_text.encode()), "csv")
     assert errors == [
-        "line 3, field 'gold': not valid JSON (Expecting property name enclosed in double quotes)"
+        "line 3, field 'gold': not valid JSON (Expecting property name enclosed in double quotes "
+        "at character 2)"
     ]
     assert errors_of(campaign, io.BytesIO(b"id,prompt,answer\n"), "csv") == [
         "line 1, field 'answer': unknown column"
