@@ -160,15 +160,15 @@ def test_an_annotator_arrives_by_link_reads_the_guidelines_and_judges_by_mouse_a
     item(page, "B").drag_to(page.locator("ol.ranking"))  # by mouse
     assert ranked(page) == ["B", "A"]
     shoot(page, artifacts, "annotator-task")
-    page.click("#submit")
-    page.wait_for_function("() => !document.querySelector('.rank-item.ranked')")
+    with page.expect_navigation():
+        page.click("#submit")
     assert Judgement.objects.count() == 1
 
     item(page, "A").focus()  # by keys: move A into the ranking, then submit
     page.keyboard.press("Enter")
     assert ranked(page)[0] == "A"
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function("() => !document.querySelector('.rank-item.ranked')")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
     assert Judgement.objects.count() == 2
     answers = [j.answers["rank"] for j in Judgement.objects.order_by("submitted_at")]
     assert all(sorted(a) == [0, 1] for a in answers)
