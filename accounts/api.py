@@ -1,5 +1,6 @@
 """API authentication: bearer tokens, and the endpoint that issues and revokes them."""
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,9 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import User
+from accounts.ratelimits import login_key, retry_after
 from accounts.services.api_tokens import issue_api_token, revoke_api_token, user_for_api_token
 from accounts.services.tokens import use_login_token
-from config.safe_json import JsonRefused, load_json
 
 View = Callable[..., HttpResponse]
 
@@ -22,12 +23,12 @@ def api_error(status: int, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def read_json(request: HttpRequest) -> dict[str, Any]:
-    """The body as a JSON object; raises JsonRefused naming the field and the reason."""
-    body = load_json(request.body or b"{}")
-    if not isinstance(body, dict):
-        raise JsonRefused("", "the body must be a JSON object")
-    return body
+def read_json(request: HttpRequest) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -54,6 +55,10 @@ def token_required(view: View) -> View:
     return wrapped
 
 
+class LockedOut(Exception):
+    """Too many failed logins for this username (or from this address)."""
+
+
 def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None:
     if isinstance(body.get("login_token"), str):
         found = use_login_token(token=body["login_token"])
@@ -61,13 +66,14 @@ def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return None
-    # allauth's adapter keeps the failed-login count under the same key as the web login form,
-    # so a username locked on one entry point is locked on the other.
+    # allauth's adapter keeps the failed-login count under the same key as the web login form
+    # (accounts.adapters: the username alone), so a username locked on one is locked on both.
     try:
         user = get_adapter(request).authenticate(request, username=username, password=password)
-    except ValidationError:  # too many failed attempts for this username
-        return None
-    return user if isinstance(user, User) else None
+    except ValidationError as error:
+        raise LockedOut(username) from error
+    # allauth hands back an inactive account with the right password (to say so); no token.
+    return user if isinstance(user, User) and user.is_active else None
 
 
 @csrf_exempt
@@ -81,12 +87,24 @@ def token(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return api_error(405, "use POST to get a token or DELETE to revoke one")
     if not consume(request, action="login"):
-        return api_error(429, "too many attempts; wait a minute")
+        seconds = retry_after(request, action="login")
+        response = api_error(429, "too many attempts; wait a minute", retry_after=seconds)
+        response["Retry-After"] = str(seconds)
+        return response
+    body = read_json(request)
+    if body is None:
+        return api_error(400, "the body must be a JSON object")
     try:
-        body = read_json(request)
-    except JsonRefused as error:
-        return api_error(400, str(error), field=error.field)
-    user = _credentials_user(request, body)
+        user = _credentials_user(request, body)
+    except LockedOut as locked:
+        seconds = retry_after(request, action="login_failed", key=login_key(str(locked)))
+        response = api_error(429, "too many failed logins; try again later", retry_after=seconds)
+        response["Retry-After"] = str(seconds)
+        return response
     if user is None:
         return api_error(401, "unknown username or password, or an invalid login token")
-    return JsonResponse({"token": issue_api_token(user=user), "token_type": "Bearer"}, status=201)
+    response = JsonResponse(
+        {"token": issue_api_token(user=user), "token_type": "Bearer"}, status=201
+    )
+    response["Cache-Control"] = "no-store"  # a credential: no cache or proxy may keep it
+    return response

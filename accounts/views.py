@@ -1,15 +1,61 @@
-"""The one-click login link."""
+"""Login pages: allauth's login form (answering 429 when locked out), admin's login, and the
+one-click login link."""
 
+from typing import Any
+
+from allauth.account.views import LoginView as AllauthLoginView
 from allauth.core.ratelimit import consume_or_429
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
+from accounts.ratelimits import LOCKED_OUT, login_key, retry_after, too_many
 from accounts.services.tokens import use_login_token
 
 BACKEND = "accounts.backends.ModelBackend"
+
+
+class LoginView(AllauthLoginView):
+    """allauth's login; a locked-out username (or address) gets 429 and Retry-After."""
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code=LOCKED_OUT):
+            key = login_key(str(form.data.get("login", "")))
+            seconds = retry_after(self.request, action="login_failed", key=key)
+            response.status_code = 429
+            response["Retry-After"] = str(seconds)
+        return response
+
+
+def too_many_requests(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """allauth's answer over any other limit (config/urls.py names it handler429)."""
+    return too_many(request, seconds=60, what="requests")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    wanted = request.GET.get(REDIRECT_FIELD_NAME) or default
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if allowed else default
+
+
+@never_cache
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Admin's login page sends people to the site's login, so that admin has the same limits
+    and lockout; admin's own form (which had neither) never checks a password."""
+    next_url = _safe_next(request, reverse("admin:index"))
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        return render(request, "accounts/admin_refused.html", status=403)
+    return redirect(reverse("account_login") + "?" + urlencode({REDIRECT_FIELD_NAME: next_url}))
 
 
 @never_cache
