@@ -71,6 +71,9 @@ _ALIGNMENTS = {"text-align:left", "text-align:center", "text-align:right"}
 _FORMATTER = HtmlFormatter(nowrap=True)
 _MAY_LINK = re.compile(r"://|www\.|@", re.IGNORECASE)
 _CHECKBOX = {True: "\u2611\ufe0e", False: "\u2610\ufe0e"}
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): a text that carries
+# them can reverse the text around it (a record's, a name's) on the page. Marks (U+200E/F) stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @lru_cache(maxsize=128)
@@ -251,7 +254,12 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitized by nh3 on the line above
+    return mark_safe(strip_bidi(clean))  # noqa: S308 - sanitized by nh3 on the line above
+
+
+def strip_bidi(text: str) -> str:
+    """The text without bidi embedding, override and isolate controls."""
+    return _BIDI_CONTROLS.sub("", text)
 
 
 def code_stylesheet() -> str:

@@ -174,3 +174,23 @@ def test_a_spec_with_bad_json_names_the_field(tmp_path) -> None:
     ]
     with pytest.raises(ImportFailed, match="nested deeper"):
         parse_spec(io.BytesIO(DEEP.encode()))
+
+
+def test_an_admin_upload_of_bad_lines_lists_them_with_a_400(campaign) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("boss", password="x" * 12))
+    lines = [good(), '{"id": ' + LONG_INT + "}", DEEP, '{"id": "s", "prompt": "\\ud800"}']
+    content = ("\n".join(lines) + "\n").encode()
+    url = reverse("admin:campaigns_campaign_upload", args=[campaign.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("records.jsonl", content)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "line 2" in html and "an integer with more than 100 digits" in html
+    assert "line 3" in html and "nested deeper than 64 levels" in html
+    assert "line 4" in html and "lone surrogate" in html
+    assert not Record.objects.exists()

@@ -1,0 +1,44 @@
+"""Bidi controls in names, titles and records cannot reverse the text around them on a page."""
+
+import pytest
+from django.template import Context, Template
+from django.test import Client
+
+from campaigns.models import Assignment
+from campaigns.rendering import render_markdown
+from campaigns.services.imports import import_records
+from tests.campaigns.engine import annotators, live_campaign
+from tests.conftest import jsonl, record
+
+CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+def test_rendered_record_text_keeps_no_bidi_control(control) -> None:
+    html = render_markdown(f"pay {control}gnp.exe **now**")
+    assert control not in html and "gnp.exe" in html
+
+
+def test_a_chosen_name_is_isolated_and_stripped() -> None:
+    template = Template("{% load crowdeval %}<td>{{ name|isolated }}</td><title>{{ name|unbidi }}")
+    html = template.render(Context({"name": "ali\u202ece<b>"}))
+    assert html == "<td><bdi>alice&lt;b&gt;</bdi></td><title>alice&lt;b&gt;"
+
+
+def test_campaign_title_and_record_text_reach_the_page_without_overrides(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=0, overlap=1)
+    campaign.title = "Rank \u202eslledom"
+    campaign.save(update_fields=["title"])
+    text = record("r1", prompt="Is \u2067this\u2069 fine? \u202dok")
+    import_records(campaign=campaign, source=jsonl(text))
+    (annotator,) = annotators(campaign, 1)
+    client = Client()
+    client.force_login(annotator.user)
+    page = client.get(f"/c/{campaign.slug}/").content.decode()
+    assert "<bdi>Rank slledom</bdi>" in page
+    assert not any(control in page for control in CONTROLS)
+    response = client.post(f"/c/{campaign.slug}/start/")
+    assignment = Assignment.objects.get(public_id=response["Location"].split("/")[2])
+    task = client.get(f"/a/{assignment.public_id}/").content.decode()
+    assert "Is this fine? ok" in task
+    assert not any(control in task for control in CONTROLS)
