@@ -239,6 +239,7 @@ PATHS: dict[str, dict[str, Any]] = {
                 "400": _error("an unknown export or a bad option"),
                 "401": _error("no valid export token"),
                 "403": _error("the token does not cover that campaign (or it does not exist)"),
+                "404": _error("no such address: a slug or name outside [-a-zA-Z0-9_]"),
             },
         },
     },

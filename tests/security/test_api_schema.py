@@ -213,6 +213,7 @@ def _exports(call: Recorder, campaign: Campaign) -> None:
     call("get", EXPORT, slug=campaign.slug, name="preferences")  # 401
     call("get", EXPORT, token=token, slug="elsewhere", name="preferences")  # 403
     call("get", EXPORT, token=token, slug=campaign.slug, name="nonsense")  # 400
+    call("get", EXPORT, token=token, slug=campaign.slug, name="a.b")  # 404
     call("get", EXPORT, token=token, slug=campaign.slug, name="preferences")  # 200
     csv = {"query": {"as": "csv"}}
     call("get", EXPORT, token=token, slug=campaign.slug, name="responses", **csv)  # type: ignore[arg-type]
