@@ -40,7 +40,7 @@ def test_a_moderator_finds_the_quality_pages(browser, live_server, demo, artifac
     page = browser.new_page(viewport={"width": 1100, "height": 800})
     _log_in(page, live_server, "mo", "moderator", "/accounts/login/")
     page.goto(f"{live_server.url}/")
-    assert "Campaigns you run" in page.inner_text("main")
+    assert "Campaigns you organize or moderate" in page.inner_text("main")
     page.screenshot(path=str(artifacts / "staff-home-moderator.png"), full_page=True)
     page.goto(f"{live_server.url}/c/demo/")
     links = page.inner_text("nav.staff-links")

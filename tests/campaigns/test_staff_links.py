@@ -62,7 +62,7 @@ def test_annotators_never_see_staff_links(live) -> None:
     for page in ["/", f"/c/{live.slug}/"]:
         html = client.get(page).content.decode()
         assert not any(url in html for url in _urls(live).values()), page
-        assert "Staff pages" not in html and "Campaigns you run" not in html
+        assert "Staff pages" not in html and "Campaigns you organize or moderate" not in html
 
 
 def test_the_admin_campaign_page_links_to_the_staff_pages(live) -> None:
