@@ -31,9 +31,7 @@ def _user_sql(vendor: str) -> str:
 
 
 class ModelBackend(AuthenticationBackend):
-    def authenticate(
-        self, request: HttpRequest | None, **credentials: Any
-    ) -> User | None:
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
         user = super().authenticate(request, **credentials)
         if user is None and credentials.get("password"):
             # Stops Django's loop over AUTHENTICATION_BACKENDS: allauth's own backend, listed

@@ -8,10 +8,12 @@ at a thousandth of the cost: 500 people logging in at once take milliseconds, no
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 SECRET_BYTES = 16  # 128 bits; the floor set for generated secrets is 96
 TOKEN_BYTES = 24  # 192 bits
@@ -32,6 +34,18 @@ def new_token() -> str:
 def token_digest(token: str) -> str:
     """What is stored of a login token: its SHA-256, so a database leak opens no account."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_stamp(encoded_password: str, secret: str | None = None) -> str:
+    """An HMAC of a password hash, kept with a login link: a new password ends the link."""
+    return salted_hmac("crowdeval.login-link", encoded_password, secret=secret).hexdigest()
+
+
+def stamp_matches(stamp: str, expected: Callable[[Any], str]) -> bool:
+    """Whether `stamp` is `expected(secret)` for SECRET_KEY or one of its fallbacks, so that
+    rotating the key (with the old one as a fallback) ends no link or token."""
+    secrets_ = [None, *settings.SECRET_KEY_FALLBACKS]
+    return bool(stamp) and any(constant_time_compare(stamp, expected(key)) for key in secrets_)
 
 
 class GeneratedSecretHasher(BasePasswordHasher):

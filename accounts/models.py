@@ -4,6 +4,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from accounts.credentials import is_generated_hash
 
@@ -14,6 +15,15 @@ class User(AbstractUser):
         blank=True,
         help_text="A social handle or another way to reach this person (for prizes).",
     )
+    # Mixed into the session hash: a new value ends every session and API token of the user
+    # ("log out everywhere") without touching the password. Empty: Django's own hash.
+    session_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash of the password (sessions stay valid across this change), plus the salt.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password + self.session_salt
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def check_password(self, raw_password: str) -> bool:
         if is_generated_hash(self.password):
@@ -89,6 +99,8 @@ class LoginToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_tokens")
     digest = models.CharField(max_length=64, unique=True)
     next_path = models.CharField(max_length=200, default="/")
+    # accounts.credentials.password_stamp of the password when the link was made.
+    password_stamp = models.CharField(max_length=64, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -103,7 +115,11 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
+    # The user's session hash when the token was made: a new password or "log out everywhere"
+    # ends the token as it ends sessions.
+    auth_stamp = models.CharField(max_length=64, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

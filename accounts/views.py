@@ -1,11 +1,13 @@
-"""Login pages: allauth's login form (answering 429 when locked out), admin's login, and the
-one-click login link."""
+"""Login pages: allauth's login form (answering 429 when locked out), admin's login, the
+one-click login link, and logging out everywhere."""
 
 from typing import Any
 
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.core.ratelimit import consume_or_429
-from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.ratelimits import LOCKED_OUT, login_key, retry_after, too_many
+from accounts.services.sessions import log_out_everywhere
 from accounts.services.tokens import use_login_token
 
 BACKEND = "accounts.backends.ModelBackend"
@@ -59,18 +63,42 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def token_login(request: HttpRequest, token: str) -> HttpResponse:
+    """GET logs in; a visitor logged in as someone else is asked first, and says yes by a POST
+    (CSRF-checked), so that a link opened or embedded anywhere cannot switch accounts."""
     limited = consume_or_429(request, action="login_link", limit_get=True)
     if limited is not None:
         return limited
-    found = use_login_token(token=token)
+    current = request.user
+    switching = current.is_authenticated and request.method == "GET"
+    found = use_login_token(token=token, peek=switching)
     if found is None:
-        return render(request, "accounts/link_invalid.html", status=404)
+        return _no_referrer(render(request, "accounts/link_invalid.html", status=404))
     user, next_path = found
-    login(request, user, backend=BACKEND)
+    if switching and current.pk != user.pk:
+        page = render(request, "accounts/switch_account.html", {"link_user": user})
+        return _no_referrer(page)
+    if current.pk != user.pk:
+        login(request, user, backend=BACKEND)
     if not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None):
         next_path = "/"
-    # The redirect drops the token from the address bar; no-referrer keeps it out of logs.
-    response = redirect(next_path)
+    # The redirect drops the token from the address bar.
+    return _no_referrer(redirect(next_path))
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    """The address holds the token: it must not reach another site, or its logs."""
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_POST
+@login_required
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session and API token of the user, this browser's included."""
+    revoked = log_out_everywhere(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    tokens = f" and {revoked} API token{'s' if revoked != 1 else ''}" if revoked else ""
+    messages.success(request, f"You are logged out everywhere: every session{tokens} ended.")
+    return redirect("/")

@@ -172,6 +172,8 @@ if not env_bool("RATE_LIMITS", True):
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Days a one-click login link stays valid after it is made (0: until revoked).
 LOGIN_LINK_DAYS = env_int("LOGIN_LINK_DAYS", 60)
+# Days an API bearer token stays valid after it is made (0: until revoked).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crowdeval@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

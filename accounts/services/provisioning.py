@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.credentials import GeneratedSecretHasher, new_secret
 from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
+from accounts.services.api_tokens import revoke_api_tokens
 from accounts.services.tokens import issue_login_tokens, revoke_login_tokens
 from accounts.usernames import unique_usernames
 
@@ -105,7 +106,10 @@ def _provision(
     )
     if not handout:
         return batch, []
-    tokens = issue_login_tokens(user_ids=secrets, next_path=next_path, expires_at=links_expire_at)
+    passwords = {user.pk: user.password for user in users}
+    tokens = issue_login_tokens(
+        passwords=passwords, next_path=next_path, expires_at=links_expire_at
+    )
     return batch, [
         Credential(user.username, secrets[user.pk], _login_path(tokens[user.pk])) for user in users
     ]
@@ -131,8 +135,12 @@ def rotate_batch(
         user.password = _generated_hash(secrets[user.pk])
     User.objects.bulk_update(users, ["password"], batch_size=2000)
     revoke_login_tokens(user_ids=secrets)
+    # Their new password ends them anyway (accounts.services.api_tokens); revoked says why.
+    revoke_api_tokens(user_ids=secrets)
     tokens = issue_login_tokens(
-        user_ids=secrets, next_path=batch.next_path, expires_at=links_expire_at
+        passwords={user.pk: user.password for user in users},
+        next_path=batch.next_path,
+        expires_at=links_expire_at,
     )
     ProvisioningBatch.objects.filter(pk=batch.pk).update(rotated_at=timezone.now())
     return [
@@ -146,6 +154,7 @@ def revoke_batch(*, batch: ProvisioningBatch) -> int:
     user_ids = list(GeneratedAccount.objects.filter(batch=batch).values_list("user_id", flat=True))
     User.objects.filter(pk__in=user_ids).update(is_active=False)
     revoke_login_tokens(user_ids=user_ids)
+    revoke_api_tokens(user_ids=user_ids)
     ProvisioningBatch.objects.filter(pk=batch.pk).update(revoked_at=timezone.now())
     return len(user_ids)
 
@@ -181,9 +190,10 @@ def claim_account(
         if taken:
             break
     secret = new_secret()
-    User.objects.filter(pk=account.user_id).update(password=_generated_hash(secret))
+    hashed = _generated_hash(secret)
+    User.objects.filter(pk=account.user_id).update(password=hashed)
     token = issue_login_tokens(
-        user_ids=[account.user_id], next_path=next_path, expires_at=links_expire_at
+        passwords={account.user_id: hashed}, next_path=next_path, expires_at=links_expire_at
     )[account.user_id]
     username = User.objects.values_list("username", flat=True).get(pk=account.user_id)
     return Credential(username, secret, _login_path(token))

@@ -76,6 +76,7 @@ EXPECTED: dict[str, Expect] = {
     # Accounts (accounts/urls.py).
     "accounts:token_login": Expect(every(404)),
     "accounts:api_token": Expect(every(405), TOKEN_ONLY),
+    "accounts:logout_everywhere": Expect(POST_ONLY),
     # django-allauth.
     "account_login": Expect(SIGNED_OUT_ONLY),
     "account_logout": Expect((302, 200, 200, 200)),
@@ -141,6 +142,7 @@ POSTED: dict[str, tuple[Want, Want, Want, Want]] = {
     "campaigns:skip": (LOGIN, 404, 404, 404),  # another annotator's assignment
     "scoring:act": (LOGIN, 403, 302, 302),  # moderators: back to the table ("choose someone")
     "scoring:score-now": (LOGIN, 403, 302, 302),  # moderators: queued, back to the quality page
+    "accounts:logout_everywhere": (LOGIN, 302, 302, 302),  # one's own sessions and tokens only
 }
 REFUSED = (LOGIN, 403, 404, 405, 409)
 CSRF_SECRET = "refusedrefusedrefusedrefusedrefu"  # 32 characters: a valid unmasked token
