@@ -2,7 +2,7 @@
 
 import time
 
-from allauth.core.ratelimit import consume_or_429
+from allauth.core.ratelimit import consume
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.adapters import SIGNUP_SESSION_KEY
 from accounts.models import User
+from accounts.ratelimits import retry_after, too_many
 from accounts.services.provisioning import Credential
 from accounts.views import BACKEND
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
@@ -99,6 +100,8 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
 # so that reloading it neither claims a second account nor trips over a rotated CSRF token).
 CLAIMED_SESSION_KEY = "crowdeval_claimed"
 CLAIMED_SHOWN_SECONDS = 15 * 60
+# The campaigns this browser session claimed an account of (for as long as the session lasts).
+CLAIMS_SESSION_KEY = "crowdeval_claims"
 
 
 @never_cache
@@ -122,19 +125,28 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _join(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    if campaign.slug in request.session.get(CLAIMS_SESSION_KEY, []):
+        # One claim per browser session: a second POST (a double click, a reload, a script
+        # keeping its cookies) shows the account this session already has.
+        return redirect("campaigns:join", slug=campaign.slug)
     if request.user.is_authenticated:
         if membership(request.user, campaign) is None:
             if not campaign.open_signup:
                 return render(request, "campaigns/invitation_only.html", status=403)
             join_campaign(user=request.user, campaign=campaign)
         return redirect("campaigns:campaign", slug=campaign.slug)
-    limited = consume_or_429(request, action="claim_account")
-    if limited is not None:
-        return limited
+    # Per address (JOIN_RATE_LIMIT), from the address TRUSTED_PROXY_COUNT says is the client's.
+    if not consume(request, action="claim_account"):
+        seconds = retry_after(request, action="claim_account")
+        return too_many(request, seconds=seconds, what="accounts claimed from your network")
     credential = claim_for_visitor(campaign=campaign)
     if credential is None:
         return render(request, "campaigns/pool_empty.html", {"campaign": campaign}, status=409)
     login(request, User.objects.get(username=credential.username), backend=BACKEND)
+    request.session[CLAIMS_SESSION_KEY] = [
+        *request.session.get(CLAIMS_SESSION_KEY, []),
+        campaign.slug,
+    ]
     # Kept in this session only, for a few minutes: the secret exists nowhere else.
     request.session[CLAIMED_SESSION_KEY] = {
         "campaign": campaign.slug,
