@@ -164,8 +164,8 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "signup": env_str("RATE_LIMIT_SIGNUP", "60/m/ip"),
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "600/m/ip"),
     # Claims of pool accounts ("Join"): enough for a classroom behind one NAT, not for a script
-    # draining the pool. RATE_LIMIT_CLAIM is the old name.
-    "claim_account": env_str("JOIN_RATE_LIMIT", env_str("RATE_LIMIT_CLAIM", "30/10m/ip")),
+    # draining the pool.
+    "claim_account": env_str("JOIN_RATE_LIMIT", "30/10m/ip"),
 }
 if not env_bool("RATE_LIMITS", True):
     ACCOUNT_RATE_LIMITS = False

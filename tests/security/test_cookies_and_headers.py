@@ -41,7 +41,6 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> ModuleType:
         "SITE_URL",
         "SECURE_COOKIES",
         "RATE_LIMITS",
-        "RATE_LIMIT_CLAIM",
         *ENV_NAMES,
     ):
         monkeypatch.delenv(name, raising=False)
