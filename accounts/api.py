@@ -1,6 +1,5 @@
 """API authentication: bearer tokens, and the endpoint that issues and revokes them."""
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,6 +14,7 @@ from accounts.models import User
 from accounts.ratelimits import login_key, retry_after
 from accounts.services.api_tokens import issue_api_token, revoke_api_token, user_for_api_token
 from accounts.services.tokens import use_login_token
+from config.safe_json import JsonRefused, load_json
 
 View = Callable[..., HttpResponse]
 
@@ -23,12 +23,12 @@ def api_error(status: int, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def read_json(request: HttpRequest) -> dict[str, Any] | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+def read_json(request: HttpRequest) -> dict[str, Any]:
+    """The body as a JSON object; raises JsonRefused naming the field and the reason."""
+    body = load_json(request.body or b"{}")
+    if not isinstance(body, dict):
+        raise JsonRefused("", "the body must be a JSON object")
+    return body
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -91,9 +91,10 @@ def token(request: HttpRequest) -> HttpResponse:
         response = api_error(429, "too many attempts; wait a minute", retry_after=seconds)
         response["Retry-After"] = str(seconds)
         return response
-    body = read_json(request)
-    if body is None:
-        return api_error(400, "the body must be a JSON object")
+    try:
+        body = read_json(request)
+    except JsonRefused as error:
+        return api_error(400, str(error), field=error.field)
     try:
         user = _credentials_user(request, body)
     except LockedOut as locked:
