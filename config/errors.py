@@ -30,8 +30,11 @@ class JsonApiErrors:
         else:
             message = f"{request.method} is not allowed here; use {allowed}"
         replaced = JsonResponse({"error": message}, status=response.status_code)
-        if allowed:
-            replaced["Allow"] = allowed
+        # The middleware inside this one set the security headers (framing, sniffing, CSP, the
+        # request id) and Allow on the page it replaced: the JSON answer keeps them.
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length"}:
+                replaced[header] = value
         return replaced
 
 

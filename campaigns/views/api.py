@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.api import api_error, read_json, token_required
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
-from campaigns.models import Assignment, JudgementSource
+from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.selectors import (
     annotator_progress,
     membership_by_slug,
@@ -56,6 +56,13 @@ def _task(assignment: Assignment) -> dict[str, Any]:
 @token_required
 def next_task(request: HttpRequest, slug: str) -> HttpResponse:
     exists, annotator = membership_by_slug(request.user, slug)
+    # A draft is not there for annotators: 404, as a missing campaign, so that an outsider
+    # cannot tell one from the other.
+    if annotator is None:
+        drafts = Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT)
+        exists = exists and not drafts.exists()
+    elif annotator.campaign.status == CampaignStatus.DRAFT:
+        exists = False
     if not exists:
         return api_error(404, f"no campaign {slug!r}")
     if annotator is None:

@@ -16,7 +16,7 @@ LOGIN = "login"  # a redirect to a login page
 PAGES = [
     ("get", "/", [200, 200, 200, 200]),
     ("get", "/c/live/", [200, 200, 200, 200]),
-    ("get", "/c/draft/", [404, 404, 404, 200]),
+    ("get", "/c/draft/", [404, 404, 200, 200]),  # staff (moderators too) see drafts
     ("get", "/c/live/me/", [LOGIN, 200, 404, 404]),
     ("get", "/c/live/join/", [200, 302, 200, 200]),
     ("get", "/c/live/start/", [LOGIN, 405, 405, 405]),

@@ -48,6 +48,7 @@ TOKEN_ONLY = every(401)  # bearer-token API: cookies are ignored, even a live se
 
 EXPECTED: dict[str, Expect] = {
     "healthz": Expect(every(200)),  # for load balancers: public, and tells nothing private
+    "openapi": Expect(every(200)),  # the API's description: public, like docs/api.md
     # Public and annotator pages (campaigns/urls.py).
     "campaigns:home": Expect(every(200)),
     "campaigns:campaign": Expect(every(200)),

@@ -127,3 +127,15 @@ def test_organizers_and_moderators_still_see_a_draft(draft, role, page) -> None:
     client.force_login(person(f"staff-{role}", role))
     method, url = _pages("secret")[page]
     assert _status(client, method, url) == 200
+
+
+@pytest.mark.parametrize("member", [True, False], ids=["member", "outsider"])
+def test_the_api_answers_404_for_a_draft_as_for_a_missing_campaign(draft, member) -> None:
+    from accounts.services.api_tokens import issue_api_token
+
+    user = person("early", "annotator", draft if member else None)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=user)}"}
+    draft_answer = Client().get("/api/v1/campaigns/secret/next", **bearer)
+    missing = Client().get("/api/v1/campaigns/no-such-campaign/next", **bearer)
+    assert (draft_answer.status_code, missing.status_code) == (404, 404)
+    assert draft_answer.json()["error"] == "no campaign 'secret'"
