@@ -134,8 +134,8 @@ def test_the_api_answers_404_for_a_draft_as_for_a_missing_campaign(draft, member
     from accounts.services.api_tokens import issue_api_token
 
     user = person("early", "annotator", draft if member else None)
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=user)}"}
-    draft_answer = Client().get("/api/v1/campaigns/secret/next", **bearer)
-    missing = Client().get("/api/v1/campaigns/no-such-campaign/next", **bearer)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_api_token(user=user)}")
+    draft_answer = client.get("/api/v1/campaigns/secret/next")
+    missing = client.get("/api/v1/campaigns/no-such-campaign/next")
     assert (draft_answer.status_code, missing.status_code) == (404, 404)
     assert draft_answer.json()["error"] == "no campaign 'secret'"
