@@ -69,6 +69,11 @@ class AnnotatorScore(models.Model):
     median_duration_ms = models.FloatField(null=True)
     fast_share = models.FloatField(null=True)
     competence = models.FloatField(null=True)
+    # Skill from the crowd model (scoring/metrics/dawid_skene.py): informedness, 0 = chance,
+    # 1 = always right, below 0 = the opposite; with a 90% credible interval.
+    skill = models.FloatField(null=True)
+    skill_low = models.FloatField(null=True)
+    skill_high = models.FloatField(null=True)
     quality = models.FloatField()
     score = models.FloatField()
     rank = models.PositiveIntegerField(null=True)

@@ -25,7 +25,7 @@ _LOCK_NAMESPACE = zlib.crc32(b"crowdeval.score_campaign") & 0x7FFFFFFF
 COLUMNS = (
     "gold_accuracy", "gold_low", "gold_p_value", "agreement", "kappa", "consensus_alpha",
     "random_p_value", "random_q_value", "first_shown_share", "first_shown_p_value", "entropy",
-    "median_duration_ms", "fast_share", "competence",
+    "median_duration_ms", "fast_share", "competence", "skill", "skill_low", "skill_high",
 )  # fmt: skip
 
 

@@ -9,6 +9,8 @@ TITLES = {
     "too_fast": "Answers faster than anyone can read",
     "low_gold_accuracy": "Misses the known answers",
     "low_agreement": "Rarely agrees with the other annotators",
+    "low_quality": "Skill well below the crowd's",
+    "inverted": "Answers the opposite of the truth",
 }
 
 
@@ -32,9 +34,10 @@ def explain(code: str, e: dict[str, Any]) -> str:
     if code == "random":
         return (
             f"On {e.get('items', 0):.0f} answers compared with gold records or with peers, "
-            f"chance-corrected accuracy is {_num(e.get('kappa'))} (0 = answering blind), and "
-            f"the test cannot tell the answers from content-independent ones "
-            f"(q = {_num(e.get('q_value'), 3)} after correcting for every annotator tested)."
+            f"skill is {_num(e.get('skill'))} (0 = answering blind; chance-corrected accuracy "
+            f"{_num(e.get('kappa'))}), and the test cannot tell the answers from "
+            f"content-independent ones (q = {_num(e.get('q_value'), 3)} after correcting for "
+            "every annotator tested)."
         )
     if code == "position_bias":
         return (
@@ -42,6 +45,13 @@ def explain(code: str, e: dict[str, Any]) -> str:
             f"{e.get('trials', 0):.0f} decisive comparisons; chance is {_pct(e.get('chance'))} "
             f"(the display order is shuffled); p = {_p(e.get('p_value'))} against no position "
             f"bias, q = {_p(e.get('q_value'))} after correcting for every annotator tested."
+        )
+    if code == "straight_lining" and e.get("p_value"):
+        return (
+            f"Over {e.get('answers', 0):.0f} answers, gave other answers than their most common "
+            f"{_pct(e.get('entropy_ratio'))} as often as their records called for (judged by the "
+            f"crowd's answers without theirs; p = {_p(e.get('p_value'))}), with "
+            f"{e.get('longest_run', 0):.0f} identical answers in a row."
         )
     if code == "straight_lining":
         return (
@@ -64,6 +74,18 @@ def explain(code: str, e: dict[str, Any]) -> str:
             f"Agrees with the other annotators' majority on {_pct(e.get('agreement'))} of "
             f"{e.get('shared', 0):.0f} shared records; even at best, agreement above chance is "
             f"{_num(e.get('skill_high'))}."
+        )
+    if code == "low_quality":
+        return (
+            f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers; even at best "
+            f"(95%) {_num(e.get('skill_high'))}, well below the crowd's typical "
+            f"{_num(e.get('typical'))} (1 = always right, 0 = answering blind)."
+        )
+    if code == "inverted":
+        return (
+            f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers, and even at "
+            f"best (95%) {_num(e.get('skill_high'))}: below chance, as if answering the "
+            "opposite of what the record shows."
         )
     return ""
 

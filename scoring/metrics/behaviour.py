@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import stats
 
 from scoring.metrics.coding import Codes
 from scoring.metrics.judgements import Judgements
@@ -85,6 +86,29 @@ def _longest_runs(annotator: NDArray[np.int64], value: NDArray[np.int64], n_a: i
     lengths = np.diff(np.r_[starts, len(a)]).astype(np.float64)
     np.maximum.at(longest, a[starts], lengths)
     return longest
+
+
+def variety(
+    judgements: Judgements, codes: Codes, reference: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Straight-lining on a label question, judged against the truth the crowd model implies:
+    per annotator, the answers other than their most common one, as a share of how many their
+    records called for (Σ 1 − P(that answer is true), leave-one-out), and the Poisson
+    probability of so few. An honest annotator on a 90% one-class task answers that class about
+    90% of the time, and is not straight-lining.
+
+    `reference` gives, per verdict row of `codes`, P(true verdict) without that answer."""
+    n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
+    annotator = judgements.annotator[codes.judgement]
+    counts = np.bincount(annotator * v + codes.verdict, minlength=n_a * v).reshape(n_a, v)
+    top = counts.argmax(axis=1)
+    others = counts.sum(axis=1) - counts.max(axis=1)
+    expected = np.bincount(
+        annotator, 1.0 - reference[np.arange(len(annotator)), top[annotator]], n_a
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(counts.sum(axis=1) > 0, others / expected, np.nan)
+    return ratio, np.asarray(stats.poisson.cdf(others, np.maximum(expected, 1e-12)), np.float64)
 
 
 @dataclass(frozen=True)

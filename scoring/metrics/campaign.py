@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_
-from scoring.metrics import behaviour, dawid_skene, evidence, flags, leaderboard
+from scoring.metrics import behaviour, evidence, flags, leaderboard, skill
 from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
 from scoring.metrics.coding import MAX_SLOTS, Codes
 from scoring.metrics.judgements import CONTROL, Judgements
@@ -83,17 +83,14 @@ def score_campaign(
 ) -> CampaignResult:
     j = data.judgements
     main = main_question(data.questions)
-    # Dawid-Skene weighs everyone by their own competence: one estimate serves both passes.
-    competence = _competence(data)
-    columns, signals, raised, flagged = _verdicts(data, main, thresholds, j.in_reference)
+    columns, signals, raised, flagged = _verdicts(data, main, thresholds, j.in_reference, rng)
     active = columns["judgements"] > 0
     if flagged.any() and flagged[active].mean() < 0.5:
         # Second pass: people flagged in the first are nobody's reference any more, so a crowd
         # of careless clickers cannot pull the peer consensus toward their answers. (Not when
         # most are flagged: then the thresholds, not the crowd, are what is wrong.)
         trusted = j.in_reference & ~flagged[j.annotator]
-        columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted)
-    columns["competence"] = competence
+        columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted, rng)
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
     columns["score"] = columns["judgements"] * columns["quality"] * data.may_rank
     columns["rank"] = leaderboard.ranks(
@@ -124,13 +121,15 @@ def _verdicts(
     main: Codes | None,
     thresholds: flags.Thresholds,
     reference: NDArray[np.bool_],
+    rng: np.random.Generator,
 ) -> tuple[dict[str, FloatArray], flags.Signals, dict[str, NDArray[np.bool_]], NDArray[np.bool_]]:
     """Per-annotator columns, the signals, the flags raised and who has any, comparing everyone
     with the judgements in `reference`."""
     judged = replace(data, judgements=replace(data.judgements, in_reference=reference))
     found = evidence.collect_evidence(judged.judgements, data.questions)
-    columns = _annotator_columns(judged, found, main)
-    signals = _signals(judged, found, main, columns)
+    model = skill.estimate(judged.judgements, data.questions, reference, rng)
+    columns = _annotator_columns(judged, found, main, model)
+    signals = _signals(judged, found, main, columns, model)
     raised = flags.raise_flags(signals, thresholds)
     flagged = np.zeros(data.judgements.n_annotators, dtype=bool)
     for mask in raised.values():
@@ -139,7 +138,7 @@ def _verdicts(
 
 
 def _annotator_columns(
-    data: CampaignData, found: evidence.Evidence, main: Codes | None
+    data: CampaignData, found: evidence.Evidence, main: Codes | None, model: skill.Skill
 ) -> dict[str, FloatArray]:
     j = data.judgements
     nan = np.full(j.n_annotators, np.nan)
@@ -175,12 +174,24 @@ def _annotator_columns(
         "median_duration_ms": speed.median_ms,
         "fast_share": speed.fast_share,
         "timed": speed.timed,
-        "quality": leaderboard.quality(found.gold_seen, gold_skill, found.shared, agreement_skill),
+        "skill": model.skill,
+        "skill_low": model.low,
+        "skill_high": model.high,
+        "skill_answers": model.answers,
+        "competence": model.accuracy,
+        "peer_quality": leaderboard.quality(
+            found.gold_seen, gold_skill, found.shared, agreement_skill
+        ),
+        "quality": leaderboard.skill_quality(model.skill),
     }
 
 
 def _signals(
-    data: CampaignData, found: evidence.Evidence, main: Codes | None, c: dict[str, FloatArray]
+    data: CampaignData,
+    found: evidence.Evidence,
+    main: Codes | None,
+    c: dict[str, FloatArray],
+    model: skill.Skill,
 ) -> flags.Signals:
     j = data.judgements
     n_a, nan = j.n_annotators, np.full(j.n_annotators, np.nan)
@@ -194,17 +205,22 @@ def _signals(
     if main is not None and main.kind in ("ranking", "preference"):
         position = behaviour.position_bias(j, main)
     worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
+    straight_p = np.zeros(n_a)
     for codes in data.questions:
         if not codes.has_verdicts:
             continue
         monotony = behaviour.monotony(j, codes)
         ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
+        p = np.zeros(n_a)
+        if codes.name in model.label_reference:
+            ratio, p = behaviour.variety(j, codes, model.label_reference[codes.name])
         worse = ~(ratio >= worst_ratio)
         worse &= ~np.isnan(ratio)
         worst_ratio = np.where(worse, ratio, worst_ratio)
         answers = np.where(worse, monotony.answers, answers)
         runs = np.where(worse, monotony.longest_run, runs)
         entropy = np.where(worse, monotony.entropy, entropy)
+        straight_p = np.where(worse, p, straight_p)
     c["entropy"], c["longest_run"] = entropy, runs
     c["first_shown_share"] = position.share if position else nan
     c["first_shown_p_value"] = position.p_value if position else nan
@@ -213,6 +229,10 @@ def _signals(
         items=found.items,
         kappa=kappa,
         random_q=c["random_q_value"],
+        skill_answers=model.answers,
+        skill=np.nan_to_num(model.skill),
+        skill_high=np.nan_to_num(model.high, nan=1.0),
+        typical_skill=leaderboard.typical_skill(model.skill, model.answers),
         position_trials=position.trials if position else np.zeros(n_a),
         position_share=c["first_shown_share"],
         position_chance=position.chance if position else nan,
@@ -220,6 +240,7 @@ def _signals(
         position_q=benjamini_hochberg(c["first_shown_p_value"]),
         answers=answers,
         entropy_ratio=worst_ratio,
+        straight_p=straight_p,
         longest_run=runs,
         timed=c["timed"],
         fast_share=c["fast_share"],
@@ -250,34 +271,6 @@ def _consensus_alpha(data: CampaignData, main: Codes | None) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         value = 1.0 - (n - 1) * observed / expected
     return np.where(expected > 0, value, np.nan)
-
-
-def _competence(data: CampaignData) -> FloatArray:
-    j = data.judgements
-    parts = [q for q in data.questions if q.has_verdicts and len(q.judgement)]
-    if not parts:
-        return np.full(j.n_annotators, np.nan)
-    units, offset = [], 0
-    for q in parts:
-        _, inverse = np.unique(j.record[q.judgement], return_inverse=True)
-        units.append(inverse + offset)
-        offset += int(inverse.max()) + 1
-    unit = np.concatenate(units)
-    truth = np.full(offset, -1, dtype=np.int64)
-    gold = np.concatenate([q.gold for q in parts])
-    truth[unit[gold >= 0]] = gold[gold >= 0]
-    n_verdicts = np.zeros(offset, dtype=np.int64)
-    for q, u in zip(parts, units, strict=True):
-        n_verdicts[u] = q.n_verdicts
-    items = dawid_skene.Items(
-        annotator=np.concatenate([j.annotator[q.judgement] for q in parts]),
-        unit=unit,
-        verdict=np.concatenate([q.verdict for q in parts]),
-        n_verdicts=n_verdicts,
-        truth=truth,
-        n_annotators=j.n_annotators,
-    )
-    return dawid_skene.competence(items)
 
 
 def _model_table(
@@ -340,7 +333,12 @@ def _evidence(
 ) -> dict[str, Any]:
     """The numbers behind each raised flag, for the moderator's report."""
     facts = {
-        flags.RANDOM: {"items": s.items[a], "kappa": s.kappa[a], "q_value": s.random_q[a]},
+        flags.RANDOM: {
+            "items": s.items[a],
+            "kappa": s.kappa[a],
+            "skill": s.skill[a],
+            "q_value": s.random_q[a],
+        },
         flags.POSITION_BIAS: {
             "trials": s.position_trials[a],
             "share": s.position_share[a],
@@ -352,6 +350,7 @@ def _evidence(
             "answers": s.answers[a],
             "entropy_ratio": s.entropy_ratio[a],
             "longest_run": s.longest_run[a],
+            "p_value": s.straight_p[a],
         },
         flags.TOO_FAST: {"timed": s.timed[a], "fast_share": s.fast_share[a]},
         flags.LOW_GOLD_ACCURACY: {
@@ -363,6 +362,17 @@ def _evidence(
             "shared": s.shared[a],
             "agreement": c["agreement"][a],
             "skill_high": s.agreement_skill_high[a],
+        },
+        flags.LOW_QUALITY: {
+            "answers": s.skill_answers[a],
+            "skill": s.skill[a],
+            "skill_high": s.skill_high[a],
+            "typical": s.typical_skill,
+        },
+        flags.INVERTED: {
+            "answers": s.skill_answers[a],
+            "skill": s.skill[a],
+            "skill_high": s.skill_high[a],
         },
     }
     return {code: {k: _number(float(v)) for k, v in facts[code].items()} for code in raised}

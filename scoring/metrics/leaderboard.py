@@ -82,6 +82,18 @@ def quality(
     return np.where(total > 0, blended, 0.0)
 
 
+def skill_quality(skill: FloatArray) -> FloatArray:
+    """Quality from the crowd model's skill (already shrunk toward chance when evidence is
+    thin): below chance and unknown count as 0."""
+    return np.asarray(np.clip(np.nan_to_num(skill, nan=0.0), 0.0, 1.0), dtype=np.float64)
+
+
+def typical_skill(skill: FloatArray, answers: FloatArray, min_answers: float = 30.0) -> float:
+    """The crowd's median skill among people with some evidence (nan when nobody has it)."""
+    known = (answers >= min_answers) & ~np.isnan(skill)
+    return float(np.median(skill[known])) if known.any() else float("nan")
+
+
 def ranks(
     score: FloatArray,
     quality: FloatArray,

@@ -1,63 +1,64 @@
-"""One-coin Dawid-Skene competence (no database)."""
+"""Dawid-Skene skill: informedness of each annotator's confusion, jointly with the truth (no
+database)."""
 
 import numpy as np
 
-from scoring.metrics.dawid_skene import Items, competence
-from tests.scoring.crowds import crowd
+from scoring.metrics import dawid_skene
+from scoring.metrics.skill import estimate, parts
+from tests.scoring.crowds import crowd, label_crowd
 
 
-def _items(judgements, codes, truth_known: bool) -> Items:
-    n_units = int(judgements.record.max()) + 1
-    return Items(
-        annotator=judgements.annotator,
-        unit=judgements.record,
-        verdict=codes.verdict,
-        n_verdicts=np.full(n_units, 3),
-        truth=np.full(n_units, -1) if not truth_known else _truth(codes, judgements, n_units),
-        n_annotators=judgements.n_annotators,
-    )
+def _skill(judgements, codes, seed: int = 0):
+    return estimate(judgements, [codes], judgements.in_reference, np.random.default_rng(seed))
 
 
-def _truth(codes, judgements, n_units):
-    truth = np.full(n_units, -1)
-    known = codes.gold >= 0
-    truth[judgements.record[known]] = codes.gold[known]
-    return truth
-
-
-def test_competence_ranks_people_by_their_accuracy() -> None:
+def test_skill_ranks_people_by_their_accuracy() -> None:
     accuracies = [0.95, 0.85, 0.7, 0.5, 1 / 3]
     judgements, codes, _ = crowd(accuracies * 2, records=600, per_record=4)
-    c = competence(_items(judgements, codes, truth_known=False))
-    means = [(c[i] + c[i + 5]) / 2 for i in range(5)]
+    found = _skill(judgements, codes)
+    means = [(found.skill[i] + found.skill[i + 5]) / 2 for i in range(5)]
     assert means == sorted(means, reverse=True)
-    assert abs(means[0] - 0.95) < 0.05
+    assert means[0] > 0.85
+    assert abs(means[4]) < 0.1
 
 
 def test_known_answers_anchor_the_estimate() -> None:
     # A majority of liars would flip the latent truth; gold answers keep it right.
     judgements, codes, _ = crowd([0.9, 0.05, 0.05], records=300, per_record=3, gold_every=2)
-    c = competence(_items(judgements, codes, truth_known=True))
-    assert c[0] > 0.8 and c[1] < 0.2
+    found = _skill(judgements, codes)
+    assert found.skill[0] > 0.7
+    assert found.skill[1] < 0 and found.skill[2] < 0
 
 
-def test_thin_evidence_stays_near_the_prior() -> None:
-    judgements, codes, _ = crowd([0.9] * 3 + [1.0], records=200, per_record=3)
-    keep = (judgements.annotator < 3) | (judgements.record < 2)
-    items = _items(judgements, codes, truth_known=False)
-    thin = Items(
-        annotator=items.annotator[keep],
-        unit=items.unit[keep],
-        verdict=items.verdict[keep],
-        n_verdicts=items.n_verdicts,
-        truth=items.truth,
-        n_annotators=4,
+def test_always_giving_the_common_class_has_no_skill_however_skewed_the_truth() -> None:
+    judgements, codes, _ = label_crowd([0.8] * 12 + ["constant"], prior=[0.9, 0.1])
+    found = _skill(judgements, codes)
+    assert abs(found.skill[12]) < 0.05
+    assert found.high[12] < 0.15
+    assert np.median(found.skill[:12]) > 0.5
+
+
+def test_thin_evidence_gives_a_wide_interval() -> None:
+    judgements, codes, _ = label_crowd(
+        [0.9] * 4, prior=[0.5, 0.5], records=400, volume=[1.0, 1.0, 1.0, 0.02]
     )
-    c = competence(thin)
-    assert 0.3 < c[3] < 0.9
+    found = _skill(judgements, codes)
+    assert found.answers[3] < 20 < 300 < found.answers[0]
+    assert found.high[3] - found.low[3] > 2 * (found.high[0] - found.low[0])
+
+
+def test_informedness_is_the_true_positive_rate_minus_the_false_positive_rate() -> None:
+    confusion = np.array([[0.9, 0.1], [0.3, 0.7]])
+    assert np.isclose(dawid_skene.informedness(confusion, np.array([0.8, 0.2])), 0.6)
+    assert np.isclose(dawid_skene.informedness(np.eye(3), np.full(3, 1 / 3)), 1.0)
+    guessing = np.tile([0.5, 0.3, 0.2], (3, 1))
+    assert np.isclose(dawid_skene.informedness(guessing, np.array([0.6, 0.3, 0.1])), 0.0)
 
 
 def test_no_items_gives_no_estimate() -> None:
-    empty = np.zeros(0, dtype=np.int64)
-    items = Items(empty, empty, empty, empty, empty, n_annotators=2)
-    assert np.isnan(competence(items)).all()
+    judgements, codes, _ = crowd([0.9, 0.9], records=10, per_record=2)
+    found = _skill(judgements, codes)
+    nothing = estimate(judgements, [], judgements.in_reference, np.random.default_rng(0))
+    assert np.isnan(nothing.skill).all()
+    assert len(parts(judgements, codes, judgements.in_reference)) == 1
+    assert (found.answers > 0).all()

@@ -234,3 +234,13 @@ def test_the_dashboard_counts_people_behind_accounts_not_an_unclaimed_pool(db, m
     html = _client("olga", "organizer").get(reverse("scoring:dashboard", args=["people"]))
     text = html.content.decode()
     assert '<strong id="claimed">1</strong>accounts claimed or logged in · 2 taking part' in text
+
+
+def test_my_stats_explains_the_effective_judgements(scored) -> None:
+    member, me = _member(scored)
+    score = AnnotatorScore.objects.get(annotator=me)
+    html = member.get(reverse("scoring:my-stats", args=["sim"])).content.decode()
+    effective = f"{score.score:.1f}"
+    assert f'<strong id="effective">{effective}</strong>effective judgements' in html
+    assert f"Your {score.judgements} scored judgements × your quality" in html
+    assert "answers at chance earn nothing" in html

@@ -90,10 +90,12 @@ def test_a_final_snapshot_is_never_replaced(small_campaign) -> None:
 
 
 def test_thresholds_come_from_settings(small_campaign, settings) -> None:
-    settings.SCORING_THRESHOLDS = {"random_min_items": 1, "random_max_kappa": 2.0}
+    _run(small_campaign)
+    assert "inverted" not in _scores(small_campaign)["carol"].flags  # 10 answers: too few
+    settings.SCORING_THRESHOLDS = {"inverted_min_answers": 1}
     snapshot = _run(small_campaign)
-    assert snapshot.evidence["thresholds"]["random_min_items"] == 1
-    assert "random" in _scores(small_campaign)["carol"].flags
+    assert snapshot.evidence["thresholds"]["inverted_min_answers"] == 1
+    assert "inverted" in _scores(small_campaign)["carol"].flags
 
 
 @pytest.mark.postgres
