@@ -165,7 +165,9 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "600/m/ip"),
     # Claims of pool accounts ("Join"): enough for a classroom behind one NAT, not for a script
     # draining the pool.
-    "claim_account": env_str("JOIN_RATE_LIMIT", "30/10m/ip"),
+    # RATE_LIMIT_CLAIM is the setting's old name, still read so that a deployment that set it
+    # keeps its choice.
+    "claim_account": env_str("JOIN_RATE_LIMIT", env_str("RATE_LIMIT_CLAIM", "30/10m/ip")),
 }
 if not env_bool("RATE_LIMITS", True):
     ACCOUNT_RATE_LIMITS = False

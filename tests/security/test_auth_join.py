@@ -1,6 +1,10 @@
 """Claiming pool accounts ("Join"): one claim per browser session, and a per-address limit
 that a classroom behind one NAT does not reach but a script draining the pool does."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.conf import settings as live_settings
 from django.test import Client
@@ -62,3 +66,13 @@ def test_behind_a_proxy_each_client_address_has_its_own_count(pool, settings) ->
         return client.post(f"/c/{pool.slug}/join/").status_code
 
     assert [join("203.0.113.1"), join("203.0.113.2"), join("203.0.113.1")] == [302, 302, 429]
+
+
+def test_the_old_name_of_the_join_limit_is_still_read() -> None:
+    """A deployment that set RATE_LIMIT_CLAIM keeps its limit (read when settings load)."""
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.ACCOUNT_RATE_LIMITS['claim_account'])"
+    env = {**os.environ, "RATE_LIMIT_CLAIM": "7/m/ip", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("JOIN_RATE_LIMIT", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "7/m/ip", out.stderr
