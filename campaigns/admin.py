@@ -5,7 +5,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.staticfiles import finders
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -348,7 +347,6 @@ class RecordAdmin(ReadOnlyAdmin):
         extra = dict(extra_context or {})
         if record is not None:
             extra["preview"] = record_preview(record)
-            extra["code_css"] = finders.find("campaigns/code.css") is not None
         return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(ordering="submitted", description="judgements")
