@@ -14,18 +14,21 @@ blurs the confusions further, and the fit collapses toward "nobody knows anythin
 annotator on an 88/12 task fell from informedness 0.19 to 0.04 in ten rounds). The leave-one-out
 posterior is still what straight-lining is judged against (`Fit.loo`).
 
-The confusion of annotator a is shrunk, row by row, toward a one-coin row: "knows the answer
-with probability s_a, otherwise guesses from their own mix of answers q_a" (s_a itself shrunk
-toward 0 by PRIOR_ANSWERS answers at chance). Where a row has many answers (a common class) it
+The confusion of annotator a is shrunk, row by row (ROW_PRIOR pseudo-answers), toward a one-coin
+row: "knows the answer with probability s_a, otherwise guesses from their own mix of answers
+q_a". s_a is itself shrunk toward the crowd's typical s (the median of people with 30 answers or
+more) by PRIOR_ANSWERS answers: with little evidence a person is taken to be like the crowd, and
+their answers move the estimate away from it. Where a row has many answers (a common class) it
 follows the data; where it has few (a rare class) it follows the one-coin row. The classic
 one-coin model spreads errors evenly over the other classes, which on an 88/12 task makes always
 answering the common class look 88% competent; guessing from one's own mix does not.
 
-Skill is Powers' informedness of the confusion under the class prior (for two classes, the true-
-positive rate minus the false-positive rate): 0 for answers independent of the truth however
-skewed, 1 for always right, below 0 for answering the opposite. Its uncertainty comes from
-Dirichlet draws of each confusion row. Written here rather than taken from crowd-kit, which would
-add pandas and a DataFrame round trip to every scoring run.
+Skill is Cohen's kappa between the annotator's answers and the modelled truth of their records
+(expected under the confusion): 0 for answers independent of the truth however skewed, 1 for
+always right, below 0 for answering the opposite. Its uncertainty comes from Dirichlet draws of
+each confusion row. Powers' informedness (`informedness`) was measured in its place and ranked
+people worse on AdultContent2 and on skewed crowds (docs/quality-control.md). Written here rather
+than taken from crowd-kit, which would add pandas and a DataFrame round trip to every scoring run.
 """
 
 from dataclasses import dataclass
@@ -37,11 +40,12 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-PRIOR_ANSWERS = 10.0  # the one-coin skill starts as this many answers at chance
+PRIOR_ANSWERS = 10.0  # the one-coin skill starts as this many answers at the crowd's typical
+TYPICAL_ANSWERS = 30.0  # ... which is the median of people with this many answers
 ROW_PRIOR = 4.0  # pseudo-answers of the one-coin row in each confusion row
 DRAWS = 64
-ITERATIONS = 40
-TOLERANCE = 1e-4
+ITERATIONS = 15
+TOLERANCE = 1e-3  # largest change of a confusion entry between rounds
 _FLOOR = 1e-6
 
 
@@ -64,7 +68,7 @@ class Fit:
     """Per annotator (length n_annotators) unless said otherwise."""
 
     answers: FloatArray  # weighted observations
-    skill: FloatArray  # informedness of the posterior-mean confusion; nan without answers
+    skill: FloatArray  # kappa of the posterior-mean confusion; nan without answers
     draws: FloatArray  # DRAWS × n_annotators draws of the skill
     accuracy: FloatArray  # expected share right under the posterior
     loo: FloatArray  # per observation × k: P(true value) without that observation
@@ -81,10 +85,11 @@ def fit(part: Part, rng: np.random.Generator) -> Fit:
     votes = _unit_sums(part.unit, onehot * ref_weight[:, None], n_units)
     posterior = _clamp_units(_normalize(votes + 0.1), part.truth, known)
     confusion = np.full((n_a, k, k), 1.0 / k)
+    cells = _cells(part)
     for _ in range(ITERATIONS):
         prior = _class_prior(posterior)
-        counts = _confusion_counts(part, posterior[part.unit])
-        new = _shrunk(counts, prior)
+        counts = _confusion_counts(part, cells, posterior[part.unit])
+        new, _ = _shrunk(counts, prior, _typical(counts, prior))
         loglik = np.log(new[part.annotator, :, part.value]) * ref_weight[:, None]
         unit_log = np.log(prior)[None, :] + _unit_sums(part.unit, loglik, n_units)
         posterior = _clamp_units(_softmax(unit_log), part.truth, known)
@@ -94,13 +99,12 @@ def fit(part: Part, rng: np.random.Generator) -> Fit:
             break
     loo = _clamp(_softmax(unit_log[part.unit] - loglik), part, known)
     prior = _class_prior(posterior)
-    counts = _confusion_counts(part, posterior[part.unit])
-    mean = _shrunk(counts, prior)
+    counts = _confusion_counts(part, cells, posterior[part.unit])
+    mean, alphas = _shrunk(counts, prior, _typical(counts, prior))
     answers = np.asarray(np.bincount(part.annotator, part.weight, n_a), dtype=np.float64)
-    skill = np.where(answers > 0, informedness(mean, prior), np.nan)
-    # The interval asks what the answers alone allow: each row drawn under a flat prior, since
-    # the one-coin row is a point estimate that is itself unsure when a row is nearly empty.
-    draws = np.where(answers > 0, informedness(_dirichlet(counts + 1.0, rng), prior), np.nan)
+    shares = counts.sum(axis=2) / np.maximum(counts.sum(axis=(1, 2)), 1e-12)[:, None]
+    skill = np.where(answers > 0, kappa(mean, shares), np.nan)
+    draws = np.where(answers > 0, kappa(_dirichlet(alphas, rng), shares), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = np.trace(counts, axis1=1, axis2=2) / counts.sum(axis=(1, 2))
     return Fit(answers, skill, draws, accuracy, loo, prior)
@@ -115,6 +119,17 @@ def informedness(confusion: FloatArray, prior: FloatArray) -> FloatArray:
         false_alarm = (given - prior * diagonal) / (1.0 - prior)
     terms = np.where(prior < 1.0 - 1e-9, given * (diagonal - false_alarm), 0.0)
     return np.asarray(terms.sum(axis=-1), dtype=np.float64)
+
+
+def kappa(confusion: FloatArray, shares: FloatArray) -> FloatArray:
+    """Cohen's kappa between answers and truth, for confusion rows (…, true, answer) on items
+    whose true values have `shares` (annotator × k)."""
+    right = (shares * np.diagonal(confusion, axis1=-2, axis2=-1)).sum(axis=-1)
+    given = np.einsum("ak,...akl->...al", shares, confusion)
+    chance = (given * shares).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = (right - chance) / (1.0 - chance)
+    return np.asarray(np.where(chance < 1.0 - 1e-9, value, 0.0), dtype=np.float64)
 
 
 def pool(fits: list[Fit], n_annotators: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -161,29 +176,53 @@ def _class_prior(posterior: FloatArray) -> FloatArray:
     return np.asarray(counts / counts.sum(), dtype=np.float64)
 
 
-def _confusion_counts(part: Part, loo: FloatArray) -> FloatArray:
-    """Weighted soft counts annotator × true value × answer."""
+def _cells(part: Part) -> IntArray:
+    """Per observation × true value, its cell of the flattened annotator × truth × answer."""
+    k = part.k
+    cells = (part.annotator * k)[:, None] * k + np.arange(k)[None, :] * k + part.value[:, None]
+    return np.asarray(cells.ravel(), dtype=np.int64)
+
+
+def _confusion_counts(part: Part, cells: IntArray, truth: FloatArray) -> FloatArray:
+    """Weighted soft counts annotator × true value × answer, truth per observation × value."""
     k, n_a = part.k, part.n_annotators
-    base = (part.annotator * k)[:, None] * k + np.arange(k)[None, :] * k + part.value[:, None]
-    flat = np.bincount(base.ravel(), (loo * part.weight[:, None]).ravel(), n_a * k * k)
+    flat = np.bincount(cells, (truth * part.weight[:, None]).ravel(), n_a * k * k)
     return np.asarray(flat.reshape(n_a, k, k), dtype=np.float64)
 
 
-def _shrunk(counts: FloatArray, prior: FloatArray) -> FloatArray:
-    """Posterior-mean confusion: each row shrunk toward the one-coin row s e_k + (1 − s) q of
-    the annotator."""
-    k = counts.shape[1]
+def _typical(counts: FloatArray, prior: FloatArray) -> float:
+    """The crowd's median one-coin skill among people with TYPICAL_ANSWERS answers or more."""
+    n = counts.sum(axis=(1, 2))
+    s = _one_coin(counts, prior, 0.0, 0.0)
+    known = n >= TYPICAL_ANSWERS
+    return float(np.median(s[known])) if known.any() else 0.0
+
+
+def _one_coin(counts: FloatArray, prior: FloatArray, toward: float, weight: float) -> FloatArray:
     n = counts.sum(axis=(1, 2))
     rows = counts.sum(axis=2)  # answers per true value
     mix = (counts.sum(axis=1) + prior) / (n + 1.0)[:, None]  # own mix of answers, smoothed
     right = np.trace(counts, axis1=1, axis2=2)
     chance = (mix * rows).sum(axis=1)
+    # Kappa-like, (right − chance + prior) / (answers − chance + prior): answers that guessing
+    # would get right anyway tell nothing, so the prior weighs against the others. Someone who
+    # only saw the common class keeps the prior; always answering it scores what the rare class
+    # shows.
     with np.errstate(invalid="ignore", divide="ignore"):
-        s = (right - chance) / (n - chance + PRIOR_ANSWERS)
-    s = np.clip(np.nan_to_num(s), 0.0, 1.0)
+        s = (right - chance + weight * toward) / (np.maximum(n - chance, 0.0) + weight)
+    return np.asarray(np.clip(np.nan_to_num(s), 0.0, 1.0), dtype=np.float64)
+
+
+def _shrunk(counts: FloatArray, prior: FloatArray, toward: float) -> tuple[FloatArray, FloatArray]:
+    """Posterior-mean confusion and its Dirichlet parameters: each row shrunk toward the
+    one-coin row s e_k + (1 − s) q of the annotator, s shrunk toward `toward`."""
+    k = counts.shape[1]
+    n = counts.sum(axis=(1, 2))
+    mix = (counts.sum(axis=1) + prior) / (n + 1.0)[:, None]
+    s = _one_coin(counts, prior, toward, PRIOR_ANSWERS)
     one_coin = s[:, None, None] * np.eye(k) + (1 - s)[:, None, None] * mix[:, None, :]
     alphas = counts + ROW_PRIOR * one_coin + _FLOOR
-    return np.asarray(alphas / alphas.sum(axis=2, keepdims=True), dtype=np.float64)
+    return np.asarray(alphas / alphas.sum(axis=2, keepdims=True), dtype=np.float64), alphas
 
 
 def _dirichlet(alphas: FloatArray, rng: np.random.Generator) -> FloatArray:
