@@ -131,6 +131,7 @@ class CampaignAdmin(admin.ModelAdmin):
                                    "max_tasks_per_annotator", "opens_at", "closes_at"]}),
         ("Leaderboard", {"fields": ["leaderboard_visibility", "leaderboard_min_gold"]}),
         ("People", {"fields": ["open_signup"]}),
+        ("Exports", {"fields": ["license"]}),
     ]  # fmt: skip
 
     @admin.action(description="Provision annotator accounts…")

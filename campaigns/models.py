@@ -21,6 +21,21 @@ class LeaderboardVisibility(models.TextChoices):
     HIDDEN = "hidden", "Hidden"
 
 
+class DatasetLicense(models.TextChoices):
+    """Licenses by their Hugging Face Hub identifiers: the dataset card's `license:` key."""
+
+    UNKNOWN = "", "Not chosen (the card says unknown)"
+    CC_BY_4 = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA_4 = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC_4 = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_NC_SA_4 = "cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"
+    CC0 = "cc0-1.0", "CC0 1.0 (public domain)"
+    ODC_BY = "odc-by", "ODC-By"
+    APACHE_2 = "apache-2.0", "Apache 2.0"
+    MIT = "mit", "MIT"
+    OTHER = "other", "Other (say which in the guidelines)"
+
+
 class Campaign(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
@@ -60,6 +75,13 @@ class Campaign(models.Model):
         default=False,
         help_text="Anyone may create an account and join (otherwise: generated accounts only).",
     )
+    license = models.CharField(
+        max_length=32,
+        choices=DatasetLicense.choices,
+        default=DatasetLicense.UNKNOWN,
+        blank=True,
+        help_text="The license of the exported data, written into its dataset card.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,6 +94,9 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(leaderboard_visibility__in=LeaderboardVisibility.values),
                 name="campaign_leaderboard_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(license__in=DatasetLicense.values), name="campaign_license_valid"
             ),
             models.CheckConstraint(condition=Q(overlap__gte=1), name="campaign_overlap_positive"),
             models.CheckConstraint(
@@ -147,7 +172,12 @@ class RecordKind(models.TextChoices):
 class Record(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="records")
     external_id = models.CharField(max_length=200)
+    # The final user turn; a multi-turn record keeps the turns before it in `messages`.
     prompt = models.TextField()
+    # [{"role": "user"|"assistant", "content": str}, ...]: the conversation before `prompt`,
+    # starting with a user turn and alternating; empty for a single-turn record.
+    messages = models.JSONField(default=list, blank=True)
+    system_prompt = models.TextField(blank=True, default="")
     # [{"model": str, "text": str}, ...] in canonical order; judgements refer to these indexes.
     responses = models.JSONField(default=list, blank=True)
     response_count = models.PositiveSmallIntegerField(default=0)

@@ -139,7 +139,10 @@ def membership_by_slug(user: User | AnonymousUser, slug: str) -> tuple[bool, Ann
 
 
 # What a task needs of its record: never the gold answer or the metadata.
-TASK_RECORD_FIELDS = ("id", "campaign", "prompt", "responses", "response_count", "kind", "filled")
+TASK_RECORD_FIELDS = (
+    "id", "campaign", "prompt", "messages", "system_prompt", "responses", "response_count", "kind",
+    "filled",
+)  # fmt: skip
 _OWN = {
     texts: (
         Part(Assignment, "s"),
@@ -149,7 +152,11 @@ _OWN = {
             "r",
             TASK_RECORD_FIELDS
             if texts
-            else tuple(f for f in TASK_RECORD_FIELDS if f not in ("prompt", "responses")),
+            else tuple(
+                f
+                for f in TASK_RECORD_FIELDS
+                if f not in ("prompt", "messages", "system_prompt", "responses")
+            ),
         ),
         Part(Annotator, "n"),
     )

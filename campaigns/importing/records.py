@@ -14,7 +14,8 @@ from campaigns.answers import (
 from campaigns.importing.errors import ErrorLog
 from config.safe_json import text_problem
 
-RECORD_FIELDS = {"id", "prompt", "responses", "kind", "gold", "metadata"}
+RECORD_FIELDS = {"id", "prompt", "messages", "system", "responses", "kind", "gold", "metadata"}
+MAX_TURNS = 200
 RECORD_KINDS = ("regular", "gold", "control")
 MAX_ID_LENGTH = 200
 DEFAULT_MAX_TEXT_BYTES = 200_000
@@ -28,6 +29,9 @@ class RecordRow:
     kind: str
     gold: dict[str, object] | None
     metadata: dict[str, Any]
+    system_prompt: str = ""
+    # The turns before `prompt`: [{"role": "user"|"assistant", "content": str}, ...]
+    messages: tuple[dict[str, str], ...] = ()
 
 
 class RecordValidator:
@@ -50,11 +54,7 @@ class RecordValidator:
         for key in sorted(set(obj) - RECORD_FIELDS):
             log.add(line, key, "unknown field")
         external_id = self._external_id(line, obj.get("id"), log)
-        prompt = obj.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip():
-            log.add(line, "prompt", "missing or empty")
-        else:
-            self._text(line, "prompt", prompt, log)
+        system, history, prompt = self._conversation(line, obj, log)
         responses = self._responses(line, obj.get("responses", []), log)
         kind = obj.get("kind", "regular")
         if kind not in RECORD_KINDS:
@@ -65,7 +65,78 @@ class RecordValidator:
             log.add(line, "metadata", "must be an object")
         if len(log.errors) + log.more > errors_before:
             return None
-        return RecordRow(external_id, prompt, responses, kind, gold, metadata)  # type: ignore[arg-type]
+        return RecordRow(
+            external_id, prompt, responses, kind, gold, metadata, system, tuple(history)
+        )
+
+    def _conversation(
+        self, line: int, obj: dict[str, Any], log: ErrorLog
+    ) -> tuple[str, list[dict[str, str]], str]:
+        """(system prompt, earlier turns, final user turn) from `prompt` or `messages`."""
+        system = obj.get("system", "")
+        if not isinstance(system, str):
+            log.add(line, "system", "must be a string")
+            system = ""
+        elif system:
+            self._text(line, "system", system, log)
+        if "messages" not in obj:
+            prompt = obj.get("prompt")
+            if not isinstance(prompt, str) or not prompt.strip():
+                log.add(line, "prompt", "missing or empty")
+                return system, [], ""
+            self._text(line, "prompt", prompt, log)
+            return system, [], prompt
+        if "prompt" in obj:
+            log.add(line, "prompt", "give either 'prompt' or 'messages', not both")
+        turns = self._turns(line, obj["messages"], log)
+        if turns and turns[0]["role"] == "system":
+            if system:
+                log.add(line, "messages[0]", "a system message and a 'system' field; give one")
+            system, turns = turns[0]["content"], turns[1:]
+        for index, turn in enumerate(turns):
+            expected, article = ("user", "a") if index % 2 == 0 else ("assistant", "an")
+            if turn["role"] != expected:
+                where = index + (len(obj["messages"]) - len(turns))
+                log.add(
+                    line,
+                    f"messages[{where}].role",
+                    f"{shown(turn['role'])} where {article} {expected} turn is due: after an "
+                    "optional system message, user and assistant turns alternate, starting "
+                    "with user",
+                )
+                return system, [], ""
+        if not turns or turns[-1]["role"] != "user":
+            log.add(line, "messages", "must end with the user turn that the responses answer")
+            return system, [], ""
+        return system, turns[:-1], turns[-1]["content"]
+
+    def _turns(self, line: int, value: object, log: ErrorLog) -> list[dict[str, str]]:
+        if not isinstance(value, list) or not value:
+            log.add(line, "messages", "must be a non-empty list of {role, content} objects")
+            return []
+        if len(value) > MAX_TURNS:
+            log.add(line, "messages", f"{len(value)} messages; at most {MAX_TURNS}")
+            return []
+        turns = []
+        for index, item in enumerate(value):
+            where = f"messages[{index}]"
+            if not isinstance(item, dict) or set(item) != {"role", "content"}:
+                log.add(line, where, "must be an object with exactly 'role' and 'content'")
+                return []
+            role, content = item["role"], item["content"]
+            if role not in ("system", "user", "assistant") or (role == "system" and index):
+                log.add(
+                    line,
+                    f"{where}.role",
+                    f"{shown(role)}: 'user' or 'assistant' (and 'system' first only)",
+                )
+                return []
+            if not isinstance(content, str) or not content.strip():
+                log.add(line, f"{where}.content", "missing or empty")
+                return []
+            self._text(line, f"{where}.content", content, log)
+            turns.append({"role": role, "content": content})
+        return turns
 
     def _external_id(self, line: int, value: object, log: ErrorLog) -> str:
         if isinstance(value, int) and not isinstance(value, bool):

@@ -51,8 +51,8 @@ def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
 
 
 _RESPONSE_COLUMN = re.compile(r"^(response|model)_(\d+)$")
-_JSON_COLUMNS = ("gold", "metadata")
-_PLAIN_COLUMNS = ("id", "prompt", "kind")
+_JSON_COLUMNS = ("gold", "metadata", "messages")
+_PLAIN_COLUMNS = ("id", "prompt", "system", "kind")
 
 
 def _within(column: str, field: str) -> str:

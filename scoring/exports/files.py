@@ -1,6 +1,7 @@
 """Export files: the format from the suffix, written to a temporary file renamed when complete."""
 
 import functools
+import io
 import json
 import os
 import secrets
@@ -12,8 +13,12 @@ from typing import IO, Any
 
 from config.csvcells import safe_writer
 
-SUFFIXES = (".jsonl", ".csv")
-CONTENT_TYPES = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+SUFFIXES = (".jsonl", ".csv", ".parquet")
+CONTENT_TYPES = {
+    "jsonl": "application/jsonl; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 class ExportError(ValueError):
@@ -23,7 +28,7 @@ class ExportError(ValueError):
 def file_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ExportError(f"{path}: the file name must end in .jsonl or .csv")
+        raise ExportError(f"{path}: the file name must end in .jsonl or .csv, or .parquet")
     return suffix[1:]
 
 
@@ -54,7 +59,19 @@ def _name_it(fd: int, target: Path) -> None:
 
 @contextmanager
 def complete_file(path: str | Path) -> Iterator[IO[str]]:
-    """A text file at `path` that appears only once the block finishes without an error.
+    """A text file at `path` that appears only once the block finishes (see complete_binary)."""
+    with complete_binary(path) as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+        try:
+            yield handle
+            handle.flush()
+        finally:
+            handle.detach()
+
+
+@contextmanager
+def complete_binary(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file at `path` that appears only once the block finishes without an error.
 
     Rows go to a file without a name in the same folder, linked and renamed over `path` when
     complete (an atomic rename); a failure or a kill leaves nothing behind. Where the file
@@ -66,14 +83,14 @@ def complete_file(path: str | Path) -> Iterator[IO[str]]:
         raise ExportError(f"{path}: folder {target.parent} does not exist")
     anonymous = _anonymous_file(target.parent)
     if anonymous is not None:
-        with os.fdopen(anonymous, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(anonymous, "wb") as handle:
             yield handle
             handle.flush()
             _name_it(anonymous, target)
         return
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             yield handle
         os.replace(temporary, target)
     except BaseException:

@@ -102,7 +102,9 @@ def judgements_by_record(
 
 
 def _with_records(votes: dict[int, list[Vote]]) -> Iterator[tuple[Record, list[Vote]]]:
-    records = Record.objects.only("id", "external_id", "prompt", "responses").in_bulk(votes)
+    records = Record.objects.only(
+        "id", "external_id", "prompt", "responses", "system_prompt", "messages"
+    ).in_bulk(votes)
     for record_id, kept in votes.items():
         yield records[record_id], kept
 

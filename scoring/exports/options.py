@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from scoring.metrics.preferences import STRATEGIES, Strategy
 
+SHAPES = ("standard", "conversational")
+MARGINS = ("scale", "votes", "none")
+
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -17,6 +20,10 @@ class ExportOptions:
     include_gold: bool = False
     include_control: bool = False
     text_question: str = ""  # sft: export the answers of this free-text question instead
+    # TRL's two dataset shapes: texts as strings, or as lists of chat messages
+    shape: str = "standard"
+    # preferences: what `margin` measures (docs/formats.md#margins), or "none" for no column
+    margin: str = "scale"
     # responses
     usernames: bool = False
 
@@ -28,6 +35,15 @@ class ExportOptions:
             found.append("ties must be 'drop' or 'keep'")
         if self.weight not in ("none", "quality"):
             found.append("weight must be 'none' or 'quality'")
+        if self.shape not in SHAPES:
+            found.append(f"shape must be one of {', '.join(SHAPES)}")
+        if self.margin not in MARGINS:
+            found.append(f"margin must be one of {', '.join(MARGINS)}")
+        if self.shape == "conversational" and self.ties == "keep":
+            found.append(
+                "ties never appear in a conversational (TRL) file; "
+                "keep them with the standard shape, where a tie column marks them"
+            )
         if self.min_votes < 1:
             found.append("min_votes must be at least 1")
         if not 0.0 <= self.min_agreement <= 1.0:

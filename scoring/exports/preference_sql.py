@@ -88,11 +88,16 @@ _KEPT = (
 )
 
 
-def applies(campaign: Campaign, question: Question | None) -> bool:
+def applies(
+    campaign: Campaign, question: Question | None, options: ExportOptions | None = None
+) -> bool:
+    """PostgreSQL writes the standard shape with the default margin; the rest is Python's."""
+    standard = options is None or (options.shape == "standard" and options.margin == "scale")
     return (
         connection.vendor == "postgresql"
         and question is not None
         and (question.kind == "preference")
+        and standard
     )
 
 

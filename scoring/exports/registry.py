@@ -8,7 +8,7 @@ from typing import IO, Any
 from django.http import StreamingHttpResponse
 
 from campaigns.models import Campaign
-from scoring.exports import files, standings, training
+from scoring.exports import files, shapes, standings, training
 from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
 
@@ -21,20 +21,44 @@ class Export:
     rows: Rows
     # A faster JSON Lines writer, when the database can build the objects itself.
     jsonl: Callable[[Campaign, ExportOptions, Tally], Iterator[str]] | None = None
+    # The columns for the options (shape, margin), when they are not always `fields`.
+    shaped: Callable[[ExportOptions, Sequence[str]], Sequence[str]] | None = None
+    # Whether the export has the two TRL shapes (and --margin, for preferences).
+    trl: bool = False
+
+    def columns(self, options: ExportOptions) -> Sequence[str]:
+        return self.shaped(options, self.fields) if self.shaped else self.fields
 
     def lines(
         self, campaign: Campaign, fmt: str, options: ExportOptions, tally: Tally
     ) -> Iterator[str]:
         if fmt == "jsonl" and self.jsonl is not None:
             return self.jsonl(campaign, options, tally)
-        return files.lines(fmt, self.fields, self.rows(campaign, options, tally))
+        return files.lines(fmt, self.columns(options), self.rows(campaign, options, tally))
+
+    def arrow_schema(self, options: ExportOptions) -> Any:
+        from scoring.exports import arrow  # pyarrow loads only for Parquet
+
+        return arrow.schema(self.columns(options), options.shape == "conversational")
+
+    def parquet_chunks(
+        self, campaign: Campaign, options: ExportOptions, tally: Tally
+    ) -> Iterator[bytes]:
+        from scoring.exports import arrow
+
+        rows = self.rows(campaign, options, tally)
+        return arrow.parquet_chunks(self.arrow_schema(options), rows)
 
 
 EXPORTS: dict[str, Export] = {
     "preferences": Export(
-        training.PREFERENCE_FIELDS, training.preference_rows, jsonl=training.preference_lines
+        training.PREFERENCE_FIELDS,
+        training.preference_rows,
+        jsonl=training.preference_lines,
+        shaped=shapes.preference_fields,
+        trl=True,
     ),
-    "sft": Export(training.SFT_FIELDS, training.sft_rows),
+    "sft": Export(training.SFT_FIELDS, training.sft_rows, shaped=shapes.sft_fields, trl=True),
     "responses": Export(
         training.RESPONSE_FIELDS, training.response_rows, jsonl=training.response_lines
     ),
@@ -50,6 +74,10 @@ def checked(campaign: Campaign, name: str, options: ExportOptions) -> Export:
     if export is None:
         raise files.ExportError(f"unknown export {name!r}; known: {', '.join(EXPORTS)}")
     problems = options.problems()
+    if not export.trl and (options.shape, options.margin) != ("standard", "scale"):
+        problems.append(
+            f"{name} has one shape and no margin; --shape and --margin are for preferences and sft"
+        )
     if options.text_question and not training.text_question_exists(campaign, options.text_question):
         problems.append(f"campaign has no free-text question {options.text_question!r}")
     if problems:
@@ -68,12 +96,26 @@ def write_export(
     return count, tally
 
 
+def write_parquet(
+    campaign: Campaign, export: Export, handle: IO[bytes], options: ExportOptions
+) -> tuple[int, Tally]:
+    from scoring.exports import arrow
+
+    tally = Tally()
+    rows = export.rows(campaign, options, tally)
+    return arrow.write_parquet(handle, export.arrow_schema(options), rows), tally
+
+
 def run_export(campaign: Campaign, name: str, out: str | Path, options: ExportOptions) -> str:
     """Write export `name` of the campaign to `out`; return a one-line report."""
     export = checked(campaign, name, options)
     fmt = files.file_format(out)
-    with files.complete_file(out) as handle:
-        count, tally = write_export(campaign, export, handle, fmt, options)
+    if fmt == "parquet":
+        with files.complete_binary(out) as binary:
+            count, tally = write_parquet(campaign, export, binary, options)
+    else:
+        with files.complete_file(out) as handle:
+            count, tally = write_export(campaign, export, handle, fmt, options)
     left_out = tally.summary()
     return f"wrote {count} {name} rows of {campaign.slug!r} to {out}" + (
         f"; left out {left_out}" if left_out else ""
@@ -84,8 +126,11 @@ def streaming_response(
     campaign: Campaign, name: str, export: Export, fmt: str, options: ExportOptions
 ) -> StreamingHttpResponse:
     """The export as a download that streams (the API and the dashboard)."""
-    stream = StreamingHttpResponse(
-        export.lines(campaign, fmt, options, Tally()), content_type=files.CONTENT_TYPES[fmt]
+    body: Iterator[str] | Iterator[bytes] = (
+        export.parquet_chunks(campaign, options, Tally())
+        if fmt == "parquet"
+        else export.lines(campaign, fmt, options, Tally())
     )
+    stream = StreamingHttpResponse(body, content_type=files.CONTENT_TYPES[fmt])
     stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{name}.{fmt}"'
     return stream

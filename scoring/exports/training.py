@@ -10,7 +10,7 @@ from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, JSONObject
 
 from campaigns.models import AnnotatorStanding, Campaign, Judgement, Question
-from scoring.exports import preference_sql
+from scoring.exports import preference_sql, shapes
 from scoring.exports.files import RawJSON, lines
 from scoring.exports.judged import (
     Tally,
@@ -65,12 +65,12 @@ def preference_rows(
             else:
                 chosen, rejected = record.responses[pair.chosen], record.responses[pair.rejected]
                 yield {
-                    "prompt": record.prompt,
-                    "chosen": chosen.get("text", ""),
-                    "rejected": rejected.get("text", ""),
+                    "prompt": shapes.prompt_value(record, options),
+                    "chosen": shapes.response_value(chosen.get("text", ""), options),
+                    "rejected": shapes.response_value(rejected.get("text", ""), options),
                     "chosen_model": chosen.get("model", ""),
                     "rejected_model": rejected.get("model", ""),
-                    "margin": round(pair.margin, 4),
+                    "margin": round(shapes.margin(pair, options.margin), 4),
                     "votes": pair.votes,
                     "agreement": round(pair.agreement, 4),
                     "tie": pair.tie,
@@ -98,14 +98,15 @@ def sft_rows(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterat
             tally.left_out[f"records with agreement below {options.min_agreement}"] += 1
         else:
             response = record.responses[best[0]]
-            yield {
-                "prompt": record.prompt,
-                "completion": response.get("text", ""),
-                "model": response.get("model", ""),
-                "votes": len(answers),
-                "agreement": round(best[1], 4),
-                "record_id": record.external_id,
-            }
+            yield shapes.sft_row(
+                record,
+                response.get("text", ""),
+                options,
+                model=response.get("model", ""),
+                votes=len(answers),
+                agreement=round(best[1], 4),
+                record_id=record.external_id,
+            )
 
 
 def _completion_rows(
@@ -116,14 +117,15 @@ def _completion_rows(
         for vote in votes:
             text = vote.answers.get(name)
             if isinstance(text, str) and text.strip():
-                yield {
-                    "prompt": record.prompt,
-                    "completion": text,
-                    "model": "",
-                    "votes": 1,
-                    "agreement": None,
-                    "record_id": record.external_id,
-                }
+                yield shapes.sft_row(
+                    record,
+                    text,
+                    options,
+                    model="",
+                    votes=1,
+                    agreement=None,
+                    record_id=record.external_id,
+                )
 
 
 def text_question_exists(campaign: Campaign, name: str) -> bool:
@@ -239,7 +241,8 @@ def response_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> 
 def preference_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[str]:
     """JSON Lines of preference_rows; PostgreSQL builds them itself for a preference question."""
     question = main_question(campaign)
-    if question is not None and preference_sql.applies(campaign, question):
+    if question is not None and preference_sql.applies(campaign, question, options):
         yield from preference_sql.preference_lines(campaign, question, options, tally)
         return
-    yield from lines("jsonl", PREFERENCE_FIELDS, preference_rows(campaign, options, tally))
+    fields = shapes.preference_fields(options, PREFERENCE_FIELDS)
+    yield from lines("jsonl", fields, preference_rows(campaign, options, tally))

@@ -1,4 +1,4 @@
-"""Write one of a campaign's exports to a JSONL or CSV file."""
+"""Write one of a campaign's exports to a JSONL, CSV or Parquet file."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaigns.management.inputs import campaign_by_slug
 from scoring.exports import files
-from scoring.exports.options import ExportOptions
+from scoring.exports.options import MARGINS, SHAPES, ExportOptions
 from scoring.exports.registry import EXPORTS, run_export
 from scoring.metrics.preferences import STRATEGIES
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("--format", required=True, choices=list(EXPORTS))
-        parser.add_argument("--out", required=True, help="FILE.jsonl or FILE.csv")
+        parser.add_argument("--out", required=True, help="FILE.jsonl, FILE.csv or FILE.parquet")
         parser.add_argument(
             "--include-excluded",
             action="store_true",
@@ -32,6 +32,18 @@ class Command(BaseCommand):
         pairs.add_argument("--include-gold", action="store_true")
         pairs.add_argument("--include-control", action="store_true")
         pairs.add_argument("--text-question", default="", help="sft from this text question")
+        pairs.add_argument(
+            "--shape",
+            choices=SHAPES,
+            default="standard",
+            help="TRL's shapes: texts as strings, or as lists of chat messages",
+        )
+        pairs.add_argument(
+            "--margin",
+            choices=MARGINS,
+            default="scale",
+            help="preferences: what the margin column measures, or none for no column",
+        )
         parser.add_argument(
             "--usernames", action="store_true", help="responses: usernames, not pseudonyms"
         )
@@ -49,6 +61,8 @@ class Command(BaseCommand):
             include_control=options["include_control"],
             text_question=options["text_question"],
             usernames=options["usernames"],
+            shape=options["shape"],
+            margin=options["margin"],
         )
         try:
             report = run_export(campaign, options["format"], options["out"], chosen)
