@@ -82,7 +82,9 @@ class ProvisionForm(forms.Form):
 
 
 class RecordUploadForm(forms.Form):
-    file = forms.FileField(help_text="JSON Lines (.jsonl) or CSV (.csv); see docs/formats.md.")
+    file = forms.FileField(
+        help_text="JSON Lines (.jsonl), CSV (.csv) or Parquet (.parquet); see docs/formats.md."
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -12,9 +12,17 @@ from django.utils import timezone
 
 from accounts.services.users import ensure_users
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
+from campaigns.importing.mapping import FieldMap, RowInvalid
 from campaigns.importing.records import RecordValidator
 from campaigns.importing.responses import RecordRef, ResponseRow, ResponseValidator
-from campaigns.importing.sources import DEFAULT_MAX_CELL, Row, iter_jsonl, iter_records_csv
+from campaigns.importing.sources import (
+    DEFAULT_MAX_CELL,
+    Row,
+    iter_csv_rows,
+    iter_jsonl,
+    iter_parquet,
+    iter_records_csv,
+)
 from campaigns.models import (
     Annotator,
     Assignment,
@@ -53,18 +61,42 @@ class ImportResult:
     new_annotators: int = 0
 
 
-def _rows(source: IO[bytes], file_format: str, log: ErrorLog) -> Iterator[Row]:
+def _rows(
+    source: IO[bytes], file_format: str, log: ErrorLog, field_map: FieldMap | None
+) -> Iterator[Row]:
+    # Cells a little longer than the text limit are still read, for the error to name them.
+    max_cell = max(DEFAULT_MAX_CELL, 4 * settings.RECORD_TEXT_MAX_BYTES)
+    if file_format == "csv" and field_map is None:
+        yield from iter_records_csv(source, log, max_cell=max_cell)
+        return
     if file_format == "csv":
-        # Cells a little longer than the text limit are still read, for the error to name them.
-        max_cell = max(DEFAULT_MAX_CELL, 4 * settings.RECORD_TEXT_MAX_BYTES)
-        return iter_records_csv(source, log, max_cell=max_cell)
-    return iter_jsonl(source, log)
+        rows: Iterator[Row] = (
+            (line, {k: v if v != "" else None for k, v in cells.items()})
+            for line, cells, _ in iter_csv_rows(source, log, max_cell=max_cell)
+        )
+    elif file_format == "parquet":
+        rows = iter_parquet(source, log)
+    else:
+        rows = iter_jsonl(source, log)
+    if field_map is None:
+        yield from rows
+        return
+    for line, obj in rows:
+        try:
+            yield line, field_map.apply(line, obj, parse_json=file_format == "csv")
+        except RowInvalid as error:
+            log.add(line, error.field, error.reason)
 
 
 def import_records(
-    *, campaign: Campaign, source: IO[bytes], file_format: str = "jsonl"
+    *,
+    campaign: Campaign,
+    source: IO[bytes],
+    file_format: str = "jsonl",
+    field_map: FieldMap | None = None,
 ) -> ImportResult:
-    """Add the records of a JSONL or CSV file to a campaign; raise ImportFailed on any error.
+    """Add the records of a JSONL, CSV or Parquet file to a campaign; raise ImportFailed on any
+    error. `field_map` reads other tools' field names (campaigns/importing/mapping.py).
 
     One pass: lines are validated as they stream and written as they pass, inside one
     transaction. After the first error nothing more is written, every later line is still checked
@@ -80,8 +112,11 @@ def import_records(
         with transaction.atomic():
             now = timezone.now()
             with row_writer(Record, RECORD_COLUMNS) as write:
-                for line, obj in _rows(source, file_format, log):
+                for line, obj in _rows(source, file_format, log, field_map):
+                    before = len(log.errors)
                     row = validator.validate(line, obj, log)
+                    if field_map is not None:
+                        log.errors[before:] = map(field_map.rename, log.errors[before:])
                     if row is None or log:
                         continue
                     write(
