@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from campaigns.models import Campaign
 from scoring import charts, reports
 from scoring.access import organizer_required
-from scoring.exports import files
+from scoring.exports import card, files
 from scoring.exports.options import ExportOptions
 from scoring.exports.registry import EXPORTS, checked, streaming_response
 
@@ -49,6 +49,11 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @organizer_required
 def download(request: HttpRequest, campaign: Campaign, name: str, fmt: str) -> HttpResponseBase:
+    if (name, fmt) == ("card", "md"):
+        text = card.dataset_card(campaign, ExportOptions())
+        response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="README.md"'
+        return response
     if fmt not in files.CONTENT_TYPES or name not in EXPORTS:
         raise Http404("No such export.")
     options = ExportOptions()

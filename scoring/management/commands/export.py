@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaigns.management.inputs import campaign_by_slug
-from scoring.exports import files
+from scoring.exports import card, files
 from scoring.exports.options import MARGINS, SHAPES, ExportOptions
 from scoring.exports.registry import EXPORTS, run_export
 from scoring.metrics.preferences import STRATEGIES
@@ -16,8 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--format", required=True, choices=list(EXPORTS))
-        parser.add_argument("--out", required=True, help="FILE.jsonl, FILE.csv or FILE.parquet")
+        parser.add_argument("--format", required=True, choices=[*EXPORTS, "card"])
+        parser.add_argument(
+            "--out",
+            required=True,
+            help="FILE.jsonl, FILE.csv or FILE.parquet; README.md for the dataset card",
+        )
         parser.add_argument(
             "--include-excluded",
             action="store_true",
@@ -65,7 +69,10 @@ class Command(BaseCommand):
             margin=options["margin"],
         )
         try:
-            report = run_export(campaign, options["format"], options["out"], chosen)
+            if options["format"] == "card":
+                report = card.write_card(campaign, options["out"], chosen)
+            else:
+                report = run_export(campaign, options["format"], options["out"], chosen)
         except files.ExportError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(report)
