@@ -1,6 +1,6 @@
 """The organizer's dashboard and its downloads."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -49,6 +49,14 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @organizer_required
 def download(request: HttpRequest, campaign: Campaign, name: str, fmt: str) -> HttpResponseBase:
+    if fmt == "zip" and name in ("bundle-jsonl", "bundle-parquet"):
+        from scoring.exports import bundle  # pyarrow loads only when Parquet is asked for
+
+        data = name.removeprefix("bundle-")
+        body = bundle.bundle_chunks(campaign, data, ExportOptions())
+        stream = StreamingHttpResponse(body, content_type="application/zip")
+        stream["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{data}.zip"'
+        return stream
     if (name, fmt) == ("card", "md"):
         text = card.dataset_card(campaign, ExportOptions())
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
