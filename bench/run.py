@@ -27,6 +27,7 @@ BENCHMARKS = [
     "pages_load",
     "rendering",
     "export_load",
+    "parquet_io",
     "production_load",
 ]
 

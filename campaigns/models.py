@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 
 class CampaignStatus(models.TextChoices):
@@ -79,6 +79,7 @@ class Campaign(models.Model):
         max_length=32,
         choices=DatasetLicense.choices,
         default=DatasetLicense.UNKNOWN,
+        db_default=DatasetLicense.UNKNOWN,
         blank=True,
         help_text="The license of the exported data, written into its dataset card.",
     )
@@ -176,8 +177,9 @@ class Record(models.Model):
     prompt = models.TextField()
     # [{"role": "user"|"assistant", "content": str}, ...]: the conversation before `prompt`,
     # starting with a user turn and alternating; empty for a single-turn record.
-    messages = models.JSONField(default=list, blank=True)
-    system_prompt = models.TextField(blank=True, default="")
+    # Database defaults too: bulk loaders that COPY records name only the columns they know.
+    messages = models.JSONField(default=list, db_default=Value([], models.JSONField()), blank=True)
+    system_prompt = models.TextField(blank=True, default="", db_default="")
     # [{"model": str, "text": str}, ...] in canonical order; judgements refer to these indexes.
     responses = models.JSONField(default=list, blank=True)
     response_count = models.PositiveSmallIntegerField(default=0)

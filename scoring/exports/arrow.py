@@ -1,9 +1,9 @@
 """Parquet exports: the rows of any export written in row groups with a fixed schema (pyarrow).
 
 Memory stays flat: rows are gathered into one row group at a time (at most ROW_GROUP_ROWS rows
-or about ROW_GROUP_BYTES of text), written, and dropped. The column types are the same for
-every campaign, so files from different campaigns concatenate; values that JSON Lines carries
-as objects of any shape (`answers`) are JSON text here, as in CSV.
+or about ROW_GROUP_BYTES of text), written, and dropped (bench/parquet_io.py measures it). The
+column types are the same for every campaign, so files from different campaigns concatenate;
+values that JSON Lines carries as objects of any shape (`answers`) are JSON text here, as in CSV.
 """
 
 import json
@@ -14,7 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROW_GROUP_ROWS = 10_000
-ROW_GROUP_BYTES = 64 << 20
+ROW_GROUP_BYTES = 16 << 20
+# Long texts, nearly all distinct: a dictionary would only be built to be given up.
+_NO_DICTIONARY = ("prompt", "chosen", "rejected", "completion", "messages", "answers")
 
 MESSAGES = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 _TYPES: dict[str, pa.DataType] = {
@@ -81,10 +83,15 @@ def _groups(columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> Iterator[pa.T
         yield pa.Table.from_pylist(batch, schema=columns)
 
 
+def _writer(where: Any, columns: pa.Schema) -> pq.ParquetWriter:
+    dictionary = [name for name in columns.names if name not in _NO_DICTIONARY]
+    return pq.ParquetWriter(where, columns, compression="zstd", use_dictionary=dictionary)
+
+
 def write_parquet(handle: IO[bytes], columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> int:
     """Write the rows to an open binary file; return how many."""
     count = 0
-    with pq.ParquetWriter(handle, columns, compression="zstd") as writer:
+    with _writer(handle, columns) as writer:
         for table in _groups(columns, rows):
             writer.write_table(table)
             count += table.num_rows
@@ -121,7 +128,7 @@ class _Chunks:
 def parquet_chunks(columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """The Parquet file as bytes, one row group at a time (a streamed download)."""
     sink = _Chunks()
-    writer = pq.ParquetWriter(sink, columns, compression="zstd")
+    writer = _writer(sink, columns)
     for table in _groups(columns, rows):
         writer.write_table(table)
         yield sink.take()

@@ -212,3 +212,41 @@ def test_the_command_reports_a_bad_map_in_one_line(campaign, tmp_path: Path) -> 
         call_command("import_records", campaign.slug, str(path), "--map", "x=y")
     call_command("import_records", campaign.slug, str(path))
     assert Record.objects.filter(campaign=campaign).count() == 1
+
+
+def test_a_parquet_map_column_reads_as_an_object(campaign) -> None:
+    metadata = pa.array([[("topic", "code")]], type=pa.map_(pa.string(), pa.string()))
+    table = pa.table(
+        {
+            "id": ["r1"],
+            "prompt": ["p"],
+            "responses": [[{"model": "m", "text": "a"}, {"model": "n", "text": "b"}]],
+            "metadata": metadata,
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    buffer.seek(0)
+    _import(campaign, buffer, "parquet")
+    assert _kept(campaign)[0].metadata == {"topic": "code"}
+
+
+def test_parquet_keys_depth_and_dates_follow_the_json_rules(campaign) -> None:
+    import datetime
+
+    deep: Any = "x"
+    for _ in range(70):
+        deep = [deep]
+    rows = [
+        {**record("r1"), "metadata": {"bad\x01key": "v"}},
+        {**record("r2"), "metadata": {"deep": deep}},
+        {**record("r3"), "metadata": {"score": float("-inf")}},
+    ]
+    errors = [errors_of(campaign, _parquet([row]), "parquet")[0] for row in rows]
+    assert errors[0].startswith("line 1, field 'metadata': a key contains the control character")
+    # pyarrow itself refuses schemas nested 100 deep, before crowdeval's 64 levels are checked.
+    assert errors[1].startswith("not a readable Parquet file (Parquet schema too deeply nested")
+    assert "-Infinity is not a number" in errors[2]
+    when = datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC)
+    _import(campaign, _parquet([{**record("r4"), "metadata": {"at": when}}]), "parquet")
+    assert _kept(campaign)[0].metadata == {"at": "2026-05-01T10:00:00+00:00"}
