@@ -278,7 +278,10 @@ def analyse(dataset: Dataset, scored: dict[str, Any]) -> dict[str, Any]:
     evaluated = {w: t for w, t in truth.items() if t.labels >= dataset.min_held_out}
     spammers = near_random(dataset, rows, evaluated)
     return {
-        "issue_16": issue_targets(dataset, rows, evaluated),
+        "issue_16": {
+            **issue_targets(dataset, rows, evaluated),
+            "flag_null_rates": scored.get("flag_null_rates", {}),
+        },
         "alpha": _round(scored["alpha"]),
         "flag_counts": scored["flag_counts"],
         "ranked": sum(1 for row in rows.values() if row["rank"]),
@@ -614,6 +617,7 @@ def score_in_child(slug: str) -> None:
         "duration_ms": snapshot.duration_ms,
         "alpha": snapshot.alpha,
         "flag_counts": snapshot.flag_counts,
+        "flag_null_rates": snapshot.evidence.get("flag_null_rates", {}),
         "annotators": annotators,
     }
     print(json.dumps(figures))

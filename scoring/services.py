@@ -127,6 +127,7 @@ def _store(
             "main_question": result.main.get("name"),
             "main_kind": result.main.get("kind"),
             "quality_quantiles": _quantiles(c["quality"], c["judgements"]),
+            "flag_null_rates": result.flag_null_rates,
         },
         final=campaign.status == CampaignStatus.CLOSED,
     )

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_
-from scoring.metrics import behaviour, evidence, flags, leaderboard, skill
+from scoring.metrics import behaviour, evidence, flags, leaderboard, null_rates, skill
 from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
 from scoring.metrics.coding import MAX_SLOTS, Codes
 from scoring.metrics.judgements import CONTROL, Judgements
@@ -43,6 +43,8 @@ class CampaignResult:
     control: dict[str, Any] = field(default_factory=dict)
     models: list[dict[str, Any]] = field(default_factory=list)
     flag_counts: dict[str, int] = field(default_factory=dict)
+    # Share of annotators the skill flags raise when answers are shuffled within records.
+    flag_null_rates: dict[str, float | None] = field(default_factory=dict)
     # Judgements and annotators that count (excluded people's are left out).
     judgements: int = 0
     annotators: int = 0
@@ -105,6 +107,7 @@ def score_campaign(
         judgements=int(j.in_reference.sum()),
         annotators=len(np.unique(j.annotator[j.in_reference])),
         flag_counts={code: int(raised[code].sum()) for code in flags.CODES},
+        flag_null_rates=null_rates.flag_rates(j, data.questions, j.in_reference, thresholds, rng),
     )
     keep = j.in_reference
     result.questions = [question_alpha(q, keep, rng) for q in data.questions]

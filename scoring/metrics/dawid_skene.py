@@ -72,11 +72,11 @@ class Fit:
     skill: FloatArray  # kappa of the posterior-mean confusion; nan without answers
     draws: FloatArray  # DRAWS × n_annotators draws of the skill
     accuracy: FloatArray  # expected share right under the posterior
-    loo: FloatArray  # per observation × k: P(true value) without that observation
+    loo: FloatArray  # per observation × k: P(true value) without that observation (if asked)
     prior: FloatArray  # the class prior, length k
 
 
-def fit(part: Part, rng: np.random.Generator) -> Fit:
+def fit(part: Part, rng: np.random.Generator, rounds: int = ITERATIONS, loo: bool = True) -> Fit:
     """EM to convergence, then the skills and their draws.
 
     The two sums of every round are sparse products, built once: the confusion counts
@@ -92,7 +92,7 @@ def fit(part: Part, rng: np.random.Generator) -> Fit:
     votes = informs @ np.tile(np.eye(k), (n_a, 1))
     posterior = _clamp_units(_normalize(votes + 0.1), part.truth, known)
     confusion = np.full((n_a, k, k), 1.0 / k)
-    for _ in range(ITERATIONS):
+    for _ in range(rounds):
         prior = _class_prior(posterior)
         counts = _counts(answered, posterior, n_a, k)
         new, _ = _shrunk(counts, prior, _typical(counts, prior))
@@ -103,8 +103,10 @@ def fit(part: Part, rng: np.random.Generator) -> Fit:
         confusion = new
         if done:
             break
-    own = columns[pair] * ref_weight[:, None]
-    loo = _clamp(_softmax(unit_log[part.unit] - own), part, known)
+    left_out = np.zeros((0, k))
+    if loo:
+        own = columns[pair] * ref_weight[:, None]
+        left_out = _clamp(_softmax(unit_log[part.unit] - own), part, known)
     prior = _class_prior(posterior)
     counts = _counts(answered, posterior, n_a, k)
     mean, alphas = _shrunk(counts, prior, _typical(counts, prior))
@@ -114,7 +116,7 @@ def fit(part: Part, rng: np.random.Generator) -> Fit:
     draws = np.where(answers > 0, kappa(_dirichlet(alphas, rng), shares), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = np.trace(counts, axis1=1, axis2=2) / counts.sum(axis=(1, 2))
-    return Fit(answers, skill, draws, accuracy, loo, prior)
+    return Fit(answers, skill, draws, accuracy, left_out, prior)
 
 
 def _counts(answered: sparse.csr_matrix, posterior: FloatArray, n_a: int, k: int) -> FloatArray:

@@ -161,8 +161,14 @@ def skill_sum(
     """
     annotator, reference, answer, null = annotator[mask], reference[mask], answer[mask], null[mask]
     v = reference.shape[1]
-    confusion = np.zeros((n_a, v, v))  # annotator × reference verdict × answer
-    np.add.at(confusion, annotator, reference[:, :, None] * answer[:, None, :])
+    # annotator × reference verdict × answer; a bincount per reference verdict (np.add.at is
+    # an order of magnitude slower), answers being one-hot or credit-weighted rows.
+    confusion = np.zeros((n_a, v, v))
+    for given in range(v):
+        weight = answer[:, given]
+        for truth in range(v):
+            credit = reference[:, truth] * weight
+            confusion[:, truth, given] = np.bincount(annotator, credit, minlength=n_a)
     n = np.bincount(annotator, minlength=n_a).astype(np.float64)
     given = confusion.sum(axis=1)  # answers per verdict
     truth = confusion.sum(axis=2)  # reference credit per verdict

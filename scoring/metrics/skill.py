@@ -38,13 +38,15 @@ def estimate(
     questions: list[Codes],
     reference: NDArray[np.bool_],
     rng: np.random.Generator,
+    rounds: int = dawid_skene.ITERATIONS,
 ) -> Skill:
+    """Skill per annotator; `rounds` of EM (fewer give a rougher, cheaper estimate)."""
     n_a = judgements.n_annotators
     fits, label_reference = [], {}
     correct, total = np.zeros(n_a), np.zeros(n_a)
     for codes in questions:
         for part in parts(judgements, codes, reference):
-            found = dawid_skene.fit(part, rng)
+            found = dawid_skene.fit(part, rng, rounds, loo=codes.kind == "label")
             fits.append(found)
             correct += np.nan_to_num(found.accuracy) * found.answers
             total += found.answers
