@@ -47,6 +47,27 @@ def position_bias(judgements: Judgements, codes: Codes) -> PositionBias:
     return PositionBias(trials, picks, chance, np.where(trials > 0, p, np.nan))
 
 
+def strongest_position_bias(judgements: Judgements, questions: list[Codes]) -> PositionBias | None:
+    """Position bias on every ranking and preference question; per annotator, the question
+    where it is strongest (smallest p). None when the campaign compares no responses."""
+    found: PositionBias | None = None
+    for codes in questions:
+        if codes.kind not in ("ranking", "preference") or not codes.has_verdicts:
+            continue
+        bias = position_bias(judgements, codes)
+        if found is None:
+            found = bias
+            continue
+        stronger = bias.p_value < np.nan_to_num(found.p_value, nan=np.inf)
+        pairs = zip(_fields(bias), _fields(found), strict=True)
+        found = PositionBias(*(np.where(stronger, new, old) for new, old in pairs))
+    return found
+
+
+def _fields(bias: PositionBias) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    return bias.trials, bias.first_picks, bias.chance, bias.p_value
+
+
 @dataclass(frozen=True)
 class Monotony:
     answers: FloatArray

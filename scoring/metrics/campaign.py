@@ -204,9 +204,8 @@ def _signals(
         kappa = np.where(found.items > 0, (right - chance) / (found.items - chance), nan)
     _, gold_high = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
     _, agree_high = leaderboard.skill_bounds(found.agreement, found.shared, found.agreement_chance)
-    position = monotony = None
-    if main is not None and main.kind in ("ranking", "preference"):
-        position = behaviour.position_bias(j, main)
+    monotony = None
+    position = behaviour.strongest_position_bias(j, data.questions)
     worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
     straight_p = np.zeros(n_a)
     for codes in data.questions:

@@ -100,3 +100,37 @@ def test_the_position_evidence_reads_with_its_share_count_and_p_value() -> None:
     text = explain(flags.POSITION_BIAS, evidence)
     assert "100% of 42" in text
     assert "p = 2.3e-13" in text
+
+
+def _ranking_second_campaign(seed: int, records: int = 500) -> CampaignData:
+    """The main question is a preference everyone answers with care; on a second question, a
+    ranking of the same two responses, the "first" habit ranks whatever is shown first on top."""
+    data = _preference_campaign(HABITS, records=records, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    j = data.judgements
+    truth = rng.choice([0, 1], records)
+    answers, orders = [], []
+    for a, r, first in zip(j.annotator, j.record, j.first_shown, strict=True):
+        order = [int(first), 1 - int(first)]
+        better = int(truth[r]) if rng.random() < 0.85 else 1 - int(truth[r])
+        top = order[0] if HABITS[a] == "first" else better
+        answers.append({"pref": -3 if better == 0 else 3, "rank": [top, 1 - top]})
+        orders.append(order)
+    gold = {
+        r: {"pref": -3 if truth[r] == 0 else 3, "rank": [int(truth[r]), 1 - int(truth[r])]}
+        for r in range(0, records, 10)
+    }
+    questions = [Question("pref", "preference"), Question("rank", "ranking")]
+    codes = code_answers(questions, j.record.tolist(), answers, orders, gold, 2)
+    return CampaignData(**{**data.__dict__, "questions": codes})
+
+
+def test_position_bias_on_a_ranking_that_is_not_the_main_question_is_flagged() -> None:
+    data = _ranking_second_campaign(seed=2)
+    result = score_campaign(data, flags.Thresholds(), np.random.default_rng(2))
+    for a, habit in enumerate(HABITS):
+        if habit == "first":
+            assert flags.POSITION_BIAS in result.flags[a]
+            assert result.evidence[a][flags.POSITION_BIAS]["share"] == 1.0
+        elif habit == "careful":
+            assert flags.POSITION_BIAS not in result.flags[a]
