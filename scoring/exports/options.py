@@ -1,10 +1,13 @@
 """The options of every export, with their documented defaults (docs/formats.md#exports)."""
 
+import re
 from dataclasses import dataclass
 
 from scoring.metrics.preferences import STRATEGIES, Strategy
 
 SHAPES = ("standard", "conversational")
+# A question name as the campaign form allows it (a slug); anything else is never looked up.
+QUESTION_NAME = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
 MARGINS = ("scale", "votes", "none")
 
 
@@ -44,6 +47,8 @@ class ExportOptions:
                 "ties never appear in a conversational (TRL) file; "
                 "keep them with the standard shape, where a tie column marks them"
             )
+        if self.text_question and not QUESTION_NAME.match(self.text_question):
+            found.append("text_question must be a question name (letters, digits, - and _)")
         if self.min_votes < 1:
             found.append("min_votes must be at least 1")
         if not 0.0 <= self.min_agreement <= 1.0:

@@ -78,7 +78,8 @@ def checked(campaign: Campaign, name: str, options: ExportOptions) -> Export:
         problems.append(
             f"{name} has one shape and no margin; --shape and --margin are for preferences and sft"
         )
-    if options.text_question and not training.text_question_exists(campaign, options.text_question):
+    named = options.text_question and not problems
+    if named and not training.text_question_exists(campaign, options.text_question):
         problems.append(f"campaign has no free-text question {options.text_question!r}")
     if problems:
         raise files.ExportError("; ".join(problems))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from campaigns.models import Campaign
 from tests.scoring.chat_crowd import CHAT, chat_campaign  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("chat_campaign")
@@ -79,3 +80,18 @@ def test_no_margin_column_when_asked(tmp_path) -> None:
 def test_shapes_and_margins_belong_to_the_training_exports(tmp_path) -> None:
     with pytest.raises(CommandError, match="--shape and --margin are for preferences and sft"):
         _export(tmp_path, "--format", "responses", "--shape", "conversational")
+
+
+def test_a_text_question_that_is_no_name_is_refused_without_a_query(tmp_path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scoring.exports.files import ExportError
+    from scoring.exports.options import ExportOptions
+    from scoring.exports.registry import checked
+
+    campaign = Campaign.objects.get(slug="chat")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ExportError) as refused:
+        checked(campaign, "sft", ExportOptions(text_question="why\x00"))
+    assert "text_question must be a question name" in str(refused.value)
+    assert not queries.captured_queries
