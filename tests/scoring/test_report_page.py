@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.services.users import grant_role
 from bench import simulation
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, Judgement, ModerationAction
+from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
 
 CROWD = {"careful": 6, "random": 1, "first": 1}
@@ -105,3 +106,15 @@ def test_rankings_read_as_ordered_lists_of_response_letters(ranking) -> None:
     for found in lists:
         assert sorted(re.findall(r"<li>([A-Z])</li>", found)) == ["A", "B", "C", "D"]
     assert "[0, " not in html and "[1, " not in html
+
+
+def test_the_report_shows_the_skill_with_its_interval_and_the_effective_judgements(
+    preference,
+) -> None:
+    html = _report(_moderator(), preference)
+    score = AnnotatorScore.objects.get(annotator__user__username="careful-000")
+    assert score.skill is not None and score.skill_low is not None and score.skill_high is not None
+    assert score.skill_low <= score.skill <= score.skill_high
+    assert f'<strong id="skill">{score.skill:.2f}</strong>skill from the crowd model' in html
+    assert f"({score.skill_low:.2f} to {score.skill_high:.2f} at 90%)" in html
+    assert f"{score.score:.1f} effective judgements" in html
