@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import zipfile
 
 import pyarrow.parquet as pq
@@ -13,6 +14,10 @@ from scoring.exports import arrow
 from scoring.services import score_campaign
 from tests.scoring.chat_crowd import chat_campaign  # noqa: F401 (fixture)
 from tests.scoring.test_pages import _client
+
+# `datasets` reads these when it is imported: never ask the Hub for anything.
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 @pytest.fixture
@@ -68,3 +73,16 @@ def test_other_bundle_names_are_not_found(scored) -> None:
         client.get(reverse("scoring:download", args=["chat", "bundle-csv", "zip"])).status_code
         == 404
     )
+
+
+def test_an_unpacked_bundle_loads_as_a_dataset_repository(scored, tmp_path, monkeypatch) -> None:
+    """The card's `configs` is what `load_dataset(folder)` follows, as the Hub would."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import datasets
+
+    _, archive = _download("bundle-parquet")
+    archive.extractall(tmp_path / "repo")
+    ds = datasets.load_dataset(str(tmp_path / "repo"), cache_dir=str(tmp_path / "cache"))
+    assert list(ds) == ["train"]
+    assert ds["train"].num_rows == 2 and "chosen" in ds["train"].column_names
