@@ -8,8 +8,12 @@ Argilla's exports) without a conversion script. Imports no Django.
     responses=completions                   a column holding a list of texts or of objects
     id=#                                    the line (row) number as the id
 
-A column named like one of crowdeval's fields passes through unless the map names that field;
-every other column is ignored. Errors name crowdeval's field and the column it came from.
+    messages=conversations                  a list of {role, content} or ShareGPT {from, value}
+    responses=[chosen,rejected]             TRL conversational completions: the last message
+
+A column named like one of crowdeval's fields passes through unless the map names that field or
+reads that column; every other column is ignored. Errors name crowdeval's field and the column
+it came from.
 """
 
 import re
@@ -111,7 +115,8 @@ class FieldMap:
         """crowdeval's record from one row of the file; RowInvalid names what is missing.
 
         `parse_json`: the row's cells are text (CSV), so structured fields hold JSON text."""
-        record = {k: row[k] for k in PASSED if row.get(k) is not None and k not in self.sources}
+        taken = self.sources.keys() | self.columns
+        record = {k: row[k] for k in PASSED if row.get(k) is not None and k not in taken}
         for key in STRUCTURED:
             if parse_json and key in record:
                 record[key] = _json_cell(key, key, record[key])
@@ -130,11 +135,19 @@ class FieldMap:
                     value = _json_cell(ours, theirs, value)
                 if ours == "responses" and value is not None:
                     value = _responses(theirs, value)
+                if ours == "messages" and isinstance(value, list):
+                    value = [_message(item) for item in value]
                 if value is not None:
                     record[ours] = value
             elif ours not in ("gold", "metadata", "system", "kind"):
                 raise RowInvalid(ours, f"column {theirs!r} is missing")
         return record
+
+    @property
+    def columns(self) -> set[str]:
+        """The file's columns the map reads: they never pass through under their own name."""
+        named = [(c,) if isinstance(c, str) else c for c in self.sources.values()]
+        return {column for group in named for column in group}
 
     def rename(self, error: LineError) -> LineError:
         """The error with the file's column beside crowdeval's field."""
@@ -175,11 +188,34 @@ def _from_columns(
             raise RowInvalid("models", f"column {absent[0]!r} is missing")
         # An empty cell is no response, as in crowdeval's CSV: 2- and 4-way rows share a file.
         return [
-            {"model": row[model] if model and row[model] is not None else "", "text": row[name]}
+            {
+                "model": row[model] if model and row[model] is not None else "",
+                "text": _reply_text(row[name]),
+            }
             for name, model in zip(columns, names, strict=True)
-            if row[name] not in (None, "")
+            if row[name] not in (None, "", [])
         ]
     return None
+
+
+# ShareGPT's speaker names (`from`/`value` turns), as chat templates name them.
+SPEAKERS = {"human": "user", "gpt": "assistant", "bot": "assistant", "model": "assistant"}
+
+
+def _message(item: Any) -> Any:
+    """A turn as {role, content}: ShareGPT's {from, value} turns are renamed; anything else is
+    left for the record's checks to refuse with its position."""
+    if isinstance(item, dict) and set(item) == {"from", "value"}:
+        return {"role": SPEAKERS.get(item["from"], item["from"]), "content": item["value"]}
+    return item
+
+
+def _reply_text(value: Any) -> Any:
+    """A response cell: a text, or a TRL conversational completion (a list of messages, as in
+    crowdeval's own conversational export), whose last message is the reply."""
+    if isinstance(value, list) and value and isinstance(value[-1], dict):
+        return value[-1].get("content", value[-1].get("value"))
+    return value
 
 
 def _text_of(item: dict[str, Any], keys: tuple[str, ...]) -> Any:

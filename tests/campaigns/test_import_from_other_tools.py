@@ -15,7 +15,7 @@ from campaigns.importing.errors import ImportFailed
 from campaigns.importing.mapping import FieldMap, MapInvalid
 from campaigns.models import Campaign, Record
 from campaigns.services.imports import import_records
-from tests.conftest import record
+from tests.conftest import jsonl, record
 
 PREFERENCE = [{"name": "pref", "title": "Which is better?", "kind": "preference"}]
 
@@ -250,3 +250,54 @@ def test_parquet_keys_depth_and_dates_follow_the_json_rules(campaign) -> None:
     when = datetime.datetime(2026, 5, 1, 10, 0, tzinfo=datetime.UTC)
     _import(campaign, _parquet([{**record("r4"), "metadata": {"at": when}}]), "parquet")
     assert _kept(campaign)[0].metadata == {"at": "2026-05-01T10:00:00+00:00"}
+
+
+def test_sharegpt_conversations_become_messages(make_campaign) -> None:
+    campaign = make_campaign(slug="sg", questions=PREFERENCE)
+    conversation = [
+        {"from": "system", "value": "Be brief."},
+        {"from": "human", "value": "Hi"},
+        {"from": "gpt", "value": "Hello."},
+        {"from": "human", "value": "Bye?"},
+    ]
+    row = {"id": "s1", "conversations": conversation, "a": "Bye.", "b": "Ciao."}
+    _import(campaign, _parquet([row]), "parquet", "messages=conversations,responses=[a,b]")
+    kept = _kept(campaign)[0]
+    assert kept.system_prompt == "Be brief." and kept.prompt == "Bye?"
+    assert kept.messages == [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello."},
+    ]
+
+
+def test_a_conversational_export_imports_again_with_a_map(make_campaign, tmp_path: Path) -> None:
+    """crowdeval's own TRL-shaped file (and any like it) loads back: the prompt's messages, and
+    the last message of each completion."""
+    source = make_campaign(slug="one", questions=PREFERENCE, status="active")
+    chat = [
+        {"role": "system", "content": "Terse."},
+        {"role": "user", "content": "A prime?"},
+        {"role": "assistant", "content": "7"},
+        {"role": "user", "content": "Another?"},
+    ]
+    responses = [{"model": "x", "text": "11"}, {"model": "y", "text": "4"}]
+    import_records(
+        campaign=source, source=jsonl({"id": "c1", "messages": chat, "responses": responses})
+    )
+    from campaigns.services.imports import import_responses
+
+    votes = [{"record": "c1", "annotator": n, "answers": {"pref": -2}} for n in ("a", "b")]
+    import_responses(campaign=source, source=jsonl(*votes))
+    out = tmp_path / "pairs.parquet"
+    call_command(
+        "export", "one", "--format", "preferences", "--shape", "conversational", "--out", str(out)
+    )
+    again = make_campaign(slug="two", questions=PREFERENCE)
+    spec = (
+        "id=record_id,messages=prompt,responses=[chosen,rejected],"
+        "models=[chosen_model,rejected_model]"
+    )
+    call_command("import_records", "two", str(out), "--map", spec)
+    kept = _kept(again)[0]
+    assert (kept.system_prompt, kept.messages, kept.prompt) == ("Terse.", chat[1:3], "Another?")
+    assert kept.responses == responses
