@@ -301,3 +301,20 @@ def test_a_conversational_export_imports_again_with_a_map(make_campaign, tmp_pat
     kept = _kept(again)[0]
     assert (kept.system_prompt, kept.messages, kept.prompt) == ("Terse.", chat[1:3], "Another?")
     assert kept.responses == responses
+
+
+def test_the_admin_upload_takes_parquet_and_the_license_field(campaign) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("boss", password="x" * 12))
+    url = reverse("admin:campaigns_campaign_upload", args=[campaign.pk])
+    content = _parquet([record("r1"), record("r2")]).read()
+    response = client.post(url, {"file": SimpleUploadedFile("records.parquet", content)})
+    assert response.status_code == 302
+    assert Record.objects.filter(campaign=campaign).count() == 2
+    page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+    assert 'name="license"' in page.content.decode()
