@@ -57,7 +57,7 @@ class Part:
     annotator: IntArray
     unit: IntArray
     value: IntArray
-    weight: FloatArray  # how many answers the observation is worth (a ranking's pairs share one)
+    weight: FloatArray  # how much of an answer the observation is when parts are pooled
     truth: IntArray  # per unit, -1 when unknown
     reference: BoolArray  # per observation: does it inform the units' posteriors
     k: int
@@ -86,8 +86,11 @@ def fit(part: Part, rng: np.random.Generator, rounds: int = ITERATIONS, loo: boo
     n_units = len(part.truth)
     known = part.truth >= 0
     pair = part.annotator * k + part.value  # which confusion column each answer reads
-    answered = sparse.csr_matrix((part.weight, (pair, part.unit)), shape=(n_a * k, n_units))
-    ref_weight = part.weight * part.reference
+    # Each observation counts fully inside its part (a rating threshold, a ranking's pair); its
+    # weight only says how much of an answer it is when parts are pooled (`answers`, `pool`).
+    ones = np.ones(len(part.unit))
+    answered = sparse.csr_matrix((ones, (pair, part.unit)), shape=(n_a * k, n_units))
+    ref_weight = part.reference.astype(np.float64)
     informs = sparse.csr_matrix((ref_weight, (part.unit, pair)), shape=(n_units, n_a * k))
     votes = informs @ np.tile(np.eye(k), (n_a, 1))
     posterior = _clamp_units(_normalize(votes + 0.1), part.truth, known)
