@@ -6,11 +6,13 @@ column types are the same for every campaign, so files from different campaigns 
 values that JSON Lines carries as objects of any shape (`answers`) are JSON text here, as in CSV.
 """
 
+import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import pyarrow as pa
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 ROW_GROUP_ROWS = 10_000
@@ -88,11 +90,39 @@ def _writer(where: Any, columns: pa.Schema) -> pq.ParquetWriter:
     return pq.ParquetWriter(where, columns, compression="zstd", use_dictionary=dictionary)
 
 
-def write_parquet(handle: IO[bytes], columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> int:
-    """Write the rows to an open binary file; return how many."""
+def _parsed(lines: list[bytes], size: int, columns: pa.Schema) -> pa.Table:
+    # One block for the whole group: a line may not straddle two blocks.
+    read = pajson.ReadOptions(block_size=size + 1, use_threads=False)
+    parse = pajson.ParseOptions(explicit_schema=columns, unexpected_field_behavior="error")
+    table = pajson.read_json(io.BytesIO(b"".join(lines)), read_options=read, parse_options=parse)
+    return table.select(columns.names)
+
+
+def line_groups(columns: pa.Schema, lines: Iterable[str]) -> Iterator[pa.Table]:
+    """Row groups from JSON Lines the database wrote (scalar columns only): Arrow's own JSON
+    reader turns them into columns without a Python object per value."""
+    batch: list[bytes] = []
+    size = 0
+    for line in lines:
+        data = line.encode("utf-8")
+        batch.append(data)
+        size += len(data)
+        if len(batch) >= ROW_GROUP_ROWS or size >= ROW_GROUP_BYTES:
+            yield _parsed(batch, size, columns)
+            batch, size = [], 0
+    if batch:
+        yield _parsed(batch, size, columns)
+
+
+def row_groups(columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> Iterator[pa.Table]:
+    return _groups(columns, rows)
+
+
+def write_parquet(handle: IO[bytes], columns: pa.Schema, tables: Iterable[pa.Table]) -> int:
+    """Write the row groups to an open binary file; return how many rows."""
     count = 0
     with _writer(handle, columns) as writer:
-        for table in _groups(columns, rows):
+        for table in tables:
             writer.write_table(table)
             count += table.num_rows
     return count
@@ -125,11 +155,11 @@ class _Chunks:
         return data
 
 
-def parquet_chunks(columns: pa.Schema, rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def parquet_chunks(columns: pa.Schema, tables: Iterable[pa.Table]) -> Iterator[bytes]:
     """The Parquet file as bytes, one row group at a time (a streamed download)."""
     sink = _Chunks()
     writer = _writer(sink, columns)
-    for table in _groups(columns, rows):
+    for table in tables:
         writer.write_table(table)
         yield sink.take()
     writer.close()

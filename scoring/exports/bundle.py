@@ -39,16 +39,16 @@ class _Sink:
 
 
 class _Counted:
-    """Rows passed through, counted."""
+    """Row groups passed through, their rows counted."""
 
-    def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.count = 0
+    def __init__(self, tables: Iterable[Any]) -> None:
+        self.tables = tables
+        self.rows = 0
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for row in self.rows:
-            self.count += 1
-            yield row
+    def __iter__(self) -> Iterator[Any]:
+        for table in self.tables:
+            self.rows += table.num_rows
+            yield table
 
 
 def _member(
@@ -57,9 +57,9 @@ def _member(
     """The bytes of one export; counter[0] ends as its row count."""
     export = EXPORTS[name]
     if fmt == "parquet":
-        rows = _Counted(export.rows(campaign, options, Tally()))
-        yield from arrow.parquet_chunks(export.arrow_schema(options), rows)
-        counter[0] = rows.count
+        tables = _Counted(export.parquet_tables(campaign, options, Tally()))
+        yield from arrow.parquet_chunks(export.arrow_schema(options), tables)
+        counter[0] = tables.rows
         return
     count = 0
     for line in export.lines(campaign, fmt, options, Tally()):

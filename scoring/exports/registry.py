@@ -25,6 +25,8 @@ class Export:
     shaped: Callable[[ExportOptions, Sequence[str]], Sequence[str]] | None = None
     # Whether the export has the two TRL shapes (and --margin, for preferences).
     trl: bool = False
+    # When the `jsonl` writer's lines should feed Parquet too (the database built them).
+    parquet_from_jsonl: Callable[[Campaign, ExportOptions], bool] | None = None
 
     def columns(self, options: ExportOptions) -> Sequence[str]:
         return self.shaped(options, self.fields) if self.shaped else self.fields
@@ -41,13 +43,23 @@ class Export:
 
         return arrow.schema(self.columns(options), options.shape == "conversational")
 
+    def parquet_tables(self, campaign: Campaign, options: ExportOptions, tally: Tally) -> Any:
+        """The export as Parquet row groups (pyarrow tables)."""
+        from scoring.exports import arrow
+
+        columns = self.arrow_schema(options)
+        by_database = self.parquet_from_jsonl and self.parquet_from_jsonl(campaign, options)
+        if by_database and self.jsonl is not None:
+            return arrow.line_groups(columns, self.jsonl(campaign, options, tally))
+        return arrow.row_groups(columns, self.rows(campaign, options, tally))
+
     def parquet_chunks(
         self, campaign: Campaign, options: ExportOptions, tally: Tally
     ) -> Iterator[bytes]:
         from scoring.exports import arrow
 
-        rows = self.rows(campaign, options, tally)
-        return arrow.parquet_chunks(self.arrow_schema(options), rows)
+        tables = self.parquet_tables(campaign, options, tally)
+        return arrow.parquet_chunks(self.arrow_schema(options), tables)
 
 
 EXPORTS: dict[str, Export] = {
@@ -57,6 +69,7 @@ EXPORTS: dict[str, Export] = {
         jsonl=training.preference_lines,
         shaped=shapes.preference_fields,
         trl=True,
+        parquet_from_jsonl=training.pairs_by_database,
     ),
     "sft": Export(training.SFT_FIELDS, training.sft_rows, shaped=shapes.sft_fields, trl=True),
     "responses": Export(
@@ -103,8 +116,8 @@ def write_parquet(
     from scoring.exports import arrow
 
     tally = Tally()
-    rows = export.rows(campaign, options, tally)
-    return arrow.write_parquet(handle, export.arrow_schema(options), rows), tally
+    tables = export.parquet_tables(campaign, options, tally)
+    return arrow.write_parquet(handle, export.arrow_schema(options), tables), tally
 
 
 def run_export(campaign: Campaign, name: str, out: str | Path, options: ExportOptions) -> str:

@@ -238,6 +238,11 @@ def response_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> 
         yield f'{{"annotator": {who}, {rest[1:-1]}, "submitted_at": {when}}}\n'
 
 
+def pairs_by_database(campaign: Campaign, options: ExportOptions) -> bool:
+    """Whether PostgreSQL aggregates the pairs itself (preference_sql)."""
+    return preference_sql.applies(campaign, main_question(campaign), options)
+
+
 def preference_lines(campaign: Campaign, options: ExportOptions, tally: Tally) -> Iterator[str]:
     """JSON Lines of preference_rows; PostgreSQL builds them itself for a preference question."""
     question = main_question(campaign)

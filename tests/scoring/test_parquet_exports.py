@@ -111,3 +111,16 @@ def test_the_export_api_gives_parquet_when_asked(scored) -> None:
     assert response.status_code == 200
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert pq.read_table(io.BytesIO(body)).column_names[:2] == ["prompt", "completion"]
+
+
+def test_pairs_postgresql_writes_go_to_parquet_through_arrows_json_reader(
+    scored, tmp_path, monkeypatch
+) -> None:
+    from scoring.exports.options import ExportOptions
+    from scoring.exports.training import pairs_by_database
+
+    assert pairs_by_database(scored, ExportOptions())
+    monkeypatch.setattr(arrow, "ROW_GROUP_ROWS", 1)
+    rows, parquet, table = _both(tmp_path, "preferences", ())
+    assert parquet == rows and table.metadata.num_row_groups == 2
+    assert str(table.schema_arrow.field("margin").type) == "double"
