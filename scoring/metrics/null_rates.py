@@ -2,11 +2,11 @@
 
 Imports no Django. The answers of each record are dealt again at random among the annotators who
 answered it: everyone keeps their records and their volume, but whose answer is whose no longer
-means anything, so every annotator is, in expectation, as good as the crowd. `low_quality` and
-`inverted` raised on that crowd are false positives; their share among the annotators with
-enough answers estimates each flag's false-positive rate on this campaign's shape (records,
-overlap, volumes, class balance). One permutation, seeded like the rest of the job, and four EM
-rounds instead of eight: a rate, not a verdict on anyone.
+means anything, so every annotator is, in expectation, as good as the crowd. `low_quality`,
+`inverted` and (on label questions) `straight_lining` raised on that crowd are false positives;
+their share among the annotators with enough answers estimates each flag's false-positive rate
+on this campaign's shape (records, overlap, volumes, class balance). One permutation, seeded
+like the rest of the job, and four EM rounds instead of eight: a rate, not a verdict on anyone.
 """
 
 from dataclasses import replace
@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.metrics import flags, leaderboard, skill
+from scoring.metrics import behaviour, flags, leaderboard, skill
 from scoring.metrics.coding import Codes
 from scoring.metrics.judgements import Judgements
 
@@ -51,4 +51,28 @@ def flag_rates(
     ):
         tested = found.answers >= minimum
         rates[code] = float((raised & tested).sum() / tested.sum()) if tested.any() else None
+    rates[flags.STRAIGHT_LINING] = _straight_lining_rate(shuffled, questions, found, thresholds)
     return rates
+
+
+def _straight_lining_rate(
+    shuffled: Judgements, questions: list[Codes], found: skill.Skill, t: flags.Thresholds
+) -> float | None:
+    """The label-question rule of metrics/flags.py on the shuffled crowd, any label question."""
+    raised = np.zeros(shuffled.n_annotators, dtype=bool)
+    tested = np.zeros(shuffled.n_annotators, dtype=bool)
+    for codes in questions:
+        if codes.name not in found.label_reference:
+            continue
+        ratio, p = behaviour.variety(shuffled, codes, found.label_reference[codes.name])
+        runs = behaviour.monotony(shuffled, codes)
+        enough = runs.answers >= t.straight_min_answers
+        tested |= enough
+        with np.errstate(invalid="ignore"):
+            raised |= (
+                enough
+                & (ratio <= t.straight_entropy_ratio)
+                & (runs.longest_run >= t.straight_min_run)
+                & (p < t.straight_q_level)
+            )
+    return float(raised.sum() / tested.sum()) if tested.any() else None

@@ -27,3 +27,4 @@ def test_a_crowd_of_equals_raises_few_skill_flags_once_shuffled() -> None:
     low_quality = rates[flags.LOW_QUALITY]
     assert low_quality is not None and low_quality <= 0.05
     assert rates[flags.INVERTED] == 0.0
+    assert rates[flags.STRAIGHT_LINING] == 0.0
