@@ -64,11 +64,34 @@ OUTCOME = {
 }
 TASK = {
     "type": "object",
-    "required": ["assignment", "leased_until", "prompt", "responses", "questions", "progress"],
+    "required": [
+        "assignment",
+        "leased_until",
+        "system_prompt",
+        "messages",
+        "prompt",
+        "responses",
+        "questions",
+        "progress",
+    ],
     "properties": {
         "assignment": {"type": "string", "format": "uuid"},
         "leased_until": {"type": ["string", "null"], "format": "date-time"},
-        "prompt": {"type": "string"},
+        "system_prompt": {"type": "string", "description": "empty when the record has none"},
+        "messages": {
+            "type": "array",
+            "description": "the conversation before `prompt`, oldest first; empty for one turn",
+            "items": {
+                "type": "object",
+                "required": ["role", "content"],
+                "properties": {
+                    "role": {"enum": ["user", "assistant"]},
+                    "content": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "prompt": {"type": "string", "description": "the final user turn"},
         "responses": {
             "type": "array",
             "items": {

@@ -42,6 +42,8 @@ def _task(assignment: Assignment) -> dict[str, Any]:
     return {
         "assignment": str(assignment.public_id),
         "leased_until": assignment.leased_until.isoformat() if assignment.leased_until else None,
+        "system_prompt": record.system_prompt,
+        "messages": record.messages,  # the conversation before `prompt`, oldest first
         "prompt": record.prompt,
         "responses": [
             {"position": position, "text": record.responses[index]["text"]}

@@ -67,8 +67,8 @@ def test_the_full_cycle_next_submit_until_204(client, api) -> None:
             break
         assert response.status_code == 200
         task = response.json()
-        assert set(task) == {"assignment", "leased_until", "prompt", "responses", "questions",
-                             "progress"}  # fmt: skip
+        assert set(task) == {"assignment", "leased_until", "system_prompt", "messages", "prompt",
+                             "responses", "questions", "progress"}  # fmt: skip
         assert all(set(r) == {"position", "text"} for r in task["responses"]), "no model names"
         assert [q["name"] for q in task["questions"]][0] == "rank"
         submitted = post(
@@ -160,3 +160,27 @@ def test_a_paused_campaign_answers_409_with_the_reason(client, api) -> None:
         f"/api/v1/campaigns/{campaign.slug}/next", headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 409 and response.json()["reason"] == "paused"
+
+
+def test_next_sends_the_conversation_before_the_prompt(client, make_campaign) -> None:
+    """An API annotator sees what a page annotator sees: system prompt and earlier turns."""
+    from campaigns.models import CampaignStatus
+    from campaigns.services.imports import import_records
+    from tests.conftest import jsonl, record
+
+    campaign = make_campaign(slug="chat", status=CampaignStatus.ACTIVE, gold_rate=0.0)
+    turns = [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "Name a prime."},
+        {"role": "assistant", "content": "7"},
+        {"role": "user", "content": "Another one?"},
+    ]
+    row = {**record("r1"), "messages": turns}
+    del row["prompt"]
+    import_records(campaign=campaign, source=jsonl(row))
+    _, credentials = provision_annotators(campaign=campaign, count=1)
+    token = get_token(client, credentials[0])
+    task = client.get("/api/v1/campaigns/chat/next", headers={"Authorization": f"Bearer {token}"})
+    body = task.json()
+    assert (body["system_prompt"], body["prompt"]) == ("You are terse.", "Another one?")
+    assert body["messages"] == turns[1:3]
