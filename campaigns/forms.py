@@ -19,6 +19,7 @@ CAMPAIGN_FIELDS = [
     "leaderboard_visibility",
     "leaderboard_min_gold",
     "open_signup",
+    "license",
 ]
 QUESTION_FIELDS = ["name", "title", "help_text", "kind", "required", "choices", "scale_max"]
 

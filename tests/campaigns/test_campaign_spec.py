@@ -96,3 +96,17 @@ def test_the_command_reports_errors_and_exits_non_zero(db, tmp_path, capsys) -> 
     path.write_text(json.dumps(SPEC))
     call_command("create_campaign", spec=str(path))
     assert "created campaign 'arena' (active) with 3 questions" in capsys.readouterr().out
+
+
+def test_a_spec_sets_the_license_of_the_exported_data(db, tmp_path) -> None:
+    from django.core.management import call_command
+
+    from campaigns.models import Campaign
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        '{"slug": "lic", "title": "Lic", "license": "cc-by-4.0", "questions": '
+        '[{"name": "rank", "title": "Rank", "kind": "ranking"}]}'
+    )
+    call_command("create_campaign", "--spec", str(spec))
+    assert Campaign.objects.get(slug="lic").license == "cc-by-4.0"

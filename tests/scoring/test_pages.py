@@ -178,7 +178,7 @@ def test_the_leaderboard_ranks_the_snapshot_and_highlights_me(scored) -> None:
     ranked = AnnotatorScore.objects.filter(campaign=scored, rank__isnull=False).order_by("rank")
     first = ranked.select_related("annotator__user").first()
     assert first is not None and first.annotator.user.username in html
-    assert "score = judgements × quality</strong>" in html
+    assert "score = effective judgements = judgements × quality</strong>" in html
     assert 'class="me"' in html
     for gold in scored.records.filter(kind="gold").values_list("external_id", flat=True)[:5]:
         assert f">{gold}<" not in html
