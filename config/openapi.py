@@ -153,7 +153,7 @@ ANSWERS = {
 }
 FLAG = {"type": "string", "enum": ["0", "1", "true", "false", "yes", "no"]}
 EXPORT_OPTIONS = [
-    _query("as", {"enum": ["jsonl", "csv"]}, "the file format (default jsonl)"),
+    _query("as", {"enum": ["jsonl", "csv", "parquet"]}, "the file format (default jsonl)"),
     _query("include_excluded", FLAG, "keep excluded annotators"),
     _query("strategy", {"type": "string"}, "preferences: all_pairs, best_vs_worst, …"),
     _query("ties", {"enum": ["drop", "keep"]}, "preferences: what to do with ties"),
@@ -164,12 +164,19 @@ EXPORT_OPTIONS = [
     _query("include_control", FLAG, "also control records"),
     _query("text_question", {"type": "string"}, "sft: the answers of this free-text question"),
     _query("usernames", FLAG, "real usernames instead of pseudonyms"),
+    _query(
+        "shape",
+        {"enum": ["standard", "conversational"]},
+        "preferences, sft: texts as strings, or as chat messages (TRL's two shapes)",
+    ),
+    _query("margin", {"enum": ["scale", "votes", "none"]}, "preferences: what margin measures"),
 ]
 EXPORT_FILE = {
     "description": "the export, streamed",
     "content": {
         "application/jsonl": {"schema": {"type": "string"}},
         "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
     },
 }
 

@@ -32,6 +32,8 @@ def _options(request: HttpRequest) -> ExportOptions:
         include_control=q.get("include_control", "").lower() in TRUE,
         text_question=q.get("text_question", ""),
         usernames=q.get("usernames", "").lower() in TRUE,
+        shape=q.get("shape", "standard"),
+        margin=q.get("margin", "scale"),
     )
 
 

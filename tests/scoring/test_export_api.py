@@ -41,6 +41,15 @@ def test_options_and_csv_are_query_parameters(client, token: str) -> None:
     assert len(lines) == 2
 
 
+def test_the_shape_and_the_margin_are_query_parameters(client, token: str) -> None:
+    response = _get(client, token, shape="conversational", margin="none")
+    rows = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert rows and all("margin" not in row for row in rows)
+    assert rows[0]["chosen"][0]["role"] == "assistant"
+    assert rows[0]["prompt"][-1]["role"] == "user"
+    assert _get(client, token, shape="sideways").status_code == 400
+
+
 def test_a_bad_option_is_a_400_with_the_reason(client, token: str) -> None:
     response = _get(client, token, strategy="sideways")
     assert response.status_code == 400
