@@ -17,7 +17,9 @@ class User(AbstractUser):
     )
     # Mixed into the session hash: a new value ends every session and API token of the user
     # ("log out everywhere") without touching the password. Empty: Django's own hash.
-    session_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
+    session_salt = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django's hash of the password (sessions stay valid across this change), plus the salt.
@@ -100,7 +102,7 @@ class LoginToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     next_path = models.CharField(max_length=200, default="/")
     # accounts.credentials.password_stamp of the password when the link was made.
-    password_stamp = models.CharField(max_length=64, default="", editable=False)
+    password_stamp = models.CharField(max_length=64, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -117,7 +119,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     # The user's session hash when the token was made: a new password or "log out everywhere"
     # ends the token as it ends sessions.
-    auth_stamp = models.CharField(max_length=64, default="", editable=False)
+    auth_stamp = models.CharField(max_length=64, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="apitoken",
             name="auth_stamp",
-            field=models.CharField(default="", editable=False, max_length=64),
+            field=models.CharField(db_default="", default="", editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name="apitoken",
@@ -46,12 +46,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="logintoken",
             name="password_stamp",
-            field=models.CharField(default="", editable=False, max_length=64),
+            field=models.CharField(db_default="", default="", editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name="user",
             name="session_salt",
-            field=models.CharField(blank=True, default="", editable=False, max_length=32),
+            field=models.CharField(
+                blank=True, db_default="", default="", editable=False, max_length=32
+            ),
         ),
         migrations.RunPython(stamp_live_tokens, migrations.RunPython.noop),
     ]
