@@ -283,9 +283,18 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 def record_preview(record: Record) -> dict[str, Any]:
-    """The prompt and responses rendered as the task page renders them, in canonical order and
+    """The record rendered as the task page renders it (system prompt and earlier turns of a
+    conversation first), the responses in canonical order,
     labelled by model for the organizer."""
     return {
+        "system_prompt": render_markdown(record.system_prompt) if record.system_prompt else "",
+        "turns": [
+            {
+                "speaker": "Assistant" if turn.get("role") == "assistant" else "User",
+                "html": render_markdown(turn.get("content", "")),
+            }
+            for turn in record.messages or []
+        ],
         "prompt": render_markdown(record.prompt),
         "responses": [
             {"model": response.get("model", ""), "html": render_markdown(response.get("text", ""))}
