@@ -16,26 +16,6 @@ from scoring.exports.options import ExportOptions
 from scoring.exports.registry import checked, streaming_response
 from scoring.tokens import live_token_exists, token_for_campaign
 
-TRUE = ("1", "true", "yes")
-
-
-def _options(request: HttpRequest) -> ExportOptions:
-    q = request.GET
-    return ExportOptions(
-        include_excluded=q.get("include_excluded", "").lower() in TRUE,
-        strategy=q.get("strategy", "all_pairs"),  # type: ignore[arg-type]
-        ties=q.get("ties", "drop"),
-        weight=q.get("weight", "none"),
-        min_votes=int(q.get("min_votes", 1)),
-        min_agreement=float(q.get("min_agreement", 0.0)),
-        include_gold=q.get("include_gold", "").lower() in TRUE,
-        include_control=q.get("include_control", "").lower() in TRUE,
-        text_question=q.get("text_question", ""),
-        usernames=q.get("usernames", "").lower() in TRUE,
-        shape=q.get("shape", "standard"),
-        margin=q.get("margin", "scale"),
-    )
-
 
 @csrf_exempt
 @require_GET
@@ -52,9 +32,9 @@ def export(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
         return api_error(403, "this token does not cover that campaign")
     fmt = request.GET.get("as", "jsonl")
     if fmt not in files.CONTENT_TYPES:
-        return api_error(400, "as must be jsonl or csv")
+        return api_error(400, f"as must be one of {', '.join(files.CONTENT_TYPES)}")
     try:
-        options = _options(request)
+        options = ExportOptions.from_query(request.GET)
         chosen = checked(campaign, name, options)
     except (ValueError, files.ExportError) as error:
         return api_error(400, str(error))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<slug:slug>/leaderboard/", standings.leaderboard, name="leaderboard"),
     path("c/<slug:slug>/stats/", standings.my_stats, name="my-stats"),
     path("organize/<slug:slug>/", dashboard.dashboard, name="dashboard"),
+    path("organize/<slug:slug>/export/", dashboard.export_form, name="export"),
     path(
         "organize/<slug:slug>/export/<slug:name>.<slug:fmt>",
         dashboard.download,

@@ -1,6 +1,7 @@
 """The options of every export, with their documented defaults (docs/formats.md#exports)."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.metrics.preferences import STRATEGIES, Strategy
@@ -9,6 +10,7 @@ SHAPES = ("standard", "conversational")
 # A question name as the campaign form allows it (a slug); anything else is never looked up.
 QUESTION_NAME = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
 MARGINS = ("scale", "votes", "none")
+TRUE = ("1", "true", "yes", "on")  # "on": an HTML checkbox
 
 
 @dataclass(frozen=True)
@@ -54,3 +56,34 @@ class ExportOptions:
         if not 0.0 <= self.min_agreement <= 1.0:
             found.append("min_agreement must be between 0 and 1")
         return found
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "ExportOptions":
+        """The options named in a URL's query (the export API, the dashboard's export form);
+        absent ones take their defaults. ValueError names a number that is not one; problems()
+        then says what else is wrong."""
+
+        def flag(name: str) -> bool:
+            return query.get(name, "").lower() in TRUE
+
+        def number(name: str, kind: type[int] | type[float], default: str) -> int | float:
+            text = query.get(name, "") or default
+            try:
+                return kind(text)
+            except ValueError:
+                raise ValueError(f"{name} must be a number, not {text[:40]!r}") from None
+
+        return cls(
+            include_excluded=flag("include_excluded"),
+            strategy=query.get("strategy", "all_pairs"),  # type: ignore[arg-type]
+            ties=query.get("ties", "drop"),
+            weight=query.get("weight", "none"),
+            min_votes=int(number("min_votes", int, "1")),
+            min_agreement=float(number("min_agreement", float, "0")),
+            include_gold=flag("include_gold"),
+            include_control=flag("include_control"),
+            text_question=query.get("text_question", ""),
+            usernames=flag("usernames"),
+            shape=query.get("shape", "standard"),
+            margin=query.get("margin", "scale"),
+        )

@@ -74,6 +74,8 @@ EXPECTED: dict[str, Expect] = {
     "scoring:my-stats": Expect(MEMBER),
     "scoring:dashboard": Expect(ORGANIZER),
     "scoring:download": Expect(ORGANIZER),
+    # The dashboard's export form; with no file chosen there is nothing to send.
+    "scoring:export": Expect((LOGIN, 403, 403, 404)),
     # Accounts (accounts/urls.py).
     "accounts:token_login": Expect(every(404)),
     "accounts:api_token": Expect(every(405), TOKEN_ONLY),
