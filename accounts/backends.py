@@ -2,7 +2,7 @@
 time, and Django's user lookup with SQL written once.
 
 Every page a logged-in person opens loads their user by id. As a queryset that cost Django about
-a millisecond of CPU building the SQL, more than PostgreSQL spent answering it; config/rows.py
+a millisecond of CPU building the SQL, more than PostgreSQL spent answering it; db/rows.py
 builds the same instance from a statement written once.
 """
 
@@ -17,8 +17,9 @@ from django.http import HttpRequest
 
 from accounts.credentials import GeneratedSecretHasher
 from accounts.models import User
-from config.rows import Part, fetch_one, select_list
 from config.sessions import take_prefetched_user
+from db.names import table
+from db.rows import Part, fetch_one, select_list
 
 _USER = (Part(User, "u"),)
 _dummy_hasher = GeneratedSecretHasher()
@@ -26,8 +27,7 @@ _dummy_hasher = GeneratedSecretHasher()
 
 @cache
 def _user_sql(vendor: str) -> str:
-    table = connection.ops.quote_name(User._meta.db_table)
-    return f"SELECT {select_list(_USER)} FROM {table} u WHERE u.id = %s"  # noqa: S608 - names only
+    return f"SELECT {select_list(_USER)} FROM {table(User)} u WHERE u.id = %s"  # noqa: S608 - names only
 
 
 class ModelBackend(AuthenticationBackend):

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import BatchKind, GeneratedAccount, User
@@ -25,7 +25,8 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
-from config.rows import Part, fetch_one, fetch_one_with_extras, select_list
+from db.names import table
+from db.rows import Part, fetch_one, fetch_one_with_extras, select_list
 
 
 def visible_campaigns() -> QuerySet[Campaign]:
@@ -112,18 +113,14 @@ def _spec(question: Question) -> QuestionSpec:
     )
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 _MEMBER = (Part(Annotator, "a"), Part(Campaign, "c"))
 
 
 @cache
 def _member_sql(vendor: str) -> str:
     return (
-        f"SELECT {select_list(_MEMBER)} FROM {_table(Annotator)} a "  # noqa: S608 - names only
-        f"JOIN {_table(Campaign)} c ON c.id = a.campaign_id WHERE a.user_id = %s AND c.slug = %s"
+        f"SELECT {select_list(_MEMBER)} FROM {table(Annotator)} a "  # noqa: S608 - names only
+        f"JOIN {table(Campaign)} c ON c.id = a.campaign_id WHERE a.user_id = %s AND c.slug = %s"
     )
 
 
@@ -169,16 +166,16 @@ def _own_sql(vendor: str, texts: bool) -> str:
     # With the texts (a task page), also the number of judgements the annotator submitted, which
     # the page's progress bar shows: one round trip fewer than a query of its own.
     submitted = (
-        f", (SELECT COUNT(*) FROM {_table(Assignment)} x "  # noqa: S608 - names only
+        f", (SELECT COUNT(*) FROM {table(Assignment)} x "  # noqa: S608 - names only
         f"WHERE x.annotator_id = s.annotator_id AND x.status = '{AssignmentStatus.SUBMITTED}')"
         if texts
         else ""
     )
     return (
-        f"SELECT {select_list(_OWN[texts])}{submitted} FROM {_table(Assignment)} s "  # noqa: S608
-        f"JOIN {_table(Campaign)} c ON c.id = s.campaign_id "
-        f"JOIN {_table(Record)} r ON r.id = s.record_id "
-        f"JOIN {_table(Annotator)} n ON n.id = s.annotator_id "
+        f"SELECT {select_list(_OWN[texts])}{submitted} FROM {table(Assignment)} s "  # noqa: S608
+        f"JOIN {table(Campaign)} c ON c.id = s.campaign_id "
+        f"JOIN {table(Record)} r ON r.id = s.record_id "
+        f"JOIN {table(Annotator)} n ON n.id = s.annotator_id "
         "WHERE s.public_id = %s AND n.user_id = %s"
     )
 
@@ -251,13 +248,13 @@ def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
 @cache
 def _submitted_sql(vendor: str) -> str:
     return (
-        f"SELECT COUNT(*) FROM {_table(Assignment)} "  # noqa: S608 - names only
+        f"SELECT COUNT(*) FROM {table(Assignment)} "  # noqa: S608 - names only
         "WHERE annotator_id = %s AND status = %s"
     )
 
 
 def _submitted_count(annotator: Annotator) -> int:
-    """On every task page: written out, like the reads in config/rows.py."""
+    """On every task page: written out, like the reads in db/rows.py."""
     with connection.cursor() as cursor:
         cursor.execute(
             _submitted_sql(connection.vendor), [annotator.pk, AssignmentStatus.SUBMITTED]

@@ -23,7 +23,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from config.rows import Part, fetch_one_with_extras, select_list
+from db.rows import Part, fetch_one_with_extras, select_list
 
 KEY_LENGTH = 32
 # Session key → the user id its data held, as this process last read it. A hint, nothing more:

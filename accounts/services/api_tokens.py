@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.credentials import new_token, stamp_matches, token_digest
 from accounts.models import ApiToken, User
-from config.rows import Part, fetch_one, select_list
+from db.names import table
+from db.rows import Part, fetch_one, select_list
 
 # last_used_at is written at most this often, so that a busy client does not write on every call.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -35,9 +36,8 @@ _TOKEN = (Part(User, "u"), Part(ApiToken, "t", ("id", "last_used_at", "expires_a
 @cache
 def _token_sql(vendor: str) -> str:
     """The user of a live token, and the token's id and last use: runs on every API call, where
-    a select_related() queryset cost Django more CPU than the database (config/rows.py)."""
-    user = connection.ops.quote_name(User._meta.db_table)
-    token = connection.ops.quote_name(ApiToken._meta.db_table)
+    a select_related() queryset cost Django more CPU than the database (db/rows.py)."""
+    user, token = table(User), table(ApiToken)
     return (
         f"SELECT {select_list(_TOKEN)} FROM {token} t "  # noqa: S608 - names only
         f"JOIN {user} u ON u.id = t.user_id WHERE t.digest = %s AND t.revoked_at IS NULL"

@@ -29,7 +29,9 @@ from campaigns.models import (
     RecordKind,
 )
 from campaigns.selectors import TASK_RECORD_FIELDS
-from config.rows import Part, fetch_one, insert, select_list
+from db.inserts import insert
+from db.names import table
+from db.rows import Part, fetch_one, select_list
 
 SWEEP_LIMIT = 500
 # A campaign-wide sweep runs at most this often per process; an annotator's own stale lease is
@@ -145,7 +147,7 @@ def _mine_query() -> str:
     """Counts of one annotator's assignments. Written out (for PostgreSQL and SQLite alike)
     because it runs on every lease, and Django spent more CPU building the SQL of the equivalent
     aggregate() than the database spent answering it."""
-    table = connection.ops.quote_name(Assignment._meta.db_table)
+    assignments = table(Assignment)
     leased, submitted = AssignmentStatus.LEASED.value, AssignmentStatus.SUBMITTED.value
     control, gold = RecordKind.CONTROL.value, RecordKind.GOLD.value
 
@@ -163,7 +165,7 @@ def _mine_query() -> str:
     return (
         f"SELECT MAX(position), {columns}, "  # noqa: S608 - constants of the models, no input
         f"MAX(CASE WHEN record_kind = '{gold}' THEN position END) "
-        f"FROM {table} WHERE annotator_id = %s"
+        f"FROM {assignments} WHERE annotator_id = %s"
     )
 
 
@@ -213,9 +215,8 @@ def _pick_special(campaign: Campaign, annotator: Annotator, kind: str) -> Record
 
 @cache
 def _special_sql(vendor: str) -> str:
-    """Written out, like the reads of config/rows.py: a fifth of the leases early in a campaign."""
-    records = connection.ops.quote_name(Record._meta.db_table)
-    assignments = connection.ops.quote_name(Assignment._meta.db_table)
+    """Written out, like the reads of db/rows.py: a fifth of the leases early in a campaign."""
+    records, assignments = table(Record), table(Assignment)
     columns = select_list(_TASK_RECORD)
     return (
         f"SELECT {columns} FROM {records} r "  # noqa: S608 - names only
@@ -329,8 +330,8 @@ def _source_sql(source: str) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in _TAKEN.concrete())
     return _LEASE_SOURCES[source].format(
-        records=quote(Record._meta.db_table),
-        assignments=quote(Assignment._meta.db_table),
+        records=table(Record),
+        assignments=table(Assignment),
         columns=columns,
     )
 
@@ -347,7 +348,7 @@ def _lease_statement_sql(source: str) -> str:
     the shuffle passed for the record's number of responses (a JSON array indexed by count), or
     one drawn by PostgreSQL for a count beyond it."""
     quote = connection.ops.quote_name
-    assignments = quote(Assignment._meta.db_table)
+    assignments = table(Assignment)
     taken = _source_sql(source)
     fixed = [_concrete_field(Assignment, name) for name in _LEASE_FIXED]
     columns = ", ".join(quote(field.column) for field in fixed)
@@ -444,9 +445,9 @@ def _lease_without_lock(
 
 @cache
 def _lock_sql(vendor: str) -> str:
-    table = connection.ops.quote_name(Annotator._meta.db_table)
+    annotators = table(Annotator)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return f"SELECT 1 FROM {table} WHERE id = %s{lock}"  # noqa: S608 - names only
+    return f"SELECT 1 FROM {annotators} WHERE id = %s{lock}"  # noqa: S608 - names only
 
 
 def next_assignment(

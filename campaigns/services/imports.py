@@ -35,7 +35,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import question_specs
 from campaigns.services.assignment import adjust_filled
-from campaigns.services.bulk import row_writer
+from db.inserts import row_writer
 
 BATCH_SIZE = 1000
 RECORD_COLUMNS = (

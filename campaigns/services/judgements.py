@@ -21,7 +21,8 @@ from campaigns.models import (
     RecordKind,
 )
 from campaigns.selectors import served_question_specs
-from config.rows import insert
+from db.inserts import insert
+from db.names import table
 
 MAX_ACTIVE_MS = 2**31 - 1
 
@@ -99,8 +100,7 @@ def _concrete(model: type[Model], name: str) -> "Field[Any, Any]":
 @cache
 def _take_and_store_sql() -> str:
     quote = connection.ops.quote_name
-    assignments = quote(Assignment._meta.db_table)
-    judgements = quote(Judgement._meta.db_table)
+    assignments, judgements = table(Assignment), table(Judgement)
     columns = ", ".join(quote(_concrete(Judgement, name).column) for name in _STORED_FIELDS)
     marks = ", ".join(["%s"] * len(_STORED_FIELDS))
     return (

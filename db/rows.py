@@ -81,32 +81,3 @@ def fetch_one_with_extras(
                 values[index] = function(values[index], column, connection)
         instances.append(part.model.from_db(connection.alias, names, values))
     return instances, tuple(row[start:])
-
-
-@cache
-def _insert_sql(model: type[Model], vendor: str) -> tuple[str, list[Any]]:
-    quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
-    return sql, fields
-
-
-def insert(instance: Model) -> Model:
-    """INSERT one new instance with a statement written once per model, as `save()` would store
-    it (field defaults, `pre_save` such as auto_now_add, the values prepared for the database),
-    and give it its primary key. For the annotation loop's two writes per cycle (a lease and a
-    judgement), where building the INSERT cost Django more CPU than running it. Sends no
-    signals: nothing listens to these models' saves."""
-    sql, fields = _insert_sql(type(instance), connection.vendor)
-    values = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
