@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from campaigns.services.assignment import expire_leases as expire_leases_service
+from campaigns.assignment import expire_leases as expire_leases_service
 
 
 @shared_task(

@@ -39,8 +39,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def fresh_memo() -> None:
     """Per-process caches must not carry figures from one test into the next."""
+    from campaigns.assignment.lease import _last_sweep
     from campaigns.memo import forget_all
-    from campaigns.services.assignment import _last_sweep
 
     forget_all()
     _last_sweep.clear()

@@ -1,6 +1,6 @@
 """Choose the kind of the next record (control, gold or regular). Pure Python and numpy.
 
-The ORM side (campaigns.services.assignment) counts what the annotator has seen and passes the
+The ORM side (campaigns.assignment.lease) counts what the annotator has seen and passes the
 numbers in; randomness comes in as a numpy Generator so that tests can fix it.
 """
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.services.users import ensure_users
+from campaigns.assignment import adjust_filled
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.mapping import FieldMap, RowInvalid
 from campaigns.importing.records import RecordValidator
@@ -34,7 +35,6 @@ from campaigns.models import (
     RecordKind,
 )
 from campaigns.selectors import question_specs
-from campaigns.services.assignment import adjust_filled
 from db.inserts import row_writer
 
 BATCH_SIZE = 1000

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from campaigns.assignment import adjust_filled
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -21,7 +22,6 @@ from campaigns.models import (
     ModerationKind,
     RecordKind,
 )
-from campaigns.services.assignment import adjust_filled
 
 RESULTING_STANDING = {
     ModerationKind.EXCLUDE: AnnotatorStanding.EXCLUDED,

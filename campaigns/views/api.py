@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.api import api_error, read_json, token_required
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
+from campaigns.assignment import Unavailable, next_assignment, skip_assignment, submit_judgement
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.selectors import (
     annotator_progress,
@@ -16,8 +17,6 @@ from campaigns.selectors import (
     own_assignment,
     served_questions,
 )
-from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
-from campaigns.services.judgements import submit_judgement
 from config.safe_json import JsonRefused
 
 NOTHING_LEFT = ("finished", "quota")

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.ratelimits import retry_after, too_many
 from accounts.services.provisioning import Credential
 from accounts.views import BACKEND
+from campaigns.assignment import Unavailable, campaign_unavailable
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
 from campaigns.selectors import (
     annotator_progress,
@@ -30,7 +31,6 @@ from campaigns.selectors import (
     with_submitted_counts,
 )
 from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
-from campaigns.services.assignment import Unavailable, campaign_unavailable
 from campaigns.views.staff import can_organize, may_see_drafts, staff_links
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
+from campaigns.assignment import Unavailable, next_assignment, skip_assignment, submit_judgement
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
 from campaigns.rendering import render_shared
@@ -25,8 +26,6 @@ from campaigns.selectors import (
     served_question_specs,
     served_questions,
 )
-from campaigns.services.assignment import Unavailable, next_assignment, skip_assignment
-from campaigns.services.judgements import submit_judgement
 from campaigns.services.standing import current_warning
 from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
 from campaigns.views.staff import may_see_drafts

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services.users import grant_role
+from campaigns.assignment import submit_judgement
 from campaigns.models import (
     Annotator,
     Campaign,
@@ -26,7 +27,6 @@ from campaigns.models import (
 )
 from campaigns.services.annotators import provision_annotators
 from campaigns.services.imports import import_records
-from campaigns.services.judgements import submit_judgement
 from scoring.services import score_campaign
 from tests.browser.test_annotation import item, ranked
 from tests.campaigns.engine import lease

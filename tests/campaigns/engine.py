@@ -5,8 +5,8 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 
+from campaigns.assignment import Unavailable, next_assignment
 from campaigns.models import Annotator, Assignment, Campaign, CampaignStatus
-from campaigns.services.assignment import Unavailable, next_assignment
 from campaigns.services.imports import import_records
 from tests.conftest import jsonl, record
 

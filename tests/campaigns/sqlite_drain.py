@@ -20,11 +20,10 @@ def main(path: str) -> None:
     from django.db import connection
 
     from accounts.models import User
+    from campaigns.assignment import Unavailable, next_assignment, submit_judgement
     from campaigns.models import Annotator, Assignment, AssignmentStatus, RecordKind
-    from campaigns.services.assignment import Unavailable, next_assignment
     from campaigns.services.campaigns import create_campaign
     from campaigns.services.imports import import_records
-    from campaigns.services.judgements import submit_judgement
 
     call_command("migrate", verbosity=0)
     spec = {"slug": "s", "title": "S", "status": "active", "overlap": 2, "gold_rate": 0.1,

@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.assignment import expire_leases, next_assignment, skip_assignment, submit_judgement
 from campaigns.models import Assignment, AssignmentStatus, CampaignStatus, Record, RecordKind
-from campaigns.services.assignment import expire_leases, next_assignment, skip_assignment
-from campaigns.services.judgements import submit_judgement
 from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
 
 

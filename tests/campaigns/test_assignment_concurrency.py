@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Sum
 
+from campaigns.assignment import lease as engine
+from campaigns.assignment import submit_judgement
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
-from campaigns.services import assignment as engine
-from campaigns.services.judgements import submit_judgement
 from tests.campaigns.engine import annotators, live_campaign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

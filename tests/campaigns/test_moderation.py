@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from campaigns.assignment import next_assignment, submit_judgement
 from campaigns.models import (
     AnnotatorStanding,
     Assignment,
@@ -10,8 +11,6 @@ from campaigns.models import (
     ModerationAction,
     Record,
 )
-from campaigns.services.assignment import next_assignment
-from campaigns.services.judgements import submit_judgement
 from campaigns.services.standing import ModerationRefused, current_warning, moderate
 from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
 

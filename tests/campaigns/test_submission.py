@@ -3,8 +3,8 @@
 import pytest
 
 from campaigns.answers import AnswerInvalid
+from campaigns.assignment import submit_judgement
 from campaigns.models import Assignment, AssignmentStatus, Judgement, JudgementSource
-from campaigns.services.judgements import submit_judgement
 from tests.campaigns.engine import annotators, lease, live_campaign
 
 
@@ -59,7 +59,7 @@ def test_an_invalid_answer_is_refused_and_nothing_stored(held, answers, message)
 
 
 def test_a_skipped_assignment_cannot_be_submitted(held: Assignment) -> None:
-    from campaigns.services.assignment import skip_assignment
+    from campaigns.assignment import skip_assignment
 
     skip_assignment(assignment=held)
     outcome = submit_judgement(assignment=held, answers={"rank": [0, 1]})

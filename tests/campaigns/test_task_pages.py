@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from campaigns.assignment import next_assignment
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record
-from campaigns.services.assignment import next_assignment
 from campaigns.services.imports import import_records
 from tests.campaigns.engine import annotators, live_campaign
 from tests.conftest import jsonl, record

@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.services.api_tokens import issue_api_token
+from campaigns.assignment import expire_leases, skip_assignment, submit_judgement
 from campaigns.models import Annotator, Assignment, Campaign, Judgement, Record
-from campaigns.services.assignment import expire_leases, skip_assignment
-from campaigns.services.judgements import submit_judgement
 from tests.campaigns.engine import annotators, lease, live_campaign
 
 if TYPE_CHECKING:

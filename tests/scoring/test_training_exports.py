@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from campaigns.assignment import submit_judgement
 from campaigns.models import Annotator, AnnotatorStanding, Campaign
 from campaigns.services.imports import import_records, import_responses
-from campaigns.services.judgements import submit_judgement
 from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
 from tests.campaigns.engine import annotators, lease, live_campaign

@@ -11,9 +11,9 @@ from django.test import Client
 from accounts.models import User
 from accounts.services.api_tokens import issue_api_token
 from accounts.services.users import grant_role, set_local_account
+from campaigns.assignment import next_assignment, skip_assignment
 from campaigns.models import Annotator, Assignment, Judgement, Record
 from campaigns.services.annotators import join_campaign
-from campaigns.services.assignment import next_assignment, skip_assignment
 from tests.campaigns.engine import annotators, lease, live_campaign
 
 FORM = {"q-rank-0": "1", "q-rank-1": "2"}

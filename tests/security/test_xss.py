@@ -15,11 +15,10 @@ from django.utils.html import escape
 
 from accounts.models import User
 from accounts.services.users import grant_role
+from campaigns.assignment import next_assignment, submit_judgement
 from campaigns.models import Annotator, Assignment, Campaign, CampaignStatus
 from campaigns.services.annotators import join_campaign, update_profile
-from campaigns.services.assignment import next_assignment
 from campaigns.services.imports import import_records
-from campaigns.services.judgements import submit_judgement
 from campaigns.services.standing import moderate
 from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
