@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campaigns.taskform import LETTERS, PREFERENCE_SCALE
+from scoring.metrics.coding import verdict
 
 SCALE = dict(PREFERENCE_SCALE)
 
@@ -60,3 +61,24 @@ def describe(questions: list[QuestionInfo], answers: dict[str, Any] | None) -> l
     for name in sorted(set(answers) - known):
         found.append(AnswerText(name, str(answers[name])))
     return found
+
+
+def matches_gold(
+    questions: dict[str, tuple[str, list[str]]],
+    answers: dict[str, Any],
+    gold: dict[str, Any] | None,
+) -> bool:
+    """Whether answers meet a gold answer with the scoring's tolerance (the same verdicts as
+    scoring/metrics/coding.py); multi-labels must match exactly."""
+    for name, truth in (gold or {}).items():
+        kind, choices = questions.get(name, ("", []))
+        given = answers.get(name)
+        if kind == "multilabel":
+            ok = set(given or ()) == set(truth or ())
+        elif kind in ("ranking", "preference", "rating", "label"):
+            ok = verdict(kind, given, choices) == verdict(kind, truth, choices) is not None
+        else:
+            ok = given == truth
+        if not ok:
+            return False
+    return True

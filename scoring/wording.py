@@ -93,3 +93,13 @@ def explain(code: str, e: dict[str, Any]) -> str:
 def flag_lines(flags: list[str], evidence: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(code, title, explanation) for each raised flag."""
     return [(code, TITLES.get(code, code), explain(code, evidence.get(code, {}))) for code in flags]
+
+
+def band(quality: float, quantiles: dict[str, float]) -> str:
+    """The quality band shown to contestants: relative to the campaign's crowd."""
+    if quality <= 0 or not quantiles:
+        return "not shown yet"
+    for key, label in (("p90", "top 10%"), ("p75", "top 25%"), ("p50", "top half")):
+        if quality >= quantiles.get(key, 2.0):
+            return label
+    return "lower half"

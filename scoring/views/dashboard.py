@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from campaigns.models import Campaign
-from scoring import charts, reports
+from scoring import charts, selectors
 from scoring.access import organizer_required
 from scoring.exports import card, files
 from scoring.exports.options import MARGINS, SHAPES, ExportOptions
@@ -21,15 +21,15 @@ from scoring.metrics.preferences import STRATEGIES
 
 @organizer_required
 def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    snapshot = reports.latest(campaign)
+    snapshot = selectors.latest(campaign)
     models = snapshot.model_strengths if snapshot else []
-    claimed, members = reports.people(campaign)
+    claimed, members = selectors.people(campaign)
     context = {
         "campaign": campaign,
         "snapshot": snapshot,
-        "progress": reports.record_progress(campaign),
-        "active_hour": reports.active_annotators(campaign, hours=1),
-        "active_day": reports.active_annotators(campaign, hours=24),
+        "progress": selectors.record_progress(campaign),
+        "active_hour": selectors.active_annotators(campaign, hours=1),
+        "active_day": selectors.active_annotators(campaign, hours=24),
         "claimed": claimed,
         "members": members,
         "models": models,
@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         ),
         "throughput_chart": mark_safe(  # noqa: S308
             charts.bar_chart(
-                reports.judgements_per_hour(campaign, hours=24),
+                selectors.judgements_per_hour(campaign, hours=24),
                 title="Judgements per hour (24 h)",
                 y_label="judgements",
                 x_label="hour (UTC)",

@@ -5,16 +5,16 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Annotator, Campaign, ModerationKind, Question, RecordKind
 from campaigns.services.standing import ModerationRefused, moderate
-from scoring import charts, queueing, reports
+from scoring import charts, queueing, selectors
 from scoring.access import moderator_required
-from scoring.answer_text import QuestionInfo, describe
+from scoring.answer_text import QuestionInfo, describe, matches_gold
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore
 from scoring.wording import flag_lines
@@ -45,19 +45,15 @@ def _svg(markup: str) -> str:
 
 @moderator_required
 def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    snapshot = reports.latest(campaign)
+    snapshot = selectors.latest(campaign)
     flag_counts = snapshot.flag_counts if snapshot else {}
-    runs = reports.history(campaign)
-    qualities = list(
-        AnnotatorScore.objects.filter(campaign=campaign, judgements__gt=0).values_list(
-            "quality", flat=True
-        )
-    )
+    runs = selectors.history(campaign)
+    qualities = selectors.qualities(campaign)
     context: dict[str, Any] = {
         "campaign": campaign,
         "snapshot": snapshot,
         "run_requested": queueing.is_requested(campaign.pk),
-        "review": reports.needing_review(campaign),
+        "review": selectors.needing_review(campaign),
         "alpha_chart": _svg(charts.line_chart(
             [(f"{r.computed_at:%m-%d %H:%M}", r.alpha, r.alpha_low, r.alpha_high) for r in runs],
             title="Krippendorff's alpha, all records", y_label="alpha", x_label="scoring run",
@@ -76,7 +72,7 @@ def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             title="Annotators per flag", y_label="annotators",
         )),
         "throughput_chart": _svg(charts.bar_chart(
-            reports.judgements_per_hour(campaign, hours=24), title="Judgements per hour (24 h)",
+            selectors.judgements_per_hour(campaign, hours=24), title="Judgements per hour (24 h)",
             y_label="judgements", x_label="hour (UTC)",
         )),
     }  # fmt: skip
@@ -86,7 +82,7 @@ def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 @moderator_required
 def annotators(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     params = {k: str(v) for k, v in request.GET.items() if v}
-    page = Paginator(reports.annotator_table(campaign, params), reports.PAGE_SIZE).get_page(
+    page = Paginator(selectors.annotator_table(campaign, params), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = "&".join(f"{k}={v}" for k, v in params.items() if k != "page")
@@ -99,7 +95,7 @@ def annotators(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             "params": params,
             "query": query,
             "flags": CODES,
-            "sorts": list(reports.SORTS),
+            "sorts": list(selectors.SORTS),
             "standings": Annotator._meta.get_field("standing").choices,
             "form": ActionForm(),
         },
@@ -108,20 +104,16 @@ def annotators(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @moderator_required
 def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpResponse:
-    annotator = get_object_or_404(
-        Annotator.objects.select_related("user"), pk=annotator_id, campaign=campaign
-    )
-    score = AnnotatorScore.objects.filter(annotator=annotator).select_related("run").first()
-    golds = reports.own_judgements(annotator, RecordKind.GOLD)
-    controls = reports.own_judgements(annotator, RecordKind.CONTROL)
-    others = reports.others_on([j.assignment.record_id for j in controls], annotator)
-    mine, everyone = reports.durations(campaign, annotator), reports.durations(campaign)
-    rows = list(
-        campaign.questions.order_by("position", "id").values_list(
-            "name", "title", "kind", "choices", "scale_max"
-        )
-    )
-    questions = {name: (kind, list(choices or [])) for name, _, kind, choices, _ in rows}
+    annotator = selectors.member(campaign, annotator_id)
+    if annotator is None:
+        raise Http404("No such annotator in this campaign.")
+    score = selectors.score_of(annotator, with_run=True)
+    golds = selectors.own_judgements(annotator, RecordKind.GOLD)
+    controls = selectors.own_judgements(annotator, RecordKind.CONTROL)
+    others = selectors.others_on([j.assignment.record_id for j in controls], annotator)
+    mine, everyone = selectors.durations(campaign, annotator), selectors.durations(campaign)
+    rows = selectors.question_rows(campaign)
+    questions = {name: (kind, choices) for name, _, kind, choices, _ in rows}
     info = [QuestionInfo(name, title, kind, top) for name, title, kind, _, top in rows]
     context = {
         "campaign": campaign,
@@ -129,12 +121,12 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
         "score": score,
         "flag_lines": flag_lines(score.flags, score.evidence) if score else [],
         "golds": [(j, describe(info, j.answers), describe(info, j.assignment.record.gold_answer),
-                   reports.matches_gold(questions, j.answers, j.assignment.record.gold_answer))
+                   matches_gold(questions, j.answers, j.assignment.record.gold_answer))
                   for j in golds],
         "controls": [(j, describe(info, j.answers),
                       [describe(info, o) for o in others.get(j.assignment.record_id, [])])
                      for j in controls],
-        "history": reports.moderation_history(annotator),
+        "history": selectors.moderation_history(annotator),
         "form": ActionForm(),
         "answer_chart": _svg(_answer_chart(campaign, score)),
         "time_chart": _svg(charts.histogram(
@@ -162,11 +154,7 @@ def _answer_chart(campaign: Campaign, score: AnnotatorScore | None) -> str:
     """Shares of this annotator's clicked answers on the main question, the crowd's in labels."""
     answers = (score.evidence.get("answers") if score else None) or {}
     mine, everyone = answers.get("mine", []), answers.get("everyone", [])
-    question = (
-        campaign.questions.filter(name=score.run.evidence.get("main_question")).first()
-        if score
-        else None
-    )
+    question = selectors.main_question(campaign, score)
     labels = _answer_labels(question, len(mine))
     total, crowd = max(sum(mine), 1), max(sum(everyone), 1)
     bars = [
@@ -181,9 +169,7 @@ def _answer_chart(campaign: Campaign, score: AnnotatorScore | None) -> str:
 def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = ActionForm(request.POST)
     ids = [int(i) for i in request.POST.getlist("annotator") if i.isdigit()]
-    members = list(
-        Annotator.objects.filter(campaign=campaign, pk__in=ids).values_list("pk", flat=True)
-    )
+    members = selectors.members_among(campaign, ids)
     back = request.POST.get("next") or ""
     if not form.is_valid() or not members:
         missing = [str(e) for e in form.errors.get("kind", [])]

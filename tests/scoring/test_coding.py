@@ -70,7 +70,7 @@ def test_each_alpha_unit_remembers_its_judgement() -> None:
 
 
 def test_gold_is_met_with_the_scoring_tolerance() -> None:
-    from scoring.reports import matches_gold
+    from scoring.answer_text import matches_gold
 
     questions = {
         "rank": ("ranking", []),
