@@ -50,5 +50,5 @@ def score_active_campaigns() -> int:
     unfrozen = Q(status=CampaignStatus.CLOSED) & ~Q(scores__final=True)
     ids = list(Campaign.objects.filter(running | unfrozen).values_list("id", flat=True).distinct())
     for campaign_id in ids:
-        score_campaign.delay(campaign_id)
+        score_campaign.delay_on_commit(campaign_id)
     return len(ids)
