@@ -1,0 +1,106 @@
+"""A PgBouncer of the shipped configuration (deploy/pgbouncer.ini) in front of the test database.
+
+Only the addresses, the files and the authentication change: the pool mode is the shipped one.
+Run as the postgres user when the tests run as root (PgBouncer refuses root).
+"""
+
+import configparser
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.deploy.environment import ROOT, closed_port
+
+SHIPPED = ROOT / "deploy" / "pgbouncer.ini"
+START_SECONDS = 10
+
+
+def binary() -> str:
+    found = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
+    if found is None:
+        message = "needs PgBouncer: apt-get install pgbouncer"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def shipped_config() -> configparser.ConfigParser:
+    config = configparser.ConfigParser(comment_prefixes=(";", "#"), interpolation=None)
+    config.read_string(SHIPPED.read_text())
+    return config
+
+
+def _config_for(database: dict[str, Any], port: int, work: Path, pool_size: int) -> str:
+    config = shipped_config()
+    config.remove_section("databases")
+    config.add_section("databases")
+    name = database["NAME"]
+    host, server_port = database["HOST"] or "127.0.0.1", database["PORT"] or "5432"
+    config["databases"][name] = f"host={host} port={server_port} dbname={name}"
+    users = work / "users.txt"
+    users.write_text(f'"{database["USER"]}" "{database["PASSWORD"] or ""}"\n')
+    config["pgbouncer"].update(
+        listen_port=str(port),
+        auth_type="trust" if not database["PASSWORD"] else "plain",
+        auth_file=str(users),
+        default_pool_size=str(pool_size),
+        logfile=str(work / "pgbouncer.log"),
+        pidfile=str(work / "pgbouncer.pid"),
+    )
+    path = work / "pgbouncer.ini"
+    with path.open("w") as file:
+        config.write(file)
+    return str(path)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], work: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = work / "pgbouncer.log"
+            raise RuntimeError(f"pgbouncer exited: {log.read_text() if log.exists() else ''}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"pgbouncer did not listen on {port} within {START_SECONDS}s")
+
+
+@contextmanager
+def pgbouncer(database: dict[str, Any], *, pool_size: int) -> Iterator[int]:
+    """Start PgBouncer in front of `database` (one connection's Django settings); yield its port."""
+    command = [binary()]
+    work = Path(tempfile.mkdtemp(prefix="crowdeval-pgbouncer-"))
+    work.chmod(0o755)
+    port = closed_port()
+    config = _config_for(database, port, work, pool_size)
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+        for file in work.iterdir():
+            shutil.chown(file, "postgres")
+        command = ["runuser", "-u", "postgres", "--", *command]
+    process = subprocess.Popen([*command, config], stdout=subprocess.DEVNULL)
+    try:
+        _wait_for(port, process, work)
+        yield port
+    finally:
+        # The server itself, not runuser in front of it (which would complain on stderr).
+        pidfile = work / "pgbouncer.pid"
+        if pidfile.exists():
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+        else:
+            process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
