@@ -7,7 +7,7 @@ builds the same instance from a statement written once.
 """
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.hashers import make_password
@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from accounts.credentials import GeneratedSecretHasher
 from accounts.models import User
-from config.sessions import take_prefetched_user
+from accounts.sessions import take_prefetched_user
 from db.names import table
 from db.rows import Part, fetch_one, select_list
 
@@ -54,5 +54,5 @@ class ModelBackend(AuthenticationBackend):
             except Exception:  # noqa: BLE001 - a tampered session id is simply no user
                 return None
             found = fetch_one(_user_sql(connection.vendor), [key], _USER)
-            user = found[0] if found else None
+            user = cast(User, found[0]) if found else None
         return user if isinstance(user, User) and self.user_can_authenticate(user) else None

@@ -265,7 +265,7 @@ RECORD_TEXT_MAX_BYTES = env_int("RECORD_TEXT_MAX_BYTES", 200_000)
 # Production is DEBUG off and an https SITE_URL; the rest follows from that.
 SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")
 # Database sessions that INSERT a new session once instead of SELECT + INSERT + UPDATE.
-SESSION_ENGINE = "config.sessions"
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SITE_IS_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

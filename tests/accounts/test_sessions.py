@@ -5,9 +5,9 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import sessions
 from accounts.models import User
-from config import sessions
-from config.sessions import SessionStore
+from accounts.sessions import SessionStore
 from tests.accounts.conftest import allauth_login
 
 

@@ -8,21 +8,25 @@ case to plan for) and the row is INSERTed when the session is saved; a collision
 overwrite anyone's session, because the INSERT fails and a new key is drawn.
 
 Reading a session is followed by reading its user (accounts.backends): from the second request
-of a session in a process on, both come from one statement (see `_user_hints`).
+of a session in a process on, both come from one statement (see `_user_hints`), and the backend
+takes the user read here (`take_prefetched_user`). The backend imports this module, never the
+other way round.
 """
 
 import threading
 from functools import cache
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from accounts.models import User
+from db.names import table
 from db.rows import Part, fetch_one_with_extras, select_list
 
 KEY_LENGTH = 32
@@ -34,31 +38,27 @@ HINTS_KEPT = 50_000
 _prefetched = threading.local()
 
 
-def take_prefetched_user(user_id: Any) -> Model | None:
+def take_prefetched_user(user_id: Any) -> User | None:
     """The user read with this thread's last session load, if it is `user_id`; once only."""
     user = getattr(_prefetched, "user", None)
     _prefetched.user = None
     return user if user is not None and str(user.pk) == str(user_id) else None
 
 
-@cache
-def _load_sql(vendor: str, table: str) -> str:
-    table = connection.ops.quote_name(table)
-    return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+_USER = (Part(User, "u"),)
 
 
 @cache
-def _user_part() -> Part:
-    return Part(get_user_model(), "u")
+def _load_sql(vendor: str, model: type[AbstractBaseSession]) -> str:
+    sessions = table(model)
+    return f"SELECT session_data FROM {sessions} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
 
 
 @cache
-def _load_with_user_sql(vendor: str, table: str) -> str:
-    quote = connection.ops.quote_name
-    users = quote(get_user_model()._meta.db_table)
+def _load_with_user_sql(vendor: str, model: type[AbstractBaseSession]) -> str:
     return (
-        f"SELECT {select_list((_user_part(),))}, s.session_data "  # noqa: S608 - names only
-        f"FROM {quote(table)} s LEFT JOIN {users} u ON u.id = %s "
+        f"SELECT {select_list(_USER)}, s.session_data "  # noqa: S608 - names only
+        f"FROM {table(model)} s LEFT JOIN {table(User)} u ON u.id = %s "
         "WHERE s.session_key = %s AND s.expire_date > %s"
     )
 
@@ -80,14 +80,14 @@ class SessionStore(DatabaseSessionStore):
         user = None
         if hint is None:
             with connection.cursor() as cursor:
-                sql = _load_sql(connection.vendor, meta.db_table)
+                sql = _load_sql(connection.vendor, self.model)
                 cursor.execute(sql, [self.session_key, expire_after])
                 row = cursor.fetchone()
             session_data = None if row is None else row[0]
         else:
-            sql = _load_with_user_sql(connection.vendor, meta.db_table)
+            sql = _load_with_user_sql(connection.vendor, self.model)
             params = [hint, self.session_key, expire_after]
-            found = fetch_one_with_extras(sql, params, (_user_part(),))
+            found = fetch_one_with_extras(sql, params, _USER)
             session_data = None if found is None else found[1][0]
             user = None if found is None else found[0][0]
         if session_data is None:
@@ -98,8 +98,8 @@ class SessionStore(DatabaseSessionStore):
         if user_id is not None:
             if len(_user_hints) >= HINTS_KEPT:
                 _user_hints.clear()
-            _user_hints[self.session_key] = get_user_model()._meta.pk.to_python(user_id)
-            if user is not None and user.pk is not None and str(user.pk) == str(user_id):
+            _user_hints[self.session_key] = User._meta.pk.to_python(user_id)
+            if isinstance(user, User) and user.pk is not None and str(user.pk) == str(user_id):
                 _prefetched.user = user
         return data
 
