@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def fresh_memo() -> None:
     """Per-process caches must not carry figures from one test into the next."""
-    from campaigns.assignment.lease import _last_sweep
+    from campaigns.assignment.expiry import _last_sweep
     from campaigns.memo import forget_all
 
     forget_all()

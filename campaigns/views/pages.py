@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.ratelimits import retry_after, too_many
 from accounts.services.provisioning import Credential
 from accounts.views import BACKEND
-from campaigns.assignment import Unavailable, campaign_unavailable
+from campaigns.assignment import NoTaskReason, Unavailable, campaign_unavailable
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
 from campaigns.selectors import (
     annotator_progress,
@@ -78,7 +78,7 @@ def _why_no_task(annotator: Annotator) -> Unavailable | None:
     if closed is not None:
         return closed
     reason = annotator.standing if annotator.standing in NO_TASK else nothing_left(annotator)
-    return Unavailable(reason, NO_TASK[reason]) if reason else None
+    return Unavailable(NoTaskReason(reason), NO_TASK[reason]) if reason else None
 
 
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:

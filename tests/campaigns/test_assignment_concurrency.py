@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count, F, Sum
 
 from campaigns.assignment import lease as engine
-from campaigns.assignment import submit_judgement
+from campaigns.assignment import statements, submit_judgement
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
 from tests.campaigns.engine import annotators, live_campaign
 
@@ -106,7 +106,7 @@ def naive_pick(campaign, annotator):
 
 def test_a_naive_pick_breaks_the_overlap_under_the_same_load(make_campaign, monkeypatch) -> None:
     # Every lease through the locked path, whose pick is made naive.
-    monkeypatch.setattr(engine, "_lease_without_lock", lambda *args: None)
+    monkeypatch.setattr(engine, "lease_at_once", lambda *args: None)
     monkeypatch.setattr(engine, "_pick_regular", naive_pick)
     campaign = live_campaign(make_campaign, regular=120, overlap=3)
     people = annotators(campaign, 40)
@@ -132,10 +132,12 @@ NAIVE_LEASE_SOURCE = """
 def naive_lease_statement(monkeypatch):
     """The one-statement lease without its guards: no row lock on the pick, and no second
     look at `filled` when the UPDATE gets the row."""
-    monkeypatch.setitem(engine._LEASE_SOURCES, "regular", NAIVE_LEASE_SOURCE)
-    engine._lease_statement_sql.cache_clear()
+    monkeypatch.setattr(statements, "TAKE_REGULAR", NAIVE_LEASE_SOURCE)
+    statements.take_regular.cache_clear()
+    statements.lease_at_once.cache_clear()
     yield
-    engine._lease_statement_sql.cache_clear()
+    statements.take_regular.cache_clear()
+    statements.lease_at_once.cache_clear()
 
 
 def test_a_naive_lease_statement_breaks_the_overlap_under_the_same_load(

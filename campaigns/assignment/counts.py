@@ -1,0 +1,65 @@
+"""What the engine counts before it leases: the annotator's assignments, the campaign's totals.
+
+The campaign's totals change only with imports, so each process keeps them TOTALS_SECONDS.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Max
+
+from campaigns.assignment import statements
+from campaigns.assignment.strategy import Seen, gold_block_start
+from campaigns.memo import remembered
+from campaigns.models import Annotator, Campaign, Record, RecordKind
+
+TOTALS_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class AnnotatorTally:
+    """One annotator's assignments, counted in one query."""
+
+    seen: Seen  # what the strategy needs to choose the next kind
+    counted: int  # leased or submitted: what counts toward the quota
+    leased: int  # leases not ended yet (some may be past their deadline)
+    submitted: int
+
+
+def _special_totals(campaign: Campaign) -> dict[str, int]:
+    return dict(
+        Record.objects.filter(campaign=campaign, kind__in=[RecordKind.CONTROL, RecordKind.GOLD])
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+
+
+def tally_assignments(annotator: Annotator, campaign: Campaign) -> AnnotatorTally:
+    with connection.cursor() as cursor:
+        cursor.execute(statements.annotator_counts(connection.vendor), [annotator.pk])
+        mine = dict(zip(statements.COUNT_NAMES, cursor.fetchone(), strict=True))
+    # Gold and control records come from imports; a count half a minute old is good enough.
+    key = ("special-totals", campaign.pk, campaign.created_at)
+    totals = remembered(key, TOTALS_SECONDS, lambda: _special_totals(campaign))
+    position = (mine["last"] or 0) + 1
+    block_start = gold_block_start(position, campaign.gold_rate)
+    seen = Seen(
+        position=position,
+        controls_total=totals.get(RecordKind.CONTROL, 0),
+        controls_left=totals.get(RecordKind.CONTROL, 0) - mine["controls"],
+        golds_left=totals.get(RecordKind.GOLD, 0) - mine["golds"],
+        gold_in_block=(mine["last_gold"] or 0) >= block_start,
+    )
+    return AnnotatorTally(seen, mine["counted"], mine["leased"], mine["submitted"])
+
+
+def most_responses(campaign: Campaign) -> int:
+    """The most responses a record of the campaign has; imports may raise it meanwhile (the
+    lease statement then shuffles in PostgreSQL)."""
+
+    def most() -> int:
+        found = Record.objects.filter(campaign=campaign).aggregate(most=Max("response_count"))
+        return int(found["most"] or 0)
+
+    return remembered(("most-responses", campaign.pk, campaign.created_at), TOTALS_SECONDS, most)

@@ -1,0 +1,80 @@
+"""Leases past their deadline end, and every slot a regular assignment held goes back to its record.
+
+Stale leases are swept by each lease request (its own at once, the campaign's at most every
+SWEEP_SECONDS per process) and every minute by Celery beat (campaigns.tasks.expire_leases).
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+
+SWEEP_LIMIT = 500
+SWEEP_SECONDS = 5.0
+_last_sweep: dict[int, datetime] = {}  # campaign id → when this process last swept it
+
+
+def adjust_filled(deltas: dict[int, int]) -> None:
+    """Add to the `filled` count of regular records (record id → change), in one statement.
+
+    Rows are updated in id order, so concurrent adjustments lock records in the same order.
+    """
+    ids = sorted(pk for pk, delta in deltas.items() if delta)
+    if not ids:
+        return
+    step = Case(
+        *[When(pk=pk, then=Value(deltas[pk])) for pk in ids],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
+
+
+def give_back_slots(ended: list[tuple[int, str]]) -> None:
+    """Give back the overlap slots of assignments (record id, record kind) that ended without
+    a judgement; only regular records have slots."""
+    deltas: dict[int, int] = {}
+    for record_id, kind in ended:
+        if kind == RecordKind.REGULAR:
+            deltas[record_id] = deltas.get(record_id, 0) - 1
+    adjust_filled(deltas)
+
+
+def expire_stale(
+    campaign: Campaign | None, now: datetime, annotator: Annotator | None = None
+) -> int:
+    """End up to SWEEP_LIMIT stale leases (of a campaign, of one annotator) inside the caller's
+    transaction; leases another request holds locked are left for the next sweep."""
+    stale = Assignment.objects.select_for_update(skip_locked=True).filter(
+        status=AssignmentStatus.LEASED, leased_until__lt=now
+    )
+    if campaign is not None:
+        stale = stale.filter(campaign=campaign)
+    if annotator is not None:
+        stale = stale.filter(annotator=annotator)
+    rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
+    if not rows:
+        return 0
+    Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+        status=AssignmentStatus.EXPIRED, finished_at=now
+    )
+    give_back_slots([(record_id, kind) for _, record_id, kind in rows])
+    return len(rows)
+
+
+def expire_leases(*, campaign: Campaign | None = None, now: datetime | None = None) -> int:
+    """End leases past their deadline and return their records to the pool; return how many."""
+    with transaction.atomic():
+        return expire_stale(campaign, now or timezone.now())
+
+
+def sweep_due(campaign: Campaign, now: datetime) -> bool:
+    """Whether this process should sweep the campaign now (at most every SWEEP_SECONDS)."""
+    last = _last_sweep.get(campaign.pk)
+    if last is not None and (now - last).total_seconds() < SWEEP_SECONDS:
+        return False
+    _last_sweep[campaign.pk] = now
+    return True
