@@ -36,6 +36,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import question_specs
 from db.inserts import row_writer
+from db.names import table
 
 BATCH_SIZE = 1000
 RECORD_COLUMNS = (
@@ -153,7 +154,7 @@ def _refresh_statistics() -> None:
     gets to it; measured, the engine's queries ran up to twice as slow meanwhile."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Record._meta.db_table}")
+            cursor.execute(f"ANALYZE {table(Record)}")
 
 
 class _ResponseWriter:
