@@ -104,8 +104,8 @@ def database_settings(url: str) -> dict[str, Any]:
         }
         config["CONN_MAX_AGE"] = 0
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # The health check of config/postgresql polls the socket instead of sending `SELECT 1`.
-        config["ENGINE"] = "config.postgresql"
+        # The health check of db/postgresql polls the socket instead of sending `SELECT 1`.
+        config["ENGINE"] = "db.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         # Behind a transaction-mode pooler (PgBouncer), streamed exports cannot hold a
         # server-side cursor across transactions (docs/deploy.md).

@@ -1,5 +1,6 @@
-"""Hand-written SQL, the one place for it: reads into model instances, inserts, COPY, names.
+"""Hand-written SQL, the one place for it: reads into model instances, inserts, COPY, names;
+and the PostgreSQL backend (db.postgresql, the ENGINE the settings name).
 
-Raw SQL is allowed only where the ORM's cost was measured on a hot path; docs/sql.md says when
-and how. Imports Django and psycopg only, never an app: callers pass their models in.
+docs/sql.md says when SQL may be written by hand, how, and how it is tested. Imports Django and
+psycopg only, never an app: callers pass their models in.
 """

@@ -14,7 +14,7 @@ from campaigns.models import Campaign, Question
 
 
 def _on_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "config.postgresql"
+    return settings.DATABASES["default"]["ENGINE"] == "db.postgresql"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,4 +1,4 @@
-"""The PostgreSQL health check (config/postgresql) sees a connection the server ended, and sends
+"""The PostgreSQL health check (db/postgresql) sees a connection the server ended, and sends
 nothing to the server for a healthy one."""
 
 import time
