@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
-from config import health
 
 admin.site.site_header = "crowdeval"
 admin.site.site_title = "crowdeval admin"
@@ -12,7 +11,7 @@ admin.site.site_title = "crowdeval admin"
 admin.site.login = accounts_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
+    path("healthz", include("scoring.health")),
     path("api/v1/openapi.json", include("config.openapi")),
     path("admin/", admin.site.urls),
     # Before allauth's own: the same form, answering 429 with Retry-After when locked out.

@@ -1,6 +1,7 @@
 """GET /healthz for load balancers and compose: database, broker, age of the last scoring run.
 
-No authentication, no cookies, never cached. Reads scoring's snapshots and nothing else.
+No authentication, no cookies, never cached. Reads scoring's snapshots and nothing else; here,
+not in config/, because it reads them. config/urls.py includes it at /healthz.
 """
 
 import logging
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import Error as DatabaseError
 from django.db.models import Max
 from django.http import HttpRequest, JsonResponse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -71,3 +73,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "last_scoring_run_age_seconds": age,
     }
     return JsonResponse(body, status=code)
+
+
+urlpatterns = [path("", healthz, name="healthz")]
