@@ -101,13 +101,18 @@ def _patterns(pairable: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArr
     """
     every_unit = pairable, np.ones(len(pairable), dtype=np.int64)
     codes = pairable.astype(np.int64)
-    radix = codes.max(axis=0) + 1
-    # A row becomes one integer key unless the key could overflow (many values, many coders) or
-    # the counts are weights rather than whole counts.
-    if np.prod(radix.astype(np.float64)) >= 2.0**62 or np.any(codes != pairable):
+    if np.any(codes != pairable):  # weights rather than whole counts
         return every_unit
-    keys = np.ravel_multi_index(tuple(codes.T), tuple(int(r) for r in radix))
-    _, first, frequency = np.unique(keys, return_index=True, return_counts=True)
+    # Each column's counts renumbered in order (a control record that thousands coded would
+    # otherwise make the radix huge), then a row becomes one integer key: sorting integers is
+    # several times faster than sorting rows. Same lexicographic order either way.
+    columns = [np.unique(column, return_inverse=True) for column in codes.T]
+    radix = tuple(len(values) for values, _ in columns)
+    if np.prod(np.array(radix, dtype=np.float64)) < 2.0**62:
+        keys = np.ravel_multi_index(tuple(inverse for _, inverse in columns), radix)
+        _, first, frequency = np.unique(keys, return_index=True, return_counts=True)
+    else:
+        _, first, frequency = np.unique(codes, axis=0, return_index=True, return_counts=True)
     # numpy's multinomial costs ~10× a uniform draw per category: only worth it for few rows.
     if len(first) * 10 > len(pairable):
         return every_unit

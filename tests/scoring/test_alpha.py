@@ -211,3 +211,18 @@ def test_the_interval_holds_when_nearly_every_unit_has_its_own_counts() -> None:
     interval = alpha_interval(counts, "interval", np.random.default_rng(7))
     assert point is not None and interval is not None
     assert interval[0] <= point <= interval[1]
+
+
+def test_a_unit_that_thousands_coded_keeps_the_bootstrap_on_patterns() -> None:
+    # A control record every annotator answers has counts in the thousands; ten such records
+    # once overflowed the integer key of a row, and the bootstrap fell back to drawing 20,000
+    # units one by one (8 CPU seconds of a 1M-judgement scoring run).
+    rng = np.random.default_rng(8)
+    counts = simulated_counts(rng, 20_000)
+    controls = rng.integers(3_000, 30_000, size=(10, counts.shape[1])).astype(np.float64)
+    counts = np.vstack([counts, controls])
+    patterns, frequency = alpha_module._patterns(counts)
+    assert len(patterns) < 500
+    assert frequency.sum() == len(counts)
+    rows = {tuple(row) for row in counts}
+    assert {tuple(row) for row in patterns} == rows
