@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_
-from scoring.metrics import behaviour, evidence, flags, leaderboard, null_rates, skill
+from scoring.metrics import behaviour, dawid_skene, evidence, flags, leaderboard, null_rates, skill
 from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
 from scoring.metrics.coding import MAX_SLOTS, Codes
 from scoring.metrics.judgements import CONTROL, Judgements
@@ -107,7 +107,7 @@ def score_campaign(
         judgements=int(j.in_reference.sum()),
         annotators=len(np.unique(j.annotator[j.in_reference])),
         flag_counts={code: int(raised[code].sum()) for code in flags.CODES},
-        flag_null_rates=null_rates.flag_rates(j, data.questions, j.in_reference, thresholds, rng),
+        flag_null_rates=null_flag_rates(data, thresholds, rng),
     )
     keep = j.in_reference
     result.questions = [question_alpha(q, keep, rng) for q in data.questions]
@@ -119,18 +119,33 @@ def score_campaign(
     return result
 
 
+def null_flag_rates(
+    data: CampaignData, thresholds: flags.Thresholds, rng: np.random.Generator
+) -> dict[str, float | None]:
+    """Each flag's false-positive rate on this campaign's shape: every flag's rule on the crowd
+    with answers shuffled within records (metrics/null_rates.py)."""
+    shuffled = replace(data, judgements=null_rates.permuted(data.judgements, rng))
+    reference = shuffled.judgements.in_reference
+    main = main_question(data.questions)
+    _, signals, raised, _ = _verdicts(
+        shuffled, main, thresholds, reference, rng, rounds=null_rates.ROUNDS
+    )
+    return null_rates.rates(signals, raised, thresholds)
+
+
 def _verdicts(
     data: CampaignData,
     main: Codes | None,
     thresholds: flags.Thresholds,
     reference: NDArray[np.bool_],
     rng: np.random.Generator,
+    rounds: int = dawid_skene.ITERATIONS,
 ) -> tuple[dict[str, FloatArray], flags.Signals, dict[str, NDArray[np.bool_]], NDArray[np.bool_]]:
     """Per-annotator columns, the signals, the flags raised and who has any, comparing everyone
-    with the judgements in `reference`."""
+    with the judgements in `reference` (`rounds` of EM for the crowd model)."""
     judged = replace(data, judgements=replace(data.judgements, in_reference=reference))
     found = evidence.collect_evidence(judged.judgements, data.questions)
-    model = skill.estimate(judged.judgements, data.questions, reference, rng)
+    model = skill.estimate(judged.judgements, data.questions, reference, rng, rounds)
     columns = _annotator_columns(judged, found, main, model)
     signals = _signals(judged, found, main, columns, model)
     raised = flags.raise_flags(signals, thresholds)

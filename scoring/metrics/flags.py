@@ -101,41 +101,53 @@ class Signals:
     agreement_skill_high: FloatArray
 
 
+def tested(s: Signals, t: Thresholds) -> dict[str, NDArray[np.bool_]]:
+    """Who has the evidence each flag needs before it may be raised (its minimum counts)."""
+    return {
+        RANDOM: s.items >= t.random_min_items,
+        POSITION_BIAS: s.position_trials >= t.position_min_trials,
+        STRAIGHT_LINING: s.answers >= t.straight_min_answers,
+        TOO_FAST: s.timed >= t.fast_min_timed,
+        LOW_GOLD_ACCURACY: s.gold_seen >= t.gold_min_seen,
+        LOW_AGREEMENT: s.shared >= t.agreement_min_shared,
+        LOW_QUALITY: s.skill_answers >= t.quality_min_answers,
+        INVERTED: s.skill_answers >= t.inverted_min_answers,
+    }
+
+
 def raise_flags(s: Signals, t: Thresholds) -> dict[str, NDArray[np.bool_]]:
     """Which annotators each flag code applies to."""
+    enough = tested(s, t)
     with np.errstate(invalid="ignore"):
         position = (
-            (s.position_trials >= t.position_min_trials)
+            enough[POSITION_BIAS]
             & (s.position_q < t.position_q_level)
             & (s.position_share - s.position_chance >= t.position_min_excess)
         )
         # Answering the opposite is not chance: `inverted` explains it.
-        inverted = (s.skill_answers >= t.inverted_min_answers) & (s.skill_high < 0)
+        inverted = enough[INVERTED] & (s.skill_high < 0)
         # Someone who always prefers the response shown first answers independently of the
         # content too, but the display order explains it: `random` is for what nothing explains.
         # Credibly low, not merely unknown: 20 answers with one of a rare class say little.
         low = s.skill_high < t.quality_max_share * s.typical_skill
         random = (
-            (s.items >= t.random_min_items)
+            enough[RANDOM]
             & ~(s.random_q < t.random_q_level)
             & ~(s.skill >= t.random_max_skill)
             & low
             & ~position
             & ~inverted
         )
-        low_quality = (s.skill_answers >= t.quality_min_answers) & low
         return {
             RANDOM: random,
             POSITION_BIAS: position,
-            STRAIGHT_LINING: (s.answers >= t.straight_min_answers)
+            STRAIGHT_LINING: enough[STRAIGHT_LINING]
             & (s.entropy_ratio <= t.straight_entropy_ratio)
             & (s.longest_run >= t.straight_min_run)
             & (s.straight_p < t.straight_q_level),
-            TOO_FAST: (s.timed >= t.fast_min_timed) & (s.fast_share >= t.fast_max_share),
-            LOW_GOLD_ACCURACY: (s.gold_seen >= t.gold_min_seen)
-            & (s.gold_skill_high < t.gold_max_skill),
-            LOW_AGREEMENT: (s.shared >= t.agreement_min_shared)
-            & (s.agreement_skill_high < t.agreement_max_skill),
-            LOW_QUALITY: low_quality,
+            TOO_FAST: enough[TOO_FAST] & (s.fast_share >= t.fast_max_share),
+            LOW_GOLD_ACCURACY: enough[LOW_GOLD_ACCURACY] & (s.gold_skill_high < t.gold_max_skill),
+            LOW_AGREEMENT: enough[LOW_AGREEMENT] & (s.agreement_skill_high < t.agreement_max_skill),
+            LOW_QUALITY: enough[LOW_QUALITY] & low,
             INVERTED: inverted,
         }
