@@ -40,8 +40,8 @@ _TYPES: dict[str, pa.DataType] = {
 }
 _FLOATS = (
     "gold_accuracy", "kappa", "random_p_value", "random_q_value", "position_bias",
-    "median_duration_ms", "fast_share", "competence", "quality", "score", "strength", "ci_low",
-    "ci_high",
+    "median_duration_ms", "fast_share", "competence", "skill", "skill_low", "skill_high", "quality",
+    "score", "strength", "ci_low", "ci_high",
 )  # fmt: skip
 _TYPES.update(dict.fromkeys(_FLOATS, pa.float64()))
 _CONVERSATIONAL = ("prompt", "chosen", "rejected")

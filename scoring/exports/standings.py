@@ -11,8 +11,8 @@ from scoring.models import AnnotatorScore, CampaignScore
 QUALITY_FIELDS = (
     "annotator", "display_name", "judgements", "gold_seen", "gold_correct", "gold_accuracy",
     "agreement", "kappa", "random_p_value", "random_q_value", "position_bias",
-    "median_duration_ms", "fast_share", "competence", "flags", "quality", "score", "rank",
-    "status",
+    "median_duration_ms", "fast_share", "competence", "skill", "skill_low", "skill_high", "flags",
+    "quality", "score", "rank", "status",
 )  # fmt: skip
 LEADERBOARD_FIELDS = ("rank", "annotator", "display_name", "score", "judgements", "quality")
 MODEL_FIELDS = ("model", "strength", "ci_low", "ci_high", "wins", "losses", "ties")
@@ -51,6 +51,9 @@ def quality_rows(
             "median_duration_ms": s.median_duration_ms,
             "fast_share": s.fast_share,
             "competence": s.competence,
+            "skill": s.skill,
+            "skill_low": s.skill_low,
+            "skill_high": s.skill_high,
             "flags": s.flags,
             "quality": s.quality,
             "score": s.score,

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from campaigns.models import Annotator, AnnotatorStanding
 from scoring.exports import files
 from scoring.exports.standings import LEADERBOARD_FIELDS, MODEL_FIELDS, QUALITY_FIELDS
+from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
 from tests.scoring.test_scoring_job import small_campaign  # noqa: F401 (fixture)
 
@@ -33,6 +34,22 @@ def test_the_quality_export_has_one_row_per_annotator(scored, tmp_path: Path, ca
     assert {r["annotator"] for r in rows} == {"alice", "bob", "carol"}
     assert all(r["judgements"] == 10 and r["status"] == "active" for r in rows)
     assert "wrote 3 quality rows of 'small'" in capsys.readouterr().out
+
+
+def test_the_quality_export_carries_each_skill_with_its_interval(scored, tmp_path: Path) -> None:
+    out = tmp_path / "quality.jsonl"
+    call_command("export", "small", "--format", "quality", "--out", str(out))
+    rows = {r["annotator"]: r for r in _jsonl(out)}
+    stored = AnnotatorScore.objects.filter(campaign=scored).select_related("annotator__user")
+    for s in stored:
+        row = rows[s.annotator.user.username]
+        assert (row["skill"], row["skill_low"], row["skill_high"]) == (
+            s.skill,
+            s.skill_low,
+            s.skill_high,
+        )
+        assert row["skill"] is not None
+        assert row["skill_low"] <= row["skill"] <= row["skill_high"]
 
 
 def test_excluded_annotators_are_left_out_unless_asked(scored, tmp_path: Path) -> None:
