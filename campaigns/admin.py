@@ -25,6 +25,7 @@ from campaigns.models import (
     AssignmentStatus,
     Campaign,
     CampaignStatus,
+    IngestToken,
     Judgement,
     Question,
     Record,
@@ -38,6 +39,7 @@ from campaigns.services.campaigns import (
     set_campaign_status,
 )
 from campaigns.services.imports import import_records
+from campaigns.services.ingest_tokens import revoke_ingest_tokens, set_new_secret
 
 FORM_NONCES = "crowdeval_provision_forms"
 
@@ -391,3 +393,33 @@ class JudgementAdmin(ReadOnlyAdmin):
     list_filter = ["source", "campaign"]
     list_select_related = ["campaign", "assignment"]
     raw_id_fields = ["assignment"]
+
+
+@admin.register(IngestToken)
+class IngestTokenAdmin(admin.ModelAdmin):
+    """Tokens with which apps push records into one campaign: made here, shown once, revoked."""
+
+    list_display = ["name", "campaign", "created_by", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "created_by"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: IngestToken, form: Any, change: bool) -> None:
+        plaintext = set_new_secret(obj)
+        obj.created_by = cast(User, request.user)
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            f"Ingest token for {obj.name!r}: {plaintext} — copy it now, it is not shown again. "
+            "Send it as 'Authorization: Bearer <token>' to "
+            f"/api/v1/campaigns/{obj.campaign.slug}/records.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[IngestToken]) -> None:
+        revoked = revoke_ingest_tokens(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(request, f"Revoked {revoked} token(s).")

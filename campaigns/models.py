@@ -384,3 +384,25 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.annotator_id} by {self.actor_id}"
+
+
+class IngestToken(models.Model):
+    """A bearer token with which an app pushes records into one campaign (POST
+    /api/v1/campaigns/<slug>/records). Only its SHA-256 is stored; revoking keeps the row."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ingest_tokens")
+    name = models.CharField(max_length=100, help_text="Which app pushes with it, e.g. 'chat-prod'.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import api, pages, task
+from campaigns.views import api, ingest, pages, task
 
 app_name = "campaigns"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/campaigns/<slug:slug>/next", api.next_task, name="api_next"),
     path("api/v1/assignments/<uuid:public_id>/submit", api.submit, name="api_submit"),
     path("api/v1/assignments/<uuid:public_id>/skip", api.skip, name="api_skip"),
+    path("api/v1/campaigns/<slug:slug>/records", ingest.records, name="api_ingest"),
 ]

@@ -22,10 +22,25 @@ ERROR = {
         "field": {"type": "string"},
         "reason": {"type": "string"},
         "retry_after": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "description": "records pushed: every refused record's problems",
+            "items": {
+                "type": "object",
+                "required": ["index", "id", "field", "message"],
+                "properties": {
+                    "index": {"type": "integer", "description": "in the batch, from 0"},
+                    "id": {"type": ["string", "null"]},
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
     },
 }
 TOKEN_SECURITY: list[dict[str, list[str]]] = [{"token": []}]
 EXPORT_SECURITY: list[dict[str, list[str]]] = [{"exportToken": []}]
+INGEST_SECURITY: list[dict[str, list[str]]] = [{"ingestToken": []}]
 
 
 def _error(why: str) -> dict[str, Any]:
@@ -180,6 +195,79 @@ EXPORT_FILE = {
     },
 }
 
+TURN = {
+    "type": "object",
+    "required": ["role", "content"],
+    "properties": {
+        "role": {"enum": ["system", "user", "assistant"]},
+        "content": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+RECORD = {
+    "type": "object",
+    "description": "one line of an import file (docs/formats.md): `prompt`, or `messages` "
+    "ending with the user turn that the responses answer",
+    "required": ["id"],
+    "properties": {
+        "id": {
+            "type": ["string", "integer"],
+            "description": "unique in the campaign; a retry sends the same id",
+        },
+        "prompt": {"type": "string"},
+        "messages": {"type": "array", "items": TURN},
+        "system": {"type": "string"},
+        "responses": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {"model": {"type": "string"}, "text": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+        "kind": {"enum": ["regular", "gold", "control"]},
+        "gold": {"type": "object", "description": "gold records: question name → answer"},
+        "metadata": {"type": "object", "description": "kept with the record, e.g. request_id"},
+    },
+    "additionalProperties": False,
+}
+BATCH = {
+    "type": "object",
+    "required": ["records"],
+    "properties": {
+        "records": {
+            "type": "array",
+            "minItems": 1,
+            "description": "at most INGEST_BATCH_MAX (default 500)",
+            "items": {"$ref": "#/components/schemas/Record"},
+        }
+    },
+    "additionalProperties": False,
+}
+INGESTED = {
+    "type": "object",
+    "required": ["created", "unchanged", "records"],
+    "properties": {
+        "created": {"type": "integer"},
+        "unchanged": {"type": "integer"},
+        "records": {
+            "type": "array",
+            "description": "in batch order",
+            "items": {
+                "type": "object",
+                "required": ["id", "status"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "status": {"enum": ["created", "unchanged"]},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
 PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/auth/token": {
         "post": {
@@ -273,6 +361,29 @@ PATHS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "/api/v1/campaigns/{slug}/records": {
+        "post": {
+            "operationId": "pushRecords",
+            "summary": "Add a batch of records to the campaign, all or none (an ingest token)",
+            "security": INGEST_SECURITY,
+            "parameters": [_path("slug", SLUG)],
+            "requestBody": _body(BATCH),
+            "responses": {
+                "200": _json("every record was there already; nothing changed", INGESTED),
+                "201": _json("stored (records already there: unchanged)", INGESTED),
+                "400": _error(
+                    "the body is not a batch, or records are invalid or differ from the ones "
+                    "stored under their ids (`errors`); nothing stored"
+                ),
+                "401": _error("no valid ingest token"),
+                "403": _error("the token does not cover that campaign (or it does not exist)"),
+                "404": _error("no such address: a slug outside [-a-zA-Z0-9_]"),
+                "409": _error("the campaign is closed"),
+                "413": _error("more records than INGEST_BATCH_MAX, or a body too large"),
+                "429": _error("too many batches for this token (see Retry-After)"),
+            },
+        },
+    },
     "/api/v1/openapi.json": {
         "get": {
             "operationId": "openapi",
@@ -292,7 +403,8 @@ def openapi_schema() -> dict[str, Any]:
             "info": {
                 "title": "crowdeval annotator and export API",
                 "version": "1",
-                "description": "The annotation flow for programs, and exports. See docs/api.md.",
+                "description": "The annotation flow for programs, records pushed by apps, and "
+                "exports. See docs/api.md.",
             },
             "servers": [{"url": "/"}],
             "paths": PATHS,
@@ -308,11 +420,17 @@ def openapi_schema() -> dict[str, Any]:
                         "scheme": "bearer",
                         "description": "made in admin",
                     },
+                    "ingestToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "made in admin or by manage.py ingest_token SLUG",
+                    },
                 },
                 "schemas": {
                     "Error": ERROR,
                     "Task": TASK,
                     "Question": QUESTION,
+                    "Record": RECORD,
                     "Token": {
                         "type": "object",
                         "required": ["token", "token_type"],

@@ -261,6 +261,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024
 # The largest prompt or response text an import accepts (UTF-8 bytes): each is sent to
 # `overlap` annotators in full, in one page.
 RECORD_TEXT_MAX_BYTES = env_int("RECORD_TEXT_MAX_BYTES", 200_000)
+# POST /api/v1/campaigns/<slug>/records: the most records in one batch (more: 413), and the
+# batches one ingest token may send (an allauth rate-limit string; "off" lifts it).
+INGEST_BATCH_MAX = env_int("INGEST_BATCH_MAX", 500)
+INGEST_RATE_LIMIT = env_str("INGEST_RATE_LIMIT", "1200/m/key")
+if INGEST_RATE_LIMIT.strip().lower() in {"off", ""}:
+    INGEST_RATE_LIMIT = ""
 
 # Production is DEBUG off and an https SITE_URL; the rest follows from that.
 SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")

@@ -63,6 +63,7 @@ EXPECTED: dict[str, Expect] = {
     "campaigns:api_next": Expect(TOKEN_ONLY, POST_ONLY),
     "campaigns:api_submit": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_skip": Expect(POST_ONLY, TOKEN_ONLY),
+    "campaigns:api_ingest": Expect(POST_ONLY, TOKEN_ONLY),  # an ingest token, never a session
     # Scoring pages (scoring/urls.py).
     "scoring:api-export": Expect(TOKEN_ONLY, POST_ONLY),
     "scoring:quality": Expect(MODERATOR),
@@ -117,6 +118,8 @@ EXPECTED: dict[str, Expect] = {
     "admin:campaigns_assignment_add": Expect(ADMIN_REFUSED),
     "admin:campaigns_judgement_changelist": Expect(ADMIN),
     "admin:campaigns_judgement_add": Expect(ADMIN_REFUSED),
+    "admin:campaigns_ingesttoken_changelist": Expect(ADMIN),
+    "admin:campaigns_ingesttoken_add": Expect(ADMIN),
     "admin:accounts_user_changelist": Expect(ADMIN),
     "admin:accounts_user_add": Expect(ADMIN),
     "admin:auth_user_password_change": Expect(ADMIN),  # UserAdmin's own view

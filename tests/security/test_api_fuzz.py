@@ -3,7 +3,8 @@
 schemathesis generates requests from config/openapi.py and sends them in-process through Django's
 WSGI application (the whole middleware stack, a real PostgreSQL database under `make test`), once
 anonymously and once with valid credentials: an annotator's bearer token, with a live assignment
-and the campaign's slug substituted into half the requests, and an export token for the export.
+and the campaign's slug substituted into half the requests, an export token for the export and
+an ingest token for pushed records.
 Derandomized, so that CI runs the same requests every time.
 """
 
@@ -29,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from campaigns.services.annotators import provision_annotators
+from campaigns.services.ingest_tokens import issue_ingest_token
 from config.openapi import openapi_schema
 from scoring.tokens import issue_export_token
 from tests.campaigns.engine import live_campaign
@@ -93,7 +95,8 @@ def in_process(db: None, settings: Any) -> Iterator[None]:
 
 
 class Credentials:
-    """A live campaign, an annotator's bearer token with a leased assignment, an export token."""
+    """A live campaign, an annotator's bearer token with a leased assignment, an export token
+    and an ingest token."""
 
     def __init__(self, make_campaign: Any) -> None:
         self.campaign = live_campaign(make_campaign, regular=40, overlap=3, slug="fuzzed")
@@ -110,6 +113,7 @@ class Credentials:
         _, self.export_token = issue_export_token(
             name="fuzz", campaigns=[self.campaign], created_by=None
         )
+        _, self.ingest_token = issue_ingest_token(campaign=self.campaign, name="fuzz")
         self.sent = 0
 
     def apply(self, case: schemathesis.Case) -> dict[str, str]:
@@ -123,8 +127,12 @@ class Credentials:
                 params["assignment"] = self.assignment
             if "name" in params and self.sent % 4 == 1:  # a real export, with fuzzed options
                 params["name"] = EXPORT_NAMES[self.sent // 4 % len(EXPORT_NAMES)]
-        export = case.operation.path.endswith("/export/{name}")
-        return {"Authorization": f"Bearer {self.export_token if export else self.token}"}
+        path = case.operation.path
+        if path.endswith("/export/{name}"):
+            return {"Authorization": f"Bearer {self.export_token}"}
+        if path.endswith("/records"):
+            return {"Authorization": f"Bearer {self.ingest_token}"}
+        return {"Authorization": f"Bearer {self.token}"}
 
 
 def _send(case: schemathesis.Case, who: str, headers: dict[str, str] | None = None) -> None:

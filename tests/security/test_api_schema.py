@@ -14,10 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from accounts.models import User
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.services.annotators import join_campaign, provision_annotators
+from campaigns.services.ingest_tokens import issue_ingest_token
 from campaigns.services.standing import moderate
 from config.openapi import openapi_schema
 from scoring.tokens import issue_export_token
 from tests.campaigns.engine import live_campaign
+from tests.conftest import record
 
 SCHEMA = openapi_schema()
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -158,6 +160,7 @@ NEXT = "/api/v1/campaigns/{slug}/next"
 SUBMIT = "/api/v1/assignments/{assignment}/submit"
 SKIP = "/api/v1/assignments/{assignment}/skip"
 EXPORT = "/api/v1/campaigns/{slug}/export/{name}"
+INGEST = "/api/v1/campaigns/{slug}/records"
 
 
 def _token(call: Recorder, username: str, password: str) -> str:
@@ -219,6 +222,28 @@ def _exports(call: Recorder, campaign: Campaign) -> None:
     call("get", EXPORT, token=token, slug=campaign.slug, name="responses", **csv)  # type: ignore[arg-type]
 
 
+def _ingest(call: Recorder, campaign: Campaign, make_campaign: Any) -> None:
+    _, token = issue_ingest_token(campaign=campaign, name="app")
+    batch = {"records": [record("pushed-1")]}
+    here = {"slug": campaign.slug}
+    call("post", INGEST, body=batch, **here)  # 401
+    call("post", INGEST, token=token, body=batch, slug="elsewhere")  # 403
+    call("post", INGEST, token=token, body=batch, slug="a.b")  # 404: no such address
+    call("post", INGEST, token=token, body={"records": "r1"}, **here)  # 400: not a list
+    call("post", INGEST, token=token, body={"records": [{"id": "x"}]}, **here)  # 400: errors
+    call("post", INGEST, token=token, body=batch, **here)  # 201
+    call("post", INGEST, token=token, body=batch, **here)  # 200: unchanged
+    with override_settings(INGEST_BATCH_MAX=1):
+        call("post", INGEST, token=token, body={"records": [record("a"), record("b")]}, **here)
+    with override_settings(INGEST_RATE_LIMIT="1/m/key"):
+        _, limited = issue_ingest_token(campaign=campaign, name="limited")
+        call("post", INGEST, token=limited, body=batch, **here)  # 200
+        call("post", INGEST, token=limited, body=batch, **here)  # 429
+    make_campaign(slug="shut", status=CampaignStatus.CLOSED)
+    _, late = issue_ingest_token(campaign=Campaign.objects.get(slug="shut"), name="late")
+    call("post", INGEST, token=late, body=batch, slug="shut")  # 409
+
+
 def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     campaign = live_campaign(make_campaign, regular=2, overlap=1, slug="fuzzed")
     _, credentials = provision_annotators(campaign=campaign, count=2)
@@ -234,6 +259,7 @@ def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     suspended.save(update_fields=["password"])
     call("get", NEXT, token=_token(call, "suspended", "pw-for-the-test"), slug=campaign.slug)
     _exports(call, campaign)
+    _ingest(call, campaign, make_campaign)
     call("get", "/api/v1/openapi.json")
     documented = {
         (template, method, status)

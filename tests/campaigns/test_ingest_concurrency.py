@@ -1,0 +1,94 @@
+"""Retries of one batch sent at once, on PostgreSQL: each record stored once, no request fails.
+
+Without the retry of a batch whose INSERT met a record committed meanwhile, the same race
+raises IntegrityError (the second test): proof that the first one meets the race it is about.
+"""
+
+import json
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection
+from django.test import Client
+
+from campaigns.models import CampaignStatus, Record
+from campaigns.services import ingest
+from campaigns.services.ingest_tokens import issue_ingest_token
+from tests.conftest import record
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+SENDERS = 8
+
+
+def at_once(count: int, send: Any) -> tuple[list[Any], list[BaseException]]:
+    """`send()` from `count` threads released together; their results and exceptions."""
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def work() -> None:
+        try:
+            start.wait()
+            results.append(send())
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_concurrent_retries_of_a_batch_store_each_record_once(make_campaign, settings) -> None:
+    settings.INGEST_RATE_LIMIT = ""
+    campaign = make_campaign(slug="live", status=CampaignStatus.ACTIVE)
+    _, token = issue_ingest_token(campaign=campaign, name="app")
+    statuses: Counter[int] = Counter()
+    for round_ in range(5):
+        batch = json.dumps({"records": [record(f"b{round_}-{i}") for i in range(50)]})
+
+        def send(body: str = batch) -> tuple[int, dict[str, Any]]:
+            response = Client().post(
+                "/api/v1/campaigns/live/records",
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            return response.status_code, response.json()
+
+        results, errors = at_once(SENDERS, send)
+        assert errors == []
+        statuses.update(status for status, _ in results)
+        # Every record was created by exactly one request; every other one found it unchanged.
+        created = Counter(
+            item["id"]
+            for _, body in results
+            for item in body["records"]
+            if item["status"] == "created"
+        )
+        assert sorted(created) == sorted(f"b{round_}-{i}" for i in range(50))
+        assert set(created.values()) == {1}
+    assert set(statuses) <= {200, 201}
+    assert Record.objects.filter(campaign=campaign).count() == 250
+    assert Record.objects.filter(campaign=campaign).values("external_id").distinct().count() == 250
+
+
+def test_without_the_retry_the_same_race_fails(make_campaign, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_ATTEMPTS", 1)
+    campaign = make_campaign(slug="live", status=CampaignStatus.ACTIVE)
+    failures = []
+    for round_ in range(10):
+        batch = [record(f"b{round_}-{i}") for i in range(50)]
+        _, errors = at_once(
+            SENDERS, lambda batch=batch: ingest.ingest_records(campaign=campaign, records=batch)
+        )
+        failures += [error for error in errors if isinstance(error, IntegrityError)]
+        if failures:
+            break
+    assert failures, "the race never happened: the first test would prove nothing"
