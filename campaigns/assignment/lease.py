@@ -32,6 +32,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import TASK_RECORD_FIELDS
 from db.inserts import insert
+from db.names import concrete_field
 from db.rows import fetch_one
 
 PICK_ATTEMPTS = 5
@@ -126,7 +127,7 @@ def _take_and_lease(
     of the same annotator took this sequence position first (UNIQUE (annotator, position))."""
     campaign = annotator.campaign
     lease = _new_lease(annotator, tally.seen.position, now)
-    fields = [statements.concrete_field(Assignment, n) for n in statements.LEASE_VALUE_FIELDS]
+    fields = [concrete_field(Assignment, n) for n in statements.LEASE_VALUE_FIELDS]
     values = [field.get_db_prep_save(field.pre_save(lease, True), connection) for field in fields]
     shuffles = [display_order(n, rng) for n in range(most_responses(campaign) + 1)]
     if kind == "regular":

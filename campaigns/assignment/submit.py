@@ -29,6 +29,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import served_question_specs
 from db.inserts import insert
+from db.names import concrete_field
 
 MAX_ACTIVE_MS = 2**31 - 1
 STOPPED = (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED)
@@ -192,13 +193,11 @@ def _submit_and_store_at_once(
     """Submit an open lease and store its judgement in one statement (statements.
     submit_and_store); None if the lease was not open any more (submitted by a racing request,
     expired, skipped)."""
-    fields = [statements.concrete_field(Judgement, n) for n in statements.JUDGEMENT_VALUE_FIELDS]
+    fields = [concrete_field(Judgement, n) for n in statements.JUDGEMENT_VALUE_FIELDS]
     values = [
         field.get_db_prep_save(getattr(judgement, field.name), connection) for field in fields
     ]
-    moment = statements.concrete_field(Assignment, "finished_at").get_db_prep_save(
-        sent.now, connection
-    )
+    moment = concrete_field(Assignment, "finished_at").get_db_prep_save(sent.now, connection)
     submitted_, leased = AssignmentStatus.SUBMITTED.value, AssignmentStatus.LEASED.value
     with connection.cursor() as cursor:
         cursor.execute(

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.api import api_error, read_json, token_required
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
-from campaigns.assignment import Unavailable, next_assignment, skip_assignment, submit_judgement
+from campaigns.assignment import (
+    NoTaskReason,
+    SubmissionOutcome,
+    Unavailable,
+    next_assignment,
+    skip_assignment,
+    submit_judgement,
+)
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.selectors import (
     annotator_progress,
@@ -19,7 +26,13 @@ from campaigns.selectors import (
 )
 from config.safe_json import JsonRefused
 
-NOTHING_LEFT = ("finished", "quota")
+NOTHING_LEFT = (NoTaskReason.FINISHED, NoTaskReason.QUOTA)  # 204: done, not refused
+# A kept submission is 201 (stored now) or 200 (stored before); a refusal is 409.
+KEPT_STATUS = {
+    SubmissionOutcome.ACCEPTED: 201,
+    SubmissionOutcome.ACCEPTED_LATE: 201,
+    SubmissionOutcome.DUPLICATE: 200,
+}
 
 
 def _question(question: Any) -> dict[str, Any]:
@@ -72,7 +85,7 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(result, Unavailable):
         if result.reason in NOTHING_LEFT:
             return HttpResponse(status=204)
-        status = 403 if result.reason == "suspended" else 409
+        status = 403 if result.reason == NoTaskReason.SUSPENDED else 409
         return api_error(status, result.message, reason=result.reason)
     return JsonResponse(_task(result))
 
@@ -110,7 +123,7 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except AnswerInvalid as error:
         field = str(error).split(":", 1)[0] if ":" in str(error) else "answers"
         return api_error(400, str(error), field=field)
-    status = {"accepted": 201, "accepted_late": 201, "duplicate": 200}.get(outcome.code, 409)
+    status = KEPT_STATUS.get(outcome.code, 409)
     return JsonResponse({"status": outcome.code, "message": outcome.message}, status=status)
 
 
