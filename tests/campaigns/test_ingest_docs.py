@@ -69,9 +69,12 @@ def test_the_documented_client_waits_out_the_rate_limit(live_server, ready, sett
     settings.INGEST_RATE_LIMIT = "1/2s/key"
     docs = client(live_server, *ready)
     slept: list[float] = []
-    docs["time"] = SimpleNamespace(
-        sleep=lambda seconds: slept.append(seconds) or time.sleep(seconds)
-    )
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    docs["time"] = SimpleNamespace(sleep=sleep)
     record = {"id": "r1", "prompt": "p", "responses": [{"text": "a"}, {"text": "b"}]}
     assert docs["push"]([record])["created"] == 1
     # The second batch within two seconds is answered 429, then taken after Retry-After.
