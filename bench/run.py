@@ -21,6 +21,7 @@ BENCHMARKS = [
     "accounts",
     "annotation_load",
     "annotation_compare",
+    "ingest_load",
     "scoring_real",
     "scoring_quality",
     "scoring_load",
