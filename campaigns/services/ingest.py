@@ -11,13 +11,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from campaigns.answers import QuestionSpec, shown
 from campaigns.importing.errors import ErrorLog
 from campaigns.importing.records import RecordRow, RecordValidator
 from campaigns.memo import forget
 from campaigns.models import Campaign, CampaignStatus, Record
-from campaigns.selectors import question_specs
+from campaigns.selectors import served_question_specs
+from campaigns.services.imports import RECORD_COLUMNS
+from db.inserts import row_writer
 from db.names import table
 
 # A concurrent request that inserted one of the ids first makes the INSERT fail; the batch is
@@ -78,7 +81,7 @@ def ingest_records(*, campaign: Campaign, records: Sequence[object]) -> IngestRe
     when any record is invalid or differs from the one stored under its id."""
     if campaign.status == CampaignStatus.CLOSED:
         raise CampaignClosed(f"campaign {campaign.slug!r} is closed; it takes no more records")
-    rows = _validated(question_specs(campaign), records)
+    rows = _validated(served_question_specs(campaign), records)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -147,20 +150,13 @@ def _write(campaign: Campaign, rows: list[RecordRow]) -> IngestResult:
     }
     errors: list[ItemError] = []
     statuses: list[tuple[str, str]] = []
-    new: list[Record] = []
+    new: list[RecordRow] = []
     for index, row in enumerate(rows):
-        wanted = _stored(row)
         if row.external_id not in held:
             statuses.append((row.external_id, CREATED))
-            new.append(
-                Record(
-                    campaign=campaign,
-                    external_id=row.external_id,
-                    response_count=len(row.responses),
-                    **wanted,
-                )
-            )
+            new.append(row)
             continue
+        wanted = _stored(row)
         changed = [COMPARED[k] for k, v in wanted.items() if held[row.external_id][k] != v]
         if changed:
             message = (
@@ -171,8 +167,32 @@ def _write(campaign: Campaign, rows: list[RecordRow]) -> IngestResult:
         statuses.append((row.external_id, UNCHANGED))
     if errors:
         raise IngestRefused(errors, len(rows))
-    Record.objects.bulk_create(new)
+    _insert(campaign, new)
     return IngestResult(statuses)
+
+
+def _insert(campaign: Campaign, rows: list[RecordRow]) -> None:
+    """The import's way in (COPY on PostgreSQL): bulk_create spent more CPU quoting a batch of
+    100 records than the database spent storing it."""
+    now = timezone.now()
+    with row_writer(Record, RECORD_COLUMNS) as write:
+        for row in rows:
+            write(
+                (
+                    campaign.pk,
+                    row.external_id,
+                    row.prompt,
+                    list(row.messages),
+                    row.system_prompt,
+                    row.responses,
+                    len(row.responses),
+                    row.metadata,
+                    row.kind,
+                    row.gold,
+                    0,
+                    now,
+                )
+            )
 
 
 def _after_write(campaign: Campaign, created: int) -> None:
