@@ -190,19 +190,19 @@ def _store(judgement: Judgement) -> Judgement:
 def _submit_and_store_at_once(
     assignment: Assignment, judgement: Judgement, sent: Submission
 ) -> Judgement | None:
-    """Submit an open lease and store its judgement in one statement (statements.
-    submit_and_store); None if the lease was not open any more (submitted by a racing request,
-    expired, skipped)."""
+    """Submit an open lease and store its judgement in one statement
+    (statements.submit_and_store); None if the lease was not open any more (submitted by a
+    racing request, expired, skipped)."""
     fields = [concrete_field(Judgement, n) for n in statements.JUDGEMENT_VALUE_FIELDS]
     values = [
         field.get_db_prep_save(getattr(judgement, field.name), connection) for field in fields
     ]
     moment = concrete_field(Assignment, "finished_at").get_db_prep_save(sent.now, connection)
-    submitted_, leased = AssignmentStatus.SUBMITTED.value, AssignmentStatus.LEASED.value
+    submitted_status, leased = AssignmentStatus.SUBMITTED.value, AssignmentStatus.LEASED.value
     with connection.cursor() as cursor:
         cursor.execute(
             statements.submit_and_store(connection.vendor),
-            [submitted_, moment, assignment.pk, leased, moment, *values],
+            [submitted_status, moment, assignment.pk, leased, moment, *values],
         )
         row = cursor.fetchone()
     if row is None:
