@@ -85,14 +85,17 @@ def score_campaign(
 ) -> CampaignResult:
     j = data.judgements
     main = main_question(data.questions)
-    columns, signals, raised, flagged = _verdicts(data, main, thresholds, j.in_reference, rng)
+    reference = j.in_reference
+    columns, signals, raised, flagged = _verdicts(data, main, thresholds, reference, rng)
     active = columns["judgements"] > 0
     if flagged.any() and flagged[active].mean() < 0.5:
         # Second pass: people flagged in the first are nobody's reference any more, so a crowd
         # of careless clickers cannot pull the peer consensus toward their answers. (Not when
         # most are flagged: then the thresholds, not the crowd, are what is wrong.)
-        trusted = j.in_reference & ~flagged[j.annotator]
-        columns, signals, raised, flagged = _verdicts(data, main, thresholds, trusted, rng)
+        reference = j.in_reference & ~flagged[j.annotator]
+        columns, signals, raised, flagged = _verdicts(data, main, thresholds, reference, rng)
+    # Evidence for the report that no flag reads: once, against the final pass's reference.
+    columns["consensus_alpha"] = _consensus_alpha(replace(j, in_reference=reference), main)
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
     columns["score"] = columns["judgements"] * columns["quality"] * data.may_rank
     columns["rank"] = leaderboard.ranks(
@@ -186,7 +189,6 @@ def _annotator_columns(
         "shared": found.shared,
         "agreement": agreement,
         "kappa": np.where(found.shared > 0, kappa, nan),
-        "consensus_alpha": _consensus_alpha(data, main),
         "random_p_value": random_p,
         "random_q_value": benjamini_hochberg(random_p),
         "median_duration_ms": speed.median_ms,
@@ -268,9 +270,8 @@ def _signals(
     )
 
 
-def _consensus_alpha(data: CampaignData, main: Codes | None) -> FloatArray:
+def _consensus_alpha(j: Judgements, main: Codes | None) -> FloatArray:
     """Two-coder nominal alpha of each annotator against the plurality of the others."""
-    j = data.judgements
     n_a = j.n_annotators
     if main is None or not main.has_verdicts or len(main.judgement) == 0:
         return np.full(n_a, np.nan)
