@@ -40,6 +40,7 @@ PROLIFIC = 100  # labels that make a worker prolific
 NEAR_RANDOM_MARGIN = 0.1
 NEAR_RANDOM_KAPPA = 0.2
 QUALITY_FLOOR = 0.2  # what if the leaderboard left out quality below this
+BOOTSTRAP = 2000  # resamples of the paired Spearman difference
 # Issue 16's targets: near chance below this truth kappa with this many labels; honest above.
 NEAR_CHANCE_KAPPA, NEAR_CHANCE_LABELS, HONEST_KAPPA = 0.15, 100, 0.6
 EXPERT_ACCURACY, EXPERT_MAJORITY = 0.95, 0.9
@@ -314,7 +315,15 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> tuple[float | None, list[float] |
 
 def correlations(rows: dict[str, Row], evaluated: dict[str, Truth]) -> dict[str, Any]:
     found = {}
-    for metric in ("quality", "skill", "competence", "gold_accuracy", "agreement", "kappa"):
+    for metric in (
+        "quality",
+        "peer_quality",
+        "skill",
+        "competence",
+        "gold_accuracy",
+        "agreement",
+        "kappa",
+    ):
         workers = [w for w in evaluated if rows[w][metric] is not None]
         x = np.array([rows[w][metric] for w in workers], dtype=np.float64)
         accuracy = np.array([evaluated[w].accuracy for w in workers])
@@ -360,10 +369,16 @@ def issue_targets(
         known = [np.nan_to_num(evaluated[w].kappa) for w in order if w in evaluated][:10]
         return _mean(known)
 
+    peer = np.array([rows[w]["peer_quality"] for w in workers], dtype=np.float64)
     return {
         "evaluated": len(workers),
         "spearman_quality_vs_accuracy": _spearman(quality, accuracy)[0],
         "spearman_one_coin_vs_accuracy": _spearman(coin, accuracy)[0],
+        "spearman_peer_quality_vs_accuracy": _spearman(peer, accuracy)[0],
+        "quality_minus_peer_spearman_95ci": _paired_difference(quality, peer, accuracy),
+        "credible_pairs": credible_pairs(
+            [evaluated[w] for w in workers], {"quality": quality, "one_coin": coin, "peer": peer}
+        ),
         "spearman_quality_vs_truth_kappa": _spearman(quality, kappa)[0],
         "spearman_one_coin_vs_truth_kappa": _spearman(coin, kappa)[0],
         "near_chance": len(near),
@@ -398,6 +413,44 @@ def issue_targets(
             ),
         )[0],  # fmt: skip
     }
+
+
+def _paired_difference(x: np.ndarray, y: np.ndarray, truth: np.ndarray) -> list[float] | None:
+    """95% bootstrap interval (workers resampled) of Spearman(x, truth) − Spearman(y, truth)."""
+    if len(truth) < 4:
+        return None
+    rng = np.random.default_rng(SEED)
+    found = []
+    for _ in range(BOOTSTRAP):
+        s = rng.integers(0, len(truth), len(truth))
+        if np.ptp(truth[s]) == 0 or np.ptp(x[s]) == 0 or np.ptp(y[s]) == 0:
+            continue
+        rho_x = stats.spearmanr(x[s], truth[s]).statistic
+        found.append(rho_x - stats.spearmanr(y[s], truth[s]).statistic)
+    low, high = np.nanpercentile(found, [2.5, 97.5])
+    return [round(float(low), 2), round(float(high), 2)]
+
+
+def credible_pairs(truths: list[Truth], scores: dict[str, np.ndarray]) -> dict[str, Any]:
+    """A volume-aware yardstick: among the pairs of workers whose held-out accuracies differ
+    credibly (two-proportion z-test, |z| > 1.96), the share each score orders the same way.
+
+    A worker's held-out accuracy on 10 labels is ± 0.15: Spearman's rho over every evaluated
+    worker weighs such noise as much as a worker measured on 800 labels, this does not."""
+    correct = np.array([t.correct for t in truths], dtype=np.float64)
+    labels = np.array([t.labels for t in truths], dtype=np.float64)
+    a, b = np.triu_indices(len(truths), 1)
+    rate_a, rate_b = correct[a] / labels[a], correct[b] / labels[b]
+    pooled = (correct[a] + correct[b]) / (labels[a] + labels[b])
+    se = np.sqrt(pooled * (1 - pooled) * (1 / labels[a] + 1 / labels[b]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        credible = np.abs(rate_a - rate_b) / se > 1.96
+    a, b, sign = a[credible], b[credible], np.sign(rate_a - rate_b)[credible]
+    found: dict[str, Any] = {"pairs": int(credible.sum())}
+    for name, score in scores.items():
+        agree = np.sign(score[a] - score[b]) == sign
+        found[name] = _round(float(agree.mean())) if len(a) else None
+    return found
 
 
 def _group(workers: list[str], truth: dict[str, Truth], spammers: set[str]) -> dict[str, Any]:
@@ -599,19 +652,38 @@ def score_in_child(slug: str) -> None:
     from django.db.models import F
 
     from campaigns.models import Campaign
+    from scoring import services
+    from scoring.metrics.campaign import CampaignData, CampaignResult
+    from scoring.metrics.flags import Thresholds
     from scoring.models import AnnotatorScore
-    from scoring.services import score_campaign
 
     campaign = Campaign.objects.get(slug=slug)
+    # The peer-based quality of before the crowd model is computed by the job but not stored:
+    # kept from the job's own result, for the comparison.
+    peer: dict[int, float] = {}
+    compute = services.compute
+
+    def keeping_peer_quality(
+        data: CampaignData, thresholds: Thresholds, rng: np.random.Generator
+    ) -> CampaignResult:
+        result = compute(data, thresholds, rng)
+        keys, values = data.annotator_keys.tolist(), result.columns["peer_quality"].tolist()
+        peer.update(zip(keys, values, strict=True))
+        return result
+
+    services.compute = keeping_peer_quality
     started = time.perf_counter()
-    snapshot = score_campaign(campaign_id=campaign.pk)
+    snapshot = services.score_campaign(campaign_id=campaign.pk)
     seconds = time.perf_counter() - started
+    services.compute = compute
     assert snapshot is not None, "another run holds the campaign"
     annotators = list(
         AnnotatorScore.objects.filter(campaign=campaign).values(
-            *SCORE_FIELDS, username=F("annotator__user__username")
+            *SCORE_FIELDS, "annotator_id", username=F("annotator__user__username")
         )
     )
+    for row in annotators:
+        row["peer_quality"] = peer[row.pop("annotator_id")]
     figures = {
         "seconds": seconds,
         "duration_ms": snapshot.duration_ms,
