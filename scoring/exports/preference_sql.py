@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from campaigns.models import Annotator, Assignment, Campaign, Judgement, Question, Record
+from db.names import table
 from scoring.exports.judged import GOOD_STANDING, Tally, record_kinds
 from scoring.exports.options import ExportOptions
 from scoring.models import AnnotatorScore
@@ -104,12 +105,12 @@ def applies(
 def _sql(template: str, options: ExportOptions) -> str:
     quality = options.weight == "quality"
     return (_SQL + template).format(
-        annotator=Annotator._meta.db_table,
-        assignment=Assignment._meta.db_table,
-        judgement=Judgement._meta.db_table,
-        record=Record._meta.db_table,
+        annotator=table(Annotator),
+        assignment=table(Assignment),
+        judgement=table(Judgement),
+        record=table(Record),
         weight="coalesce(s.quality, 0)" if quality else "1.0",
-        score_join=f"LEFT JOIN {AnnotatorScore._meta.db_table} s ON s.annotator_id = an.id"
+        score_join=f"LEFT JOIN {table(AnnotatorScore)} s ON s.annotator_id = an.id"
         if quality
         else "",
         kept=_KEPT,
@@ -149,9 +150,10 @@ def preference_lines(
         for reason, count in reasons.items():
             if count:
                 tally.left_out[reason] += count
-        # A server-side cursor: rows arrive a few thousand at a time, whatever the campaign size.
-        with connection.connection.cursor(name="preference_lines") as lines:
-            lines.itersize = 2000
+        # A server-side cursor (the one QuerySet.iterator() uses, with Django's error wrapping):
+        # rows arrive a few thousand at a time, whatever the campaign size.
+        with connection.chunked_cursor() as lines:
+            lines.cursor.itersize = 2000
             lines.execute(_sql(_LINES, options), params)
             for (line,) in lines:
                 yield line + "\n"

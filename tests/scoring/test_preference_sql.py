@@ -5,13 +5,16 @@ from itertools import product
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bench import simulation
-from campaigns.models import Annotator, AnnotatorStanding, Campaign
+from campaigns.models import Annotator, AnnotatorStanding, Assignment, Campaign, Judgement, Record
 from scoring.exports import preference_sql
 from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
 from scoring.exports.training import main_question, preference_lines, preference_rows
+from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
 
 pytestmark = pytest.mark.postgres
@@ -61,3 +64,13 @@ def test_the_database_writes_the_same_pairs_and_tally_for_every_option(campaign)
         for row, want in zip(got, expected, strict=True):
             assert _close(row, want), (options, row, want)
         assert sql_tally.left_out == python_tally.left_out, options
+
+
+def test_the_pairs_go_through_djangos_connection_with_quoted_table_names(campaign) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        lines = list(preference_lines(campaign, ExportOptions(weight="quality"), Tally()))
+    assert lines
+    statements = [q["sql"] for q in captured.captured_queries if "json_build_object" in q["sql"]]
+    assert len(statements) == 1, "the lines' statement is seen by Django (its errors wrapped)"
+    for model in (Annotator, Assignment, Judgement, Record, AnnotatorScore):
+        assert f'"{model._meta.db_table}"' in statements[0], model
