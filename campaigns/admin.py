@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,6 +29,7 @@ from campaigns.models import (
     Judgement,
     Question,
     Record,
+    Series,
 )
 from campaigns.rendering import render_markdown
 from campaigns.selectors import campaign_counts, taking_part, with_submission_counts
@@ -40,6 +41,7 @@ from campaigns.services.campaigns import (
 )
 from campaigns.services.imports import import_records
 from campaigns.services.ingest_tokens import revoke_ingest_tokens, set_new_secret
+from campaigns.services.rounds import RoundRefused, close_campaign, new_round
 
 FORM_NONCES = "crowdeval_provision_forms"
 
@@ -101,7 +103,10 @@ def _status_action(status: str, label: str) -> Any:
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         for campaign in queryset:
             try:
-                set_campaign_status(campaign=campaign, status=status)
+                if status == CampaignStatus.CLOSED:
+                    close_campaign(campaign=campaign)  # queues the final scoring run too
+                else:
+                    set_campaign_status(campaign=campaign, status=status)
             except StatusChangeRefused as refused:
                 modeladmin.message_user(request, str(refused), messages.WARNING)
             else:
@@ -114,23 +119,41 @@ def _status_action(status: str, label: str) -> Any:
     return admin.action(description=f"{label} selected campaigns")(action)
 
 
+@admin.action(description="Start the next round of selected campaigns (and close them)")
+def start_next_round(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> None:
+    for campaign in queryset:
+        try:
+            created = new_round(campaign=campaign)
+        except RoundRefused as refused:
+            modeladmin.message_user(request, str(refused), messages.WARNING)
+            continue
+        modeladmin.message_user(
+            request,
+            f"{campaign.slug}: closed, its standings are being made final; round "
+            f"{created.round_number} is {created.slug} (no records yet: import or push them).",
+        )
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "status", "overlap", "gold_rate", "created_at"]
-    list_filter = ["status"]
+    list_display = ["title", "slug", "status", "series", "round_number", "closes_at", "created_at"]
+    list_filter = ["status", "series"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "series", "round_number"]
     inlines = [QuestionInline]
     actions = [
         "provision_accounts",
         _status_action(CampaignStatus.ACTIVE, "Activate"),
         _status_action(CampaignStatus.PAUSED, "Pause"),
         _status_action(CampaignStatus.CLOSED, "Close"),
+        start_next_round,
     ]
     change_form_template = "admin/campaigns/campaign/change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "guidelines"]}),
+        (None, {"fields": ["title", "slug", "status", "series", "round_number", "guidelines"]}),
         ("Assignment", {"fields": ["overlap", "gold_rate", "lease_seconds",
                                    "max_tasks_per_annotator", "opens_at", "closes_at"]}),
         ("Leaderboard", {"fields": ["leaderboard_visibility", "leaderboard_min_gold"]}),
@@ -423,3 +446,22 @@ class IngestTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[IngestToken]) -> None:
         revoked = revoke_ingest_tokens(ids=list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"Revoked {revoked} token(s).")
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """A series is made by "Start the next round" on its first campaign; here it is renamed."""
+
+    list_display = ["title", "slug", "rounds_count", "created_at"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Series]:
+        return super().get_queryset(request).annotate(rounds_total=Count("rounds"))
+
+    @admin.display(description="rounds", ordering="rounds_total")
+    def rounds_count(self, series: Any) -> int:
+        return int(series.rounds_total)

@@ -36,6 +36,21 @@ class DatasetLicense(models.TextChoices):
     OTHER = "other", "Other (say which in the guidelines)"
 
 
+class Series(models.Model):
+    """Campaigns run one after another as rounds (e.g. weekly), with standings across them."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Campaign(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
@@ -84,6 +99,11 @@ class Campaign(models.Model):
         help_text="The license of the exported data, written into its dataset card.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A round of a series: both set or neither (campaigns/services/rounds.py sets them).
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds"
+    )
+    round_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -112,6 +132,12 @@ class Campaign(models.Model):
                 | Q(closes_at__isnull=True)
                 | Q(closes_at__gt=F("opens_at")),
                 name="campaign_closes_after_opens",
+            ),
+            models.UniqueConstraint(fields=["series", "round_number"], name="campaign_round_once"),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, round_number__isnull=True)
+                | Q(series__isnull=False, round_number__isnull=False, round_number__gte=1),
+                name="campaign_round_in_series",
             ),
         ]
 

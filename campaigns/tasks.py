@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from campaigns.assignment import expire_leases as expire_leases_service
+from campaigns.services.rounds import close_due_campaigns as close_due_campaigns_service
 
 
 @shared_task(
@@ -18,3 +19,15 @@ def expire_leases() -> int:
     while expired := expire_leases_service():
         total += expired
     return total
+
+
+@shared_task(
+    name="campaigns.close_due_campaigns",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def close_due_campaigns() -> list[str]:
+    """Close the campaigns whose deadline has passed and queue their final scoring runs
+    (idempotent: a campaign closes once)."""
+    return close_due_campaigns_service()

@@ -235,6 +235,8 @@ if env_bool("CELERY_SEPARATE_QUEUES", False):
 CELERY_BEAT_SCHEDULE = {
     # Leases also expire on demand when an annotator asks for work; the sweep catches the rest.
     "expire-leases": {"task": "campaigns.expire_leases", "schedule": 60.0},
+    # Rounds and campaigns past their closes_at close, and their final scoring runs are queued.
+    "close-due-campaigns": {"task": "campaigns.close_due_campaigns", "schedule": 60.0},
     "score-active-campaigns": {
         "task": "scoring.score_active_campaigns",
         "schedule": float(env_int("SCORING_INTERVAL_SECONDS", 120)),

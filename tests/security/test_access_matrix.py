@@ -120,6 +120,8 @@ EXPECTED: dict[str, Expect] = {
     "admin:campaigns_judgement_add": Expect(ADMIN_REFUSED),
     "admin:campaigns_ingesttoken_changelist": Expect(ADMIN),
     "admin:campaigns_ingesttoken_add": Expect(ADMIN),
+    "admin:campaigns_series_changelist": Expect(ADMIN),
+    "admin:campaigns_series_add": Expect(ADMIN_REFUSED),  # made by "Start the next round"
     "admin:accounts_user_changelist": Expect(ADMIN),
     "admin:accounts_user_add": Expect(ADMIN),
     "admin:auth_user_password_change": Expect(ADMIN),  # UserAdmin's own view
