@@ -81,6 +81,20 @@ def _why_no_task(annotator: Annotator) -> Unavailable | None:
     return Unavailable(NoTaskReason(reason), NO_TASK[reason]) if reason else None
 
 
+def _next_round(campaign: Campaign) -> Campaign | None:
+    """The round after a closed round of a series, unless it is still a draft."""
+    if campaign.series_id is None or campaign.status != CampaignStatus.CLOSED:
+        return None
+    return (
+        Campaign.objects.filter(
+            series_id=campaign.series_id, round_number__gt=campaign.round_number
+        )
+        .exclude(status=CampaignStatus.DRAFT)
+        .order_by("round_number")
+        .first()
+    )
+
+
 def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request, slug)
     annotator = membership(request.user, campaign)
@@ -89,6 +103,7 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": annotator,
         "can_claim": not request.user.is_authenticated and pool_has_free_account(campaign),
         "staff_links": staff_links(request.user, campaign),
+        "next_round": _next_round(campaign),
     }
     if annotator is not None:
         context["progress"] = annotator_progress(annotator)
