@@ -30,6 +30,7 @@ BENCHMARKS = [
     "export_load",
     "parquet_io",
     "production_load",
+    "scale_out",
 ]
 
 
