@@ -1,15 +1,17 @@
 """Scale-out benchmark: two gunicorns behind nginx and PgBouncer, against one gunicorn alone.
 
 On a fresh PostgreSQL database set up as annotation_load's (60,310 records, overlap 3, fresh
-annotator accounts for every run), the same annotation load runs against two set-ups, in turns:
+annotator accounts for every run), the same annotation load runs against three set-ups, in turns:
 - direct: one gunicorn of BENCH_SCALE_WORKERS sync workers (default 4) on PostgreSQL;
-- scaled: two gunicorns sharing those workers, behind nginx (round robin), on PostgreSQL through
-  PgBouncer 1.18 in transaction mode (deploy/pgbouncer.ini; BENCH_POOL_SIZE server connections,
-  default one per web worker), with the web environment that set-up ships
-  (deploy/web.env.example: no server-side cursors, no prepared statements).
+- proxied: two gunicorns sharing those workers behind nginx (round robin), on PostgreSQL;
+- scaled: the same through PgBouncer 1.18 in transaction mode (deploy/pgbouncer.ini;
+  BENCH_POOL_SIZE server connections, default one per web worker), with the web environment that
+  set-up ships (deploy/web.env.example: no server-side cursors, no prepared statements).
+proxied against direct is nginx's part (it reads requests and buffers responses for the
+workers); scaled against proxied is PgBouncer's.
 Each turn: 50 annotators in a closed loop and 50 paced to 150 cycles/s, on the pages and on the
 API, BENCH_SCALE_SECONDS each (default 30), the database invariants checked after every run;
-BENCH_SCALE_ROUNDS turns of each set-up (default 2), the order swapped every round. One machine
+BENCH_SCALE_ROUNDS turns of each set-up (default 2), the order rotated every round. One machine
 of 2 cores runs everything: the figures speak to correctness and to the cost of the extra hops,
 not to what more machines would carry. Imports no project code.
 """
@@ -40,7 +42,7 @@ from bench.harness import log, run_worker
 from bench.scale_out_stack import nginx, pgbouncer
 
 DATABASE_NAME = "bench_scale_out"
-SETUPS = ("direct", "scaled")
+SETUPS = ("direct", "proxied", "scaled")
 MODES = ("pages", "api")
 CLIENTS = 50
 RUNS = ("closed", "paced")
@@ -68,20 +70,24 @@ def direct(bench: Bench, workers: int) -> Iterator[Stack]:
 
 
 @contextmanager
-def scaled(bench: Bench, workers: int, pool_size: int, work: Path) -> Iterator[Stack]:
+def behind_nginx(bench: Bench, workers: int, pool_size: int | None, work: Path) -> Iterator[Stack]:
+    """Two gunicorns behind nginx; through PgBouncer unless `pool_size` is None."""
     with ExitStack() as stack:
-        pooled, bouncer = stack.enter_context(pgbouncer(bench.url, pool_size))
-        env = dict(
-            server_env(pooled),
-            DATABASE_DISABLE_SERVER_SIDE_CURSORS="true",
-            DATABASE_PREPARED_STATEMENTS="false",
-            TRUSTED_PROXY_COUNT="1",
-        )
+        env = dict(server_env(bench.url), TRUSTED_PROXY_COUNT="1")
+        pids: dict[str, int] = {}
+        if pool_size is not None:
+            pooled, pids["pgbouncer"] = stack.enter_context(pgbouncer(bench.url, pool_size))
+            env |= dict(
+                server_env(pooled),
+                DATABASE_DISABLE_SERVER_SIDE_CURSORS="true",
+                DATABASE_PREPARED_STATEMENTS="false",
+                TRUSTED_PROXY_COUNT="1",
+            )
         first = stack.enter_context(gunicorn(env, workers=workers // 2))
         second = stack.enter_context(gunicorn(env, workers=workers - workers // 2))
-        port, proxy = stack.enter_context(nginx([first.port, second.port], work / "nginx"))
-        pids = {"gunicorn": first.pid, "gunicorn_2": second.pid, "nginx": proxy}
-        yield Stack(Server(port, first.pid), pids | {"pgbouncer": bouncer})
+        port, pids["nginx"] = stack.enter_context(nginx([first.port, second.port], work))
+        pids |= {"gunicorn": first.pid, "gunicorn_2": second.pid}
+        yield Stack(Server(port, first.pid), pids)
 
 
 def cpu(pids: dict[str, int]) -> dict[str, float]:
@@ -137,11 +143,13 @@ def summary(turns: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 "violations": sum(r["violations"] for r in row),
             }
     for by_setup in table.values():
-        direct_run, scaled_run = by_setup["direct"], by_setup["scaled"]
-        by_setup["scaled_over_direct"] = {
-            key: round(scaled_run[key] / direct_run[key], 3) if direct_run[key] else None
-            for key in ("cycles_per_s", "cycle_p95_ms", "serving_cpu_ms_per_cycle")
-        }
+        for setup, baseline in (("proxied", "direct"), ("scaled", "direct"), ("scaled", "proxied")):
+            by_setup[f"{setup}_over_{baseline}"] = {
+                key: round(by_setup[setup][key] / by_setup[baseline][key], 3)
+                if by_setup[baseline][key]
+                else None
+                for key in ("cycles_per_s", "cycle_p95_ms", "serving_cpu_ms_per_cycle")
+            }
     return table
 
 
@@ -162,20 +170,22 @@ def run() -> dict[str, Any]:
     ):
         setting, bench = prepare(url, Path(tmp), rounds * len(SETUPS) * per_turn)
         for number in range(rounds):
-            for setup in SETUPS if number % 2 == 0 else reversed(SETUPS):
+            for setup in SETUPS[number % 3 :] + SETUPS[: number % 3]:
                 log(f"scale_out: round {number + 1}, {setup}")
                 work = Path(tmp) / f"{setup}-{number}"
+                pool = pool_size if setup == "scaled" else None
                 with (
                     direct(bench, workers)
                     if setup == "direct"
-                    else scaled(bench, workers, pool_size, work)
+                    else behind_nginx(bench, workers, pool, work)
                 ) as stack:
                     turns[setup].append(turn(bench, stack, seconds, rate))
     return setting | {
         "setups": {
             "direct": f"one gunicorn, {workers} sync workers, PostgreSQL directly",
-            "scaled": f"nginx (1 worker process) → two gunicorns of {workers // 2} and "
-            f"{workers - workers // 2} sync workers → PgBouncer (transaction pooling, "
+            "proxied": f"nginx (1 worker process) → two gunicorns of {workers // 2} and "
+            f"{workers - workers // 2} sync workers → PostgreSQL directly",
+            "scaled": "as proxied, through PgBouncer 1.18 (transaction pooling, "
             f"{pool_size} server connections) → PostgreSQL",
         },
         "machine": f"{os.cpu_count()} CPUs shared by the load generator, every server and "
