@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,6 +48,11 @@ def _config_for(database: dict[str, Any], port: int, work: Path, pool_size: int)
     config.add_section("databases")
     name = database["NAME"]
     host, server_port = database["HOST"] or "127.0.0.1", database["PORT"] or "5432"
+    # Under `WITH_PGBOUNCER=1 bin/with-services` DATABASE_URL is a PgBouncer already; behind it,
+    # this one's server connections (and a cursor a test lost on one) would outlive the test.
+    direct = urlsplit(os.environ.get("DIRECT_DATABASE_URL", ""))
+    if direct.hostname:
+        host, server_port = direct.hostname, str(direct.port or 5432)
     config["databases"][name] = f"host={host} port={server_port} dbname={name}"
     users = work / "users.txt"
     users.write_text(f'"{database["USER"]}" "{database["PASSWORD"] or ""}"\n')
