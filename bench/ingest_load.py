@@ -3,18 +3,21 @@ annotators work, through gunicorn on PostgreSQL.
 
 The annotation-load set-up (bench.annotation_load.prepare: a fresh database, 60,310 records,
 annotator accounts) and an ingest token from `manage.py ingest_token`. Each run lasts
-BENCH_LOAD_SECONDS (default 30); in order: 50 API annotators in a closed loop without, then with,
-ingestion of BENCH_INGEST_RATE records/s (default 1,000) in batches of BENCH_INGEST_BATCH
-(default 100); the same 50 paced to BENCH_PACED_RATE cycles/s (default 100) without, then with;
-the ingestion alone. The rate limit stays on (INGEST_RATE_LIMIT's default). Prints what each run
-achieved, the change ingestion made to cycles/s and p95, errors and invariant violations.
-Imports no project code.
+BENCH_LOAD_SECONDS (default 30). 50 API annotators in a closed loop, BENCH_REPEATS (default 2)
+times without and with ingestion of BENCH_INGEST_RATE records/s (default 1,000) in batches of
+BENCH_INGEST_BATCH (default 100), in the order without, with, with, without… so that drift in
+the machine's other load falls on both; then the same paced (Poisson starts) to BENCH_PACED_RATE
+cycles/s, by default half the closed loop's median without ingestion (a load the server can
+carry, so that the latency says what ingestion adds); then the ingestion alone, with its CPU.
+The rate limit stays on (INGEST_RATE_LIMIT's default). Prints each run, the medians with and
+without, their change, errors and invariant violations. Imports no project code.
 """
 
 import itertools
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,14 +45,16 @@ from bench.login_load import Session, percentile_ms
 
 DATABASE_NAME = "bench_ingest_load"
 CLIENTS = 50
-SENDERS = 4  # threads sending batches, so that one slow answer does not hold the schedule back
+SENDERS = 10  # threads sending batches: an app has many processes, and one slow answer must
+# not hold the schedule back
 WORDS = [f"w{n}" for n in range(500)]
 MEASURES = {
     "ingestion": "batches sent on a fixed schedule (rate / batch size per second) by "
     f"{SENDERS} threads; records_per_s: records the server answered created, per second of the "
     "ingestion's wall time; late_p95_ms: how late batches left because all senders were busy",
     "annotation": "bench.annotation_load's figures for 50 API annotators (next + submit)",
-    "change_percent": "with ingestion against without, from the runs made side by side",
+    "change_percent": "the median with ingestion against the median without, from runs made "
+    "side by side (A B B A); other_cpu_percent says how busy the machine was with other work",
     "ingest_invariants": "acknowledged_missing: records answered created but not in the "
     "database; leased: ingested records an annotator was given during the run (the engine "
     "serves the fullest records first, so new records wait behind partly judged ones)",
@@ -231,28 +236,57 @@ def change(without: dict[str, Any], with_: dict[str, Any]) -> dict[str, float | 
     return {key: percent(key) for key in ("cycles_per_s", "cycle_p95_ms")}
 
 
+def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("cycles_per_s", "cycle_p95_ms", "server_cpu_ms_per_cycle", "other_cpu_percent")
+    found = {
+        key: statistics.median(run[key] for run in runs if run[key] is not None) for key in keys
+    }
+    ingestions = [run["ingestion"] for run in runs if "ingestion" in run]
+    if ingestions:
+        for key in ("records_per_s", "batch_p95_ms", "late_p95_ms"):
+            found[f"ingestion_{key}"] = statistics.median(i[key] for i in ingestions)
+    return found
+
+
+def compare(runs: Runs, pace: float | None, repeats: int) -> dict[str, Any]:
+    """Runs without and with ingestion in the order A B B A A B B A…"""
+    order = [bool(n % 4 in (1, 2)) for n in range(2 * repeats)]
+    done = [runs.annotate(pace, with_ingestion) for with_ingestion in order]
+    without = medians([run for run, on in zip(done, order, strict=True) if not on])
+    with_ = medians([run for run, on in zip(done, order, strict=True) if on])
+    return {
+        "offered_cycles_per_s": pace,
+        "median_without_ingestion": without,
+        "median_with_ingestion": with_,
+        "change_percent": change(without, with_),
+        "runs": [{"with_ingestion": on} | run for run, on in zip(done, order, strict=True)],
+    }
+
+
 def run() -> dict[str, Any]:
     server_url = os.environ.get("DATABASE_URL", "")
     if not is_postgresql(server_url):
         return {"skipped": "DATABASE_URL is not PostgreSQL"}
     workers = int(os.environ.get("BENCH_WORKERS", "4").split(",")[0])
-    pace = env_number("BENCH_PACED_RATE", 100)
+    repeats = int(env_number("BENCH_REPEATS", 2))
     with (
         tempfile.TemporaryDirectory(prefix="crowdeval-bench-") as tmp,
         fresh_postgresql(server_url, DATABASE_NAME) as url,
     ):
-        setting, bench = prepare(url, Path(tmp), 2 * WARM_UP_CLIENTS + 4 * CLIENTS)
+        accounts = 2 * WARM_UP_CLIENTS + 2 * 2 * repeats * CLIENTS
+        setting, bench = prepare(url, Path(tmp), accounts)
         bench.env["INGEST_RATE_LIMIT"] = "1200/m/key"
         token = ingest_token(url)
         with gunicorn(bench.env, workers=workers) as server:
             bench.warm_up(server)
             runs = Runs(bench, server, token)
             log(f"ingest_load: {runs.rate:g} records/s in batches of {runs.batch}")
-            closed = [runs.annotate(None, with_ingestion) for with_ingestion in (False, True)]
-            paced = [runs.annotate(pace, with_ingestion) for with_ingestion in (False, True)]
+            closed = compare(runs, None, repeats)
+            half = closed["median_without_ingestion"]["cycles_per_s"] / 2
+            paced = compare(runs, env_number("BENCH_PACED_RATE", round(half, 1)), repeats)
             alone = runs.alone()
-    everything = [*closed, *paced]
-    ingestions = [closed[1]["ingestion"], paced[1]["ingestion"], alone]
+    everything = [*closed["runs"], *paced["runs"]]
+    ingestions = [run["ingestion"] for run in everything if "ingestion" in run] + [alone]
     return setting | {
         "measures": MEASURES,
         "server": f"gunicorn, {workers} sync workers, {os.cpu_count()} CPUs shared with the "
@@ -260,11 +294,8 @@ def run() -> dict[str, Any]:
         "ingest_rate_offered": runs.rate,
         "batch": runs.batch,
         "seconds_per_run": runs.seconds,
-        "closed_loop": {"without_ingestion": closed[0], "with_ingestion": closed[1]},
-        "closed_loop_change_percent": change(*closed),
-        "paced": {"offered_cycles_per_s": pace, "without_ingestion": paced[0]}
-        | {"with_ingestion": paced[1]},
-        "paced_change_percent": change(*paced),
+        "closed_loop": closed,
+        "paced": paced,
         "ingestion_alone": alone,
         "errors": sum(f["errors"] for f in everything) + sum(i["errors"] for i in ingestions),
         "violations": sum(f["violations"] for f in everything)
