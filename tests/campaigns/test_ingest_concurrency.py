@@ -92,3 +92,22 @@ def test_without_the_retry_the_same_race_fails(make_campaign, monkeypatch) -> No
         if failures:
             break
     assert failures, "the race never happened: the first test would prove nothing"
+
+
+def planner_estimate() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'campaigns_record'::regclass")
+        return float(cursor.fetchone()[0])
+
+
+def test_a_campaign_filled_from_nothing_by_batches_gets_its_statistics(make_campaign) -> None:
+    """Without the ANALYZE the planner would still believe the table empty (autovacuum comes
+    a minute later at best)."""
+    campaign = make_campaign(slug="live", status=CampaignStatus.ACTIVE)
+    assert planner_estimate() < 1000
+    for number in range(15):
+        batch = [record(f"b{number}-{i}") for i in range(100)]
+        ingest.ingest_records(campaign=campaign, records=batch)
+        with connection.cursor() as cursor:  # the counts reach the statistics when idle
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+    assert planner_estimate() >= 1000
