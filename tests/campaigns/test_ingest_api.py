@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.services.api_tokens import issue_api_token
 from campaigns.models import Assignment, Campaign, CampaignStatus, IngestToken, Record
 from campaigns.services.ingest_tokens import issue_ingest_token, revoke_ingest_tokens
 from scoring.tokens import issue_export_token
@@ -121,6 +122,29 @@ def test_a_record_pushed_is_served_by_the_next_lease(client, live, token) -> Non
     assignment = lease(person)
     assert assignment.record.external_id == "fresh"
     assert Assignment.objects.filter(record__external_id="fresh").count() == 1
+
+
+def test_an_annotator_asking_next_through_the_api_gets_the_pushed_record(
+    client, live, token
+) -> None:
+    [person] = annotators(live, 1)
+    bearer = {"Authorization": f"Bearer {issue_api_token(user=person.user)}"}
+    assert client.get("/api/v1/campaigns/live/next", headers=bearer).status_code == 204
+    conversation = {
+        "id": "req-7",
+        "system": "Be brief.",
+        "messages": [
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello!"},
+            {"role": "user", "content": "Undo a commit?"},
+        ],
+        "responses": [{"model": "a", "text": "git revert"}, {"model": "b", "text": "git reset"}],
+    }
+    assert push(client, "live", token, {"records": [conversation]}).status_code == 201
+    task = client.get("/api/v1/campaigns/live/next", headers=bearer)
+    assert task.status_code == 200
+    assert (task.json()["prompt"], task.json()["system_prompt"]) == ("Undo a commit?", "Be brief.")
+    assert len(task.json()["messages"]) == 2
 
 
 @pytest.mark.parametrize("status", [CampaignStatus.DRAFT, CampaignStatus.PAUSED])
