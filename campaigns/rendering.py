@@ -235,6 +235,18 @@ def _table_alignment(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Built once: nh3.clean() turns these allow-lists into a new sanitizer on every call, which cost
+# ~150 µs a text (five times the Markdown parse of a short response); a Cleaner keeps its own.
+_CLEANER = nh3.Cleaner(
+    tags=_HTML_TAGS | _MATHML_TAGS,
+    attributes=_ATTRIBUTES,
+    allowed_classes=_CLASSES,
+    attribute_filter=_table_alignment,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+
+
 @lru_cache(maxsize=1024)
 def render_markdown(text: str) -> SafeString:
     """Render Markdown, then keep only an allow-list of tags, attributes and classes.
@@ -245,15 +257,7 @@ def render_markdown(text: str) -> SafeString:
     the result is cached per process.
     """
     html = _parser().render(text).strip()
-    clean = nh3.clean(
-        html,
-        tags=_HTML_TAGS | _MATHML_TAGS,
-        attributes=_ATTRIBUTES,
-        allowed_classes=_CLASSES,
-        attribute_filter=_table_alignment,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    clean = _CLEANER.clean(html)
     return mark_safe(strip_bidi(clean))  # noqa: S308 - sanitized by nh3 on the line above
 
 
