@@ -61,7 +61,8 @@ class GeneratedSecretHasher(BasePasswordHasher):
 
     def decode(self, encoded: str) -> dict[str, str]:
         algorithm, salt, digest = encoded.split("$", 2)
-        assert algorithm == self.algorithm
+        if algorithm != self.algorithm:
+            raise ValueError(f"not a {self.algorithm} hash")
         return {"algorithm": algorithm, "hash": digest, "salt": salt}
 
     def verify(self, password: str, encoded: str) -> bool:

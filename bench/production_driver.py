@@ -59,7 +59,7 @@ def drive_mixed(
     def client(mode: str, annotator: Annotator) -> None:
         try:
             annotator.prepare()
-        except Exception as error:  # reported, and this annotator sits the run out
+        except Exception as error:  # noqa: BLE001 - reported; this annotator sits the run out
             problems.append(f"login: {error or type(error).__name__}")
             ready.wait()
             return

@@ -59,7 +59,7 @@ def main(names: list[str]) -> int:
     for name in names or BENCHMARKS:
         try:
             results[name] = run_benchmark(name)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - one benchmark failing must not end the rest
             traceback.print_exc()
             results[name] = {"error": f"{type(error).__name__}: {error}"}
             failed = True

@@ -111,7 +111,7 @@ def _math(content: str, *, display: bool) -> str:
     """MathML for TeX; TeX that latex2mathml cannot read is shown as code instead."""
     try:
         mathml = latex_to_mathml(content.strip(), display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds on bad TeX
+    except Exception:  # noqa: BLE001 - latex2mathml raises many kinds on bad TeX
         mathml = f'<span class="math-error"><code>{escape(content.strip())}</code></span>'
     return mathml
 
@@ -198,7 +198,8 @@ def _build() -> MarkdownIt:
     # linkify's own pretest is one large regex per paragraph (a third of a long response's
     # time); only text with one of these can keep a link after the rule above.
     linkify = md.linkify
-    assert linkify is not None, "the linkify option needs linkify-it-py"
+    if linkify is None:
+        raise RuntimeError("the linkify option needs linkify-it-py")
     pretest = linkify.pretest
     linkify.pretest = lambda text: _MAY_LINK.search(text) is not None and pretest(text)
     md.use(tasklists_plugin)

@@ -49,7 +49,7 @@ class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed call: let logging report it as it always does
+        except Exception:  # noqa: BLE001 - a malformed call: logging reports it as always
             return True
         record.msg, record.args = redact(message), None
         if record.exc_info and not record.exc_text:

@@ -92,7 +92,7 @@ def row_writer(
                 yield lambda row: copy.write_row(encode(row))
             return
         marks = ", ".join(["%s"] * len(fields))
-        statement = f"INSERT INTO {table(model)} ({columns}) VALUES ({marks})"
+        statement = f"INSERT INTO {table(model)} ({columns}) VALUES ({marks})"  # noqa: S608 - names
         pending: list[tuple[Any, ...]] = []
 
         def write(row: Sequence[Any]) -> None:

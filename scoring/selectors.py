@@ -60,7 +60,7 @@ def _records(campaign: Campaign) -> list[RecordRow]:
     return list(
         Record.objects.filter(campaign=campaign)
         .order_by("id")
-        .annotate(chars=RawSQL(length_sql, ()), models=RawSQL(models_sql, ()))
+        .annotate(chars=RawSQL(length_sql, ()), models=RawSQL(models_sql, ()))  # noqa: S611 - constants
         .values_list("id", "gold_answer", "response_count", "chars", "models")
     )
 

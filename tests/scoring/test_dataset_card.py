@@ -6,20 +6,20 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
-import yaml  # noqa: E402
-from django.core.management import CommandError, call_command  # noqa: E402
-from django.urls import reverse  # noqa: E402
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from campaigns.models import Annotator, AnnotatorStanding, Campaign  # noqa: E402
-from scoring.exports.card import DataFile, dataset_card, size_category  # noqa: E402
-from scoring.exports.options import ExportOptions  # noqa: E402
-from scoring.models import CampaignScore  # noqa: E402
-from scoring.services import score_campaign  # noqa: E402
-from tests.scoring.chat_crowd import chat_campaign  # noqa: E402, F401 (fixture)
-from tests.scoring.test_pages import _client  # noqa: E402
+from campaigns.models import Annotator, AnnotatorStanding, Campaign
+from scoring.exports.card import DataFile, dataset_card, size_category
+from scoring.exports.options import ExportOptions
+from scoring.models import CampaignScore
+from scoring.services import score_campaign
+from tests.scoring.chat_crowd import chat_campaign  # noqa: F401 (fixture)
+from tests.scoring.test_pages import _client
 
 
 @pytest.fixture

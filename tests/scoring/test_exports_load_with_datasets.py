@@ -7,14 +7,14 @@ import os
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+import pytest
+from django.core.management import call_command
 
-from scoring.services import score_campaign  # noqa: E402
-from tests.scoring.chat_crowd import CHAT, chat_campaign  # noqa: E402, F401 (fixture)
+from scoring.services import score_campaign
+from tests.scoring.chat_crowd import CHAT, chat_campaign  # noqa: F401 (fixture)
 
 SHAPES = [
     ("preferences", ()),
