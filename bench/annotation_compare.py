@@ -12,7 +12,10 @@ BENCH_COMPARE_AT_ONCE=0 all against one version, then against the other, the ord
 between rounds. Reported: per version the median over rounds of cycles/s, request
 p95 and CPU per cycle, and the working tree's ratio to the baseline. With BENCH_BASELINE=HEAD and
 a clean tree it measures the noise of the comparison itself. The database is set up by the
-working tree (both versions must share its migrations). Imports no project code.
+working tree (both versions must share its migrations). Both servers run with this Python
+and inherit the environment: for a baseline that needs a package the venv lacks (92c4c12
+needs `markdown`), `pip install --target DIR` it and set PYTHONPATH=DIR. Imports no project
+code.
 """
 
 import os
