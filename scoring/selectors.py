@@ -4,7 +4,7 @@ standings, the moderators' table and reports, the dashboard's figures)."""
 
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,11 +23,13 @@ from campaigns.models import (
     Assignment,
     AssignmentStatus,
     Campaign,
+    CampaignStatus,
     Judgement,
     ModerationAction,
     Question,
     Record,
     RecordKind,
+    Series,
 )
 from campaigns.selectors import taking_part
 from scoring.metrics import coding
@@ -155,9 +157,13 @@ LEADERBOARD_TOP = 100
 
 def under_review(campaign: Campaign) -> QuerySet[Annotator]:
     """Warned or suspended, or flagged and waiting for a moderator: never named in public."""
+    return _pending(Q(campaign=campaign))
+
+
+def _pending(where: Q) -> QuerySet[Annotator]:
     waiting = Q(standing=AnnotatorStanding.ACTIVE, score__isnull=False) & ~Q(score__flag_text="")
     pending = Q(standing__in=[AnnotatorStanding.WARNED, AnnotatorStanding.SUSPENDED]) | waiting
-    return Annotator.objects.filter(pending, campaign=campaign)
+    return Annotator.objects.filter(pending, where)
 
 
 @dataclass(frozen=True)
@@ -374,3 +380,60 @@ def others_on(records: list[int], annotator: Annotator) -> dict[int, list[dict[s
 
 def live_assignments(annotator: Annotator) -> int:
     return Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED).count()
+
+
+# A series of rounds.
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    user_id: int
+    name: str  # the display name of the latest round the person was ranked in, or the username
+    total: float  # effective judgements summed over the rounds the person was ranked in
+    judgements: int
+    ranks: dict[int, int]  # round number → rank in that round (frozen once it closed)
+    rank: int = 0  # place in the series; equal totals share it
+
+
+def series_rounds(series: Series) -> list[Campaign]:
+    """The series' rounds that have been opened (drafts are nobody's business yet), in order."""
+    rounds = Campaign.objects.filter(series=series).exclude(status=CampaignStatus.DRAFT)
+    return list(rounds.order_by("round_number"))
+
+
+def in_series(user: Any, series: Series) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Annotator.objects.filter(user=user, campaign__series=series).exists()
+
+
+def series_standings(series: Series, *, staff: bool) -> list[SeriesRow]:
+    """Everyone ranked in any round, by the sum of their scores in the rounds that ranked them;
+    people under review in a round count there for moderators only (as on its leaderboard)."""
+    rounds = Campaign.objects.filter(series=series).exclude(status=CampaignStatus.DRAFT)
+    scores = AnnotatorScore.objects.filter(campaign__in=rounds, rank__isnull=False)
+    if not staff:
+        scores = scores.exclude(annotator__in=_pending(Q(campaign__in=rounds)))
+    rows = scores.order_by("campaign__round_number").values_list(
+        "annotator__user_id", "annotator__user__username", "annotator__display_name",
+        "campaign__round_number", "rank", "score", "judgements",
+    )  # fmt: skip
+    people: dict[int, SeriesRow] = {}
+    for user_id, username, display, number, rank, score, judgements in rows:
+        if number is None or rank is None:  # neither is: a round has its number, rank is set
+            continue
+        row = people.get(user_id) or SeriesRow(user_id, username, 0.0, 0, {})
+        people[user_id] = replace(
+            row,
+            name=display or row.name,
+            total=row.total + score,
+            judgements=row.judgements + judgements,
+            ranks={**row.ranks, number: rank},
+        )
+    ordered = sorted(people.values(), key=lambda r: (-r.total, -r.judgements, r.user_id))
+    ranked, place = [], 0
+    for i, row in enumerate(ordered[:LEADERBOARD_TOP]):
+        if i == 0 or row.total != ordered[i - 1].total:
+            place = i + 1
+        ranked.append(replace(row, rank=place))
+    return ranked

@@ -20,6 +20,7 @@ urlpatterns = [
     path("moderate/<slug:slug>/score/", moderation.score_now, name="score-now"),
     path("c/<slug:slug>/leaderboard/", standings.leaderboard, name="leaderboard"),
     path("c/<slug:slug>/stats/", standings.my_stats, name="my-stats"),
+    path("s/<slug:slug>/leaderboard/", standings.series_leaderboard, name="series-leaderboard"),
     path("organize/<slug:slug>/", dashboard.dashboard, name="dashboard"),
     path("organize/<slug:slug>/export/", dashboard.export_form, name="export"),
     path(

@@ -7,12 +7,13 @@ for a moderator): it counts them. Moderators see the names.
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.roles import can_moderate
-from campaigns.models import Campaign, CampaignStatus, LeaderboardVisibility
+from campaigns.models import Campaign, CampaignStatus, LeaderboardVisibility, Series
 from campaigns.selectors import annotator_progress, membership
 from campaigns.services.standing import current_warning
 from campaigns.views.staff import may_see_drafts
@@ -27,18 +28,25 @@ def _visible_campaign(request: HttpRequest, slug: str) -> Campaign:
     return campaign
 
 
+def _refused(request: HttpRequest, visibility: str, member: bool) -> HttpResponse | None:
+    """A leaderboard's answer to someone who may not see it (by its visibility), or None."""
+    staff = can_moderate(request.user)
+    if visibility == LeaderboardVisibility.HIDDEN and not staff:
+        raise Http404("This campaign has no public leaderboard.")
+    if visibility == LeaderboardVisibility.ANNOTATORS and not (member or staff):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("The leaderboard is for this campaign's annotators.")
+    return None
+
+
 def leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _visible_campaign(request, slug)
     me = membership(request.user, campaign)
     staff = can_moderate(request.user)
-    if campaign.leaderboard_visibility == LeaderboardVisibility.HIDDEN and not staff:
-        raise Http404("This campaign has no public leaderboard.")
-    if campaign.leaderboard_visibility == LeaderboardVisibility.ANNOTATORS and not (me or staff):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("The leaderboard is for this campaign's annotators.")
+    refused = _refused(request, campaign.leaderboard_visibility, me is not None)
+    if refused is not None:
+        return refused
     snapshot = selectors.latest(campaign)
     quantiles = snapshot.evidence.get("quality_quantiles", {}) if snapshot else {}
     shown = selectors.standings(campaign, staff=staff)
@@ -53,8 +61,33 @@ def leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
         "review": shown.review,
         "review_hidden": shown.review_hidden,
         "min_gold": campaign.leaderboard_min_gold,
+        "series": campaign.series,
     }
     return render(request, "scoring/leaderboard.html", context)
+
+
+def series_leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """All rounds of a series: each person's scores summed, beside each round's rank. Who may
+    see it follows the latest round's leaderboard setting; its annotators are the series'."""
+    series = get_object_or_404(Series, slug=slug)
+    rounds = selectors.series_rounds(series)
+    if not rounds:
+        raise Http404("No round of this series has opened yet.")
+    staff = can_moderate(request.user)
+    refused = _refused(
+        request, rounds[-1].leaderboard_visibility, selectors.in_series(request.user, series)
+    )
+    if refused is not None:
+        return refused
+    rows = selectors.series_standings(series, staff=staff)
+    context = {
+        "series": series,
+        "rounds": rounds,
+        "rows": [(row, [row.ranks.get(r.round_number or 0) for r in rounds]) for row in rows],
+        "running": [r for r in rounds if r.status != CampaignStatus.CLOSED],
+        "me": request.user.pk if request.user.is_authenticated else None,
+    }
+    return render(request, "scoring/series_leaderboard.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services.users import grant_role
-from campaigns.models import Annotator, Campaign, CampaignStatus
+from campaigns.models import Annotator, Campaign, CampaignStatus, Series
 from campaigns.services.annotators import join_campaign
 from tests.campaigns.engine import lease, live_campaign
 from tests.security.urlmap import Site
@@ -46,6 +46,11 @@ def site(make_campaign) -> Site:
     """The campaign "live" with one person in each role, each with a CSRF-checking client."""
     campaign = live_campaign(make_campaign, regular=3, slug="live")
     assert campaign.status == CampaignStatus.ACTIVE
+    # Round 1 of the series "live", so that the series pages have one to show.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        series=Series.objects.create(slug="live", title="Live"), round_number=1
+    )
+    campaign.refresh_from_db()
     users = {role: person(role, role, campaign) for role in ROLES[1:]}
     other = person("other-annotator", "annotator", campaign)
     clients = {"anonymous": browser(), **{role: browser(user) for role, user in users.items()}}

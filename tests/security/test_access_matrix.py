@@ -72,6 +72,7 @@ EXPECTED: dict[str, Expect] = {
     "scoring:act": Expect(POST_ONLY),
     "scoring:score-now": Expect(POST_ONLY),
     "scoring:leaderboard": Expect((LOGIN, 200, 200, 200)),  # visibility: annotators
+    "scoring:series-leaderboard": Expect((LOGIN, 200, 200, 200)),  # the latest round's setting
     "scoring:my-stats": Expect(MEMBER),
     "scoring:dashboard": Expect(ORGANIZER),
     "scoring:download": Expect(ORGANIZER),
