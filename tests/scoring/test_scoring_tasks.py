@@ -55,7 +55,7 @@ def test_a_held_campaign_is_tried_again_later_a_few_times(monkeypatch) -> None:
 
 
 def test_the_periodic_task_queues_live_campaigns_and_closed_ones_not_yet_frozen(
-    make_campaign, monkeypatch
+    make_campaign, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     queued: list[int] = []
     monkeypatch.setattr(tasks.score_campaign, "delay", queued.append)
@@ -66,7 +66,9 @@ def test_the_periodic_task_queues_live_campaigns_and_closed_ones_not_yet_frozen(
     frozen = make_campaign(slug="frozen", status="closed")
     score_campaign(campaign_id=frozen.pk)
     assert CampaignScore.objects.get(campaign=frozen).final
-    assert tasks.score_active_campaigns() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.score_active_campaigns() == 3
+        assert queued == []  # queued once the transaction commits, never before
     assert sorted(queued) == sorted([live.pk, paused.pk, closed.pk])
 
 
