@@ -147,7 +147,25 @@ def campaign_data(
         record_models=model_matrix,
         model_names=model_names,
         min_gold=campaign.leaderboard_min_gold,
+        prior_skill=previous_round_skill(campaign, [m[0] for m in members]),
     )
+
+
+def previous_round_skill(campaign: Campaign, annotator_ids: list[int]) -> np.ndarray | None:
+    """Per annotator (in `annotator_ids` order): their skill in the final standings of the
+    previous round of the series, nan for people it did not score; None outside a series, in a
+    first round, or before the previous round's standings are final."""
+    if campaign.series_id is None or not campaign.round_number or campaign.round_number < 2:
+        return None
+    previous = Campaign.objects.filter(
+        series_id=campaign.series_id, round_number=campaign.round_number - 1
+    ).first()
+    if previous is None or not CampaignScore.objects.filter(campaign=previous, final=True).exists():
+        return None
+    final = AnnotatorScore.objects.filter(campaign=previous, run__final=True, skill__isnull=False)
+    by_user = dict(final.values_list("annotator__user_id", "skill"))
+    users = dict(Annotator.objects.filter(campaign=campaign).values_list("id", "user_id"))
+    return np.array([by_user.get(users[a], np.nan) for a in annotator_ids], dtype=np.float64)
 
 
 # What the pages show.

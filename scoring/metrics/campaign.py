@@ -31,6 +31,8 @@ class CampaignData:
     record_models: IntArray  # records × responses: index into model_names, -1 past the end
     model_names: list[str]
     min_gold: int
+    # Per annotator: the skill each is shrunk toward (the previous round's), nan for the crowd's.
+    prior_skill: FloatArray | None = None
 
 
 @dataclass
@@ -148,7 +150,9 @@ def _verdicts(
     with the judgements in `reference` (`rounds` of EM for the crowd model)."""
     judged = replace(data, judgements=replace(data.judgements, in_reference=reference))
     found = evidence.collect_evidence(judged.judgements, data.questions)
-    model = skill.estimate(judged.judgements, data.questions, reference, rng, rounds)
+    model = skill.estimate(
+        judged.judgements, data.questions, reference, rng, rounds, data.prior_skill
+    )
     columns = _annotator_columns(judged, found, main, model)
     signals = _signals(judged, found, main, columns, model)
     raised = flags.raise_flags(signals, thresholds)

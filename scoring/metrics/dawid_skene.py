@@ -76,8 +76,15 @@ class Fit:
     prior: FloatArray  # the class prior, length k
 
 
-def fit(part: Part, rng: np.random.Generator, rounds: int = ITERATIONS, loo: bool = True) -> Fit:
-    """EM to convergence, then the skills and their draws.
+def fit(
+    part: Part,
+    rng: np.random.Generator,
+    rounds: int = ITERATIONS,
+    loo: bool = True,
+    prior_skill: FloatArray | None = None,
+) -> Fit:
+    """EM to convergence, then the skills and their draws. `prior_skill` (per annotator, nan for
+    none) is what each one-coin skill is shrunk toward instead of the crowd's typical skill.
 
     The two sums of every round are sparse products, built once: the confusion counts
     (annotator × answer) × units @ posterior, and the records' log-likelihoods units ×
@@ -98,7 +105,7 @@ def fit(part: Part, rng: np.random.Generator, rounds: int = ITERATIONS, loo: boo
     for _ in range(rounds):
         prior = _class_prior(posterior)
         counts = _counts(answered, posterior, n_a, k)
-        new, _ = _shrunk(counts, prior, _typical(counts, prior))
+        new, _ = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
         columns = np.log(new).transpose(0, 2, 1).reshape(n_a * k, k)  # (a, answer) × truth
         unit_log = np.log(prior)[None, :] + informs @ columns
         posterior = _clamp_units(_softmax(unit_log), part.truth, known)
@@ -112,7 +119,7 @@ def fit(part: Part, rng: np.random.Generator, rounds: int = ITERATIONS, loo: boo
         left_out = _clamp(_softmax(unit_log[part.unit] - own), part, known)
     prior = _class_prior(posterior)
     counts = _counts(answered, posterior, n_a, k)
-    mean, alphas = _shrunk(counts, prior, _typical(counts, prior))
+    mean, alphas = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
     answers = np.asarray(np.bincount(part.annotator, part.weight, n_a), dtype=np.float64)
     shares = counts.sum(axis=2) / np.maximum(counts.sum(axis=(1, 2)), 1e-12)[:, None]
     skill = np.where(answers > 0, kappa(mean, shares), np.nan)
@@ -210,7 +217,16 @@ def _typical(counts: FloatArray, prior: FloatArray) -> float:
     return float(np.median(s[known])) if known.any() else 0.0
 
 
-def _one_coin(counts: FloatArray, prior: FloatArray, toward: float, weight: float) -> FloatArray:
+def _toward(typical: float, prior_skill: FloatArray | None) -> float | FloatArray:
+    """The crowd's typical skill, or each annotator's own prior skill where there is one."""
+    if prior_skill is None:
+        return typical
+    return np.where(np.isnan(prior_skill), typical, np.clip(prior_skill, 0.0, 1.0))
+
+
+def _one_coin(
+    counts: FloatArray, prior: FloatArray, toward: float | FloatArray, weight: float
+) -> FloatArray:
     n = counts.sum(axis=(1, 2))
     rows = counts.sum(axis=2)  # answers per true value
     mix = (counts.sum(axis=1) + prior) / (n + 1.0)[:, None]  # own mix of answers, smoothed
@@ -225,7 +241,9 @@ def _one_coin(counts: FloatArray, prior: FloatArray, toward: float, weight: floa
     return np.asarray(np.clip(np.nan_to_num(s), 0.0, 1.0), dtype=np.float64)
 
 
-def _shrunk(counts: FloatArray, prior: FloatArray, toward: float) -> tuple[FloatArray, FloatArray]:
+def _shrunk(
+    counts: FloatArray, prior: FloatArray, toward: float | FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """Posterior-mean confusion and its Dirichlet parameters: each row shrunk toward the
     one-coin row s e_k + (1 − s) q of the annotator, s shrunk toward `toward`."""
     k = counts.shape[1]

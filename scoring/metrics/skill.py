@@ -39,14 +39,17 @@ def estimate(
     reference: NDArray[np.bool_],
     rng: np.random.Generator,
     rounds: int = dawid_skene.ITERATIONS,
+    prior_skill: FloatArray | None = None,
 ) -> Skill:
-    """Skill per annotator; `rounds` of EM (fewer give a rougher, cheaper estimate)."""
+    """Skill per annotator; `rounds` of EM (fewer give a rougher, cheaper estimate). Where
+    `prior_skill` is a number (e.g. the previous round's final skill), the annotator's skill is
+    shrunk toward it instead of toward the crowd's typical skill."""
     n_a = judgements.n_annotators
     fits, label_reference = [], {}
     correct, total = np.zeros(n_a), np.zeros(n_a)
     for codes in questions:
         for part in parts(judgements, codes, reference):
-            found = dawid_skene.fit(part, rng, rounds, loo=codes.kind == "label")
+            found = dawid_skene.fit(part, rng, rounds, codes.kind == "label", prior_skill)
             fits.append(found)
             correct += np.nan_to_num(found.accuracy) * found.answers
             total += found.answers
