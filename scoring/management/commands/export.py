@@ -5,9 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaigns.management.inputs import campaign_by_slug
+from campaigns.models import Series
 from scoring.exports import card, files
 from scoring.exports.options import MARGINS, SHAPES, ExportOptions
 from scoring.exports.registry import EXPORTS, run_export
+from scoring.exports.series import run_series_export
 from scoring.metrics.preferences import STRATEGIES
 
 
@@ -15,7 +17,11 @@ class Command(BaseCommand):
     help = "Export a campaign's data (docs/formats.md#exports); the file appears when complete."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug")
+        parser.add_argument("slug", nargs="?", help="the campaign (or give --series)")
+        parser.add_argument(
+            "--series",
+            help="every round of this series in one file, with a round column (JSONL or CSV)",
+        )
         parser.add_argument("--format", required=True, choices=[*EXPORTS, "card"])
         parser.add_argument(
             "--out",
@@ -53,7 +59,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaign = campaign_by_slug(options["slug"])
+        if bool(options["slug"]) == bool(options["series"]):
+            raise CommandError("give a campaign's slug or --series NAME, one of the two")
         chosen = ExportOptions(
             include_excluded=options["include_excluded"],
             strategy=options["strategy"],
@@ -68,6 +75,10 @@ class Command(BaseCommand):
             shape=options["shape"],
             margin=options["margin"],
         )
+        if options["series"]:
+            self.stdout.write(self._series(options, chosen))
+            return
+        campaign = campaign_by_slug(options["slug"])
         try:
             if options["format"] == "card":
                 report = card.write_card(campaign, options["out"], chosen)
@@ -76,3 +87,14 @@ class Command(BaseCommand):
         except files.ExportError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(report)
+
+    def _series(self, options: dict[str, Any], chosen: ExportOptions) -> str:
+        series = Series.objects.filter(slug=options["series"]).first()
+        if series is None:
+            raise CommandError(f"no series with slug {options['series']!r}")
+        if options["format"] == "card":
+            raise CommandError("a dataset card is per round: export it from each round")
+        try:
+            return run_series_export(series, options["format"], options["out"], chosen)
+        except files.ExportError as error:
+            raise CommandError(str(error)) from None
