@@ -661,7 +661,7 @@ def score_in_child(slug: str) -> None:
     # The peer-based quality of before the crowd model is computed by the job but not stored:
     # kept from the job's own result, for the comparison.
     peer: dict[int, float] = {}
-    compute = services.compute
+    compute = services.compute_scores
 
     def keeping_peer_quality(
         data: CampaignData, thresholds: Thresholds, rng: np.random.Generator
@@ -671,11 +671,11 @@ def score_in_child(slug: str) -> None:
         peer.update(zip(keys, values, strict=True))
         return result
 
-    services.compute = keeping_peer_quality
+    services.compute_scores = keeping_peer_quality
     started = time.perf_counter()
     snapshot = services.score_campaign(campaign_id=campaign.pk)
     seconds = time.perf_counter() - started
-    services.compute = compute
+    services.compute_scores = compute
     assert snapshot is not None, "another run holds the campaign"
     annotators = list(
         AnnotatorScore.objects.filter(campaign=campaign).values(

@@ -257,14 +257,14 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
     campaign = Campaign.objects.get(slug=slug)
     judgements = Judgement.objects.filter(campaign=campaign).count()
     spent: dict[str, list[float]] = {}
-    originals = selectors.campaign_data, services.compute, services._store
+    originals = selectors.campaign_data, services.compute_scores, services._store
     selectors.campaign_data = _timed(spent, "read", originals[0])
-    services.compute = _timed(spent, "compute", originals[1])
+    services.compute_scores = _timed(spent, "compute", originals[1])
     services._store = _timed(spent, "store", originals[2])
     rss_before, load_average = peak_rss_kib(), os.getloadavg()[0]
     snapshot = _timed(spent, "total", services.score_campaign)(campaign_id=campaign.pk)
     peak = peak_rss_kib()
-    selectors.campaign_data, services.compute, services._store = originals
+    selectors.campaign_data, services.compute_scores, services._store = originals
     if snapshot is None:
         raise RuntimeError("the campaign is being scored by another run")
     wall, cpu = spent.pop("total")

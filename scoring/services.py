@@ -15,8 +15,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus
 from scoring import selectors
 from scoring.metrics import flags
-from scoring.metrics.campaign import CampaignResult
-from scoring.metrics.campaign import score_campaign as compute
+from scoring.metrics.campaign import CampaignResult, compute_scores
 from scoring.models import AnnotatorScore, CampaignScore
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ def score_campaign(*, campaign_id: int) -> CampaignScore | None:
         )
         # Same judgements, same numbers: the bootstrap and the tests' tie-breaks are seeded.
         rng = np.random.default_rng([campaign_id, len(data.judgements)])
-        result = compute(data, limits, rng)
+        result = compute_scores(data, limits, rng)
         elapsed = int((time.perf_counter() - started) * 1000)
         return _store(campaign, data.annotator_keys.tolist(), result, limits, elapsed)
 

@@ -82,7 +82,7 @@ def question_alpha(
     }
 
 
-def score_campaign(
+def compute_scores(
     data: CampaignData, thresholds: flags.Thresholds, rng: np.random.Generator
 ) -> CampaignResult:
     j = data.judgements

@@ -57,7 +57,7 @@ def test_one_fast_clicker_is_flagged_but_the_shuffled_crowd_is_not() -> None:
     judgements, codes, _ = label_crowd([0.7] * 12, prior=[0.6, 0.4], records=600)
     fast = np.where(judgements.annotator == 0, 500.0, 10_000.0)
     data = _data(replace(judgements, duration_ms=fast), codes)
-    result = campaign.score_campaign(data, flags.Thresholds(), np.random.default_rng(0))
+    result = campaign.compute_scores(data, flags.Thresholds(), np.random.default_rng(0))
     assert flags.TOO_FAST in result.flags[0]
     assert result.flag_null_rates[flags.TOO_FAST] == 0.0
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from scoring.metrics import flags
-from scoring.metrics.campaign import CampaignData, CampaignResult, score_campaign
+from scoring.metrics.campaign import CampaignData, CampaignResult, compute_scores
 from scoring.metrics.coding import Question, code_answers
 from scoring.metrics.judgements import GOLD, REGULAR, Judgements
 from scoring.wording import explain
@@ -65,7 +65,7 @@ def _preference_campaign(habits: list[str], records: int = 500, seed: int = 1) -
 
 def _score(seed: int) -> CampaignResult:
     data = _preference_campaign(HABITS, seed=seed)
-    return score_campaign(data, flags.Thresholds(), np.random.default_rng(seed))
+    return compute_scores(data, flags.Thresholds(), np.random.default_rng(seed))
 
 
 @pytest.mark.parametrize("seed", [1, 3, 7])
@@ -127,7 +127,7 @@ def _ranking_second_campaign(seed: int, records: int = 500) -> CampaignData:
 
 def test_position_bias_on_a_ranking_that_is_not_the_main_question_is_flagged() -> None:
     data = _ranking_second_campaign(seed=2)
-    result = score_campaign(data, flags.Thresholds(), np.random.default_rng(2))
+    result = compute_scores(data, flags.Thresholds(), np.random.default_rng(2))
     for a, habit in enumerate(HABITS):
         if habit == "first":
             assert flags.POSITION_BIAS in result.flags[a]

@@ -23,7 +23,7 @@ def _score(judgements, codes, records: int) -> CampaignResult:
         model_names=[],
         min_gold=0,
     )
-    return campaign.score_campaign(data, flags.Thresholds(), np.random.default_rng(0))
+    return campaign.compute_scores(data, flags.Thresholds(), np.random.default_rng(0))
 
 
 def _crowd(extra: list[float | str], volume: list[float], seed: int, records: int = 2000):
