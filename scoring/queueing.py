@@ -1,8 +1,9 @@
 """Scoring runs asked for from the moderator pages: at most one waiting or running per campaign.
 
 The mark is a cache key (Redis in production) set with `cache.add`, which only one caller can
-win; the scoring task removes it when its run ends, and it expires by itself after a while in
-case the worker never gets to the run.
+win; `scoring.tasks.request_scoring_run` sets it and queues the run, the run removes it when it
+ends, and it expires by itself after a while in case the worker never gets to the run. This
+module imports no task: tasks import it.
 """
 
 import logging
@@ -28,13 +29,10 @@ def clear_request(campaign_id: int) -> None:
     cache.delete(_mark(campaign_id))
 
 
-def request_scoring_run(*, campaign: Campaign, actor: Any) -> bool:
-    """Queue a scoring run of the campaign once the transaction commits; False (and nothing
-    queued) when one asked for earlier is still waiting or running."""
-    from scoring.tasks import score_campaign  # the task module imports services, not us
-
+def mark_requested(*, campaign: Campaign, actor: Any) -> bool:
+    """Mark a run of the campaign as asked for; False when one asked for earlier is still
+    waiting or running (the caller then queues nothing)."""
     if not cache.add(_mark(campaign.pk), getattr(actor, "pk", None), MARK_SECONDS):
         return False
     log.info("scoring run of %s requested by %s", campaign.slug, getattr(actor, "username", "?"))
-    score_campaign.delay_on_commit(campaign.pk)
     return True

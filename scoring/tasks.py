@@ -1,12 +1,14 @@
 """Celery tasks of the scoring app: thin wrappers around services."""
 
+from typing import Any
+
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.models import Campaign, CampaignStatus
-from scoring.queueing import clear_request
+from scoring.queueing import clear_request, mark_requested
 from scoring.services import score_campaign as score_campaign_service
 
 # When another run holds the campaign, try again this much later, this many times: the run in
@@ -52,3 +54,12 @@ def score_active_campaigns() -> int:
     for campaign_id in ids:
         score_campaign.delay_on_commit(campaign_id)
     return len(ids)
+
+
+def request_scoring_run(*, campaign: Campaign, actor: Any) -> bool:
+    """Queue a scoring run of the campaign once the transaction commits (a moderator's "Score
+    now"); False, and nothing queued, when one asked for earlier is still waiting or running."""
+    if not mark_requested(campaign=campaign, actor=actor):
+        return False
+    score_campaign.delay_on_commit(campaign.pk)
+    return True

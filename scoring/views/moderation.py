@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Annotator, Campaign, ModerationKind, Question, RecordKind
 from campaigns.services.standing import ModerationRefused, moderate
-from scoring import charts, queueing, selectors
+from scoring import charts, queueing, selectors, tasks
 from scoring.access import moderator_required
 from scoring.answer_text import QuestionInfo, describe, matches_gold
 from scoring.metrics.flags import CODES
@@ -202,7 +202,7 @@ def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 @require_POST
 @moderator_required
 def score_now(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    if queueing.request_scoring_run(campaign=campaign, actor=request.user):
+    if tasks.request_scoring_run(campaign=campaign, actor=request.user):
         messages.success(request, "A scoring run is queued; the figures change when it ends.")
     else:
         messages.info(request, "A scoring run is already queued or running; nothing more queued.")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.services.users import grant_role
 from campaigns.models import Campaign
 from campaigns.services.imports import import_records, import_responses
-from scoring import queueing, tasks
+from scoring import tasks
 from scoring.services import score_campaign
 from tests.conftest import jsonl, record
 
@@ -59,9 +59,9 @@ def test_a_moderator_queues_one_run_and_a_second_click_queues_nothing(campaign, 
 
 
 def test_the_run_ending_lets_a_moderator_queue_the_next(campaign, queued) -> None:
-    assert queueing.request_scoring_run(campaign=campaign, actor=None)
+    assert tasks.request_scoring_run(campaign=campaign, actor=None)
     tasks.score_campaign.apply(args=[campaign.pk])
-    assert queueing.request_scoring_run(campaign=campaign, actor=None)
+    assert tasks.request_scoring_run(campaign=campaign, actor=None)
     assert queued == [campaign.pk, campaign.pk]
 
 
