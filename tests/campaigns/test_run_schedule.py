@@ -13,6 +13,11 @@ from scoring.models import CampaignScore
 from tests.campaigns.engine import annotators, lease, live_campaign
 
 
+# run_schedule runs in autocommit, where a job queued on commit runs at once; inside a test's
+# transaction the queued jobs run when the capture ends.
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as the command runs in production
 def test_one_iteration_scores_active_campaigns_and_expires_old_leases(make_campaign) -> None:
     campaign = live_campaign(make_campaign, regular=4, overlap=1, lease_seconds=60)
     for person in annotators(campaign, 2):
@@ -47,7 +52,9 @@ def test_it_runs_each_job_again_only_when_its_interval_has_passed(monkeypatch, d
     assert ran == ["sweep", "score", "sweep"]
 
 
-def test_a_failing_job_does_not_stop_the_schedule(monkeypatch, make_campaign) -> None:
+def test_a_failing_job_does_not_stop_the_schedule(
+    monkeypatch, make_campaign, django_capture_on_commit_callbacks
+) -> None:
     campaign = live_campaign(make_campaign, regular=1, overlap=1)
     schedule = Schedule(
         {
@@ -56,7 +63,7 @@ def test_a_failing_job_does_not_stop_the_schedule(monkeypatch, make_campaign) ->
         }
     )
     monkeypatch.setattr(schedule.entries["sweep"][0], "run", lambda: 1 / 0)
-    with jobs_in_this_process():
+    with jobs_in_this_process(), django_capture_on_commit_callbacks(execute=True):
         schedule.run_due(timezone.now())
     assert CampaignScore.objects.filter(campaign=campaign).exists()
 
