@@ -14,7 +14,13 @@ PREFERENCE_MIN, PREFERENCE_MAX = -3, 3
 
 
 class AnswerInvalid(ValueError):
-    """An answer that does not fit its question; the message says why, for a person."""
+    """An answer that does not fit its question; the message says why, for a person. `question`
+    names the question it is about (None: the answers as a whole), and then starts the message."""
+
+    def __init__(self, reason: str, question: str | None = None) -> None:
+        super().__init__(f"{question}: {reason}" if question else reason)
+        self.question = question
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -151,12 +157,12 @@ def validate_answers(
         value = answers.get(question.name)
         if is_blank(value):
             if question.required:
-                raise AnswerInvalid(f"{question.name}: an answer is required")
+                raise AnswerInvalid("an answer is required", question.name)
             continue
         try:
             clean[question.name] = validate_answer(question, value, n_responses)
         except AnswerInvalid as error:
-            raise AnswerInvalid(f"{question.name}: {error}") from None
+            raise AnswerInvalid(error.reason, question.name) from None
     return clean
 
 
@@ -173,11 +179,11 @@ def validate_gold(
         if question is None:
             raise AnswerInvalid(f"unknown question {shown(name)}")
         if question.kind == "text":
-            raise AnswerInvalid(f"{name}: a free-text question cannot have a gold answer")
+            raise AnswerInvalid("a free-text question cannot have a gold answer", name)
         try:
             clean[name] = validate_answer(question, value, n_responses)
         except AnswerInvalid as error:
-            raise AnswerInvalid(f"{name}: {error}") from None
+            raise AnswerInvalid(error.reason, name) from None
     return clean
 
 

@@ -80,7 +80,7 @@ _MILLISECONDS = re.compile(r"[0-9]{1,12}")
 
 def _int(value: str, name: str) -> int:
     if not _NUMBER.fullmatch(value.strip()):
-        raise AnswerInvalid(f"{name}: {shown(value)} is not a number")
+        raise AnswerInvalid(f"{shown(value)} is not a number", name)
     return int(value)
 
 
@@ -92,13 +92,13 @@ def _ranking(post: QueryDict, field: str, spec: QuestionSpec, n_responses: int) 
     ranks = [post.get(f"{field}-{p}", "") for p in range(n_responses)]
     if not any(ranks):
         if spec.required:
-            raise AnswerInvalid(f"{name}: {UNRANKED}")
+            raise AnswerInvalid(UNRANKED, name)
         return None
     if not all(ranks):
-        raise AnswerInvalid(f"{name}: give every response a rank")
+        raise AnswerInvalid("give every response a rank", name)
     numbers = [_int(rank, name) for rank in ranks]
     if sorted(numbers) != list(range(1, n_responses + 1)):
-        raise AnswerInvalid(f"{name}: use each rank from 1 to {n_responses} once")
+        raise AnswerInvalid(f"use each rank from 1 to {n_responses} once", name)
     return sorted(range(n_responses), key=lambda p: numbers[p])
 
 

@@ -121,8 +121,7 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
             source=JudgementSource.API,
         )
     except AnswerInvalid as error:
-        field = str(error).split(":", 1)[0] if ":" in str(error) else "answers"
-        return api_error(400, str(error), field=field)
+        return api_error(400, str(error), field=error.question or "answers")
     status = KEPT_STATUS.get(outcome.code, 409)
     return JsonResponse({"status": outcome.code, "message": outcome.message}, status=status)
 

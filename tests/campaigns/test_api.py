@@ -108,6 +108,14 @@ def test_invalid_answers_get_400_with_the_field(client, api) -> None:
     path = f"/api/v1/assignments/{task['assignment']}/submit"
     response = post(client, path, {"answers": {"rank": [0, 0]}}, token)
     assert response.status_code == 400 and response.json()["field"] == "rank"
+    # The field comes from the error, not from its message: a colon in what was sent is text.
+    response = post(client, path, {"answers": {"rank": [0, 1], "a:b": 1}}, token)
+    assert response.status_code == 400 and response.json()["field"] == "answers"
+    assert "'a:b'" in response.json()["error"]
+    response = post(client, path, {"answers": {}}, token)
+    assert (
+        response.json()["field"] == "rank" and "an answer is required" in response.json()["error"]
+    )
     assert post(client, path, {"nothing": 1}, token).status_code == 400
     assert (
         post(client, path, {"answers": {"rank": [0, 1]}, "active_ms": -1}, token).status_code == 400

@@ -12,7 +12,6 @@ from config.celery import app
 from scoring.models import CampaignScore
 from tests.campaigns.engine import annotators, lease, live_campaign
 
-
 # run_schedule runs in autocommit, where a job queued on commit runs at once; inside a test's
 # transaction the queued jobs run when the capture ends.
 
