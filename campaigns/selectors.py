@@ -140,39 +140,35 @@ TASK_RECORD_FIELDS = (
     "id", "campaign", "prompt", "messages", "system_prompt", "responses", "response_count", "kind",
     "filled",
 )  # fmt: skip
-_OWN = {
-    texts: (
-        Part(Assignment, "s"),
-        Part(Campaign, "c"),
-        Part(
-            Record,
-            "r",
-            TASK_RECORD_FIELDS
-            if texts
-            else tuple(
-                f
-                for f in TASK_RECORD_FIELDS
-                if f not in ("prompt", "messages", "system_prompt", "responses")
-            ),
-        ),
-        Part(Annotator, "n"),
-    )
-    for texts in (True, False)
-}
+_RECORD_TEXTS = ("prompt", "messages", "system_prompt", "responses")
+# A task page shows the record's texts; a submission or a skip reads only its counts (a
+# submission checks answers against the number of responses).
+_TO_SHOW = (
+    Part(Assignment, "s"),
+    Part(Campaign, "c"),
+    Part(Record, "r", TASK_RECORD_FIELDS),
+    Part(Annotator, "n"),
+)
+_TO_ACT_ON = (
+    Part(Assignment, "s"),
+    Part(Campaign, "c"),
+    Part(Record, "r", tuple(f for f in TASK_RECORD_FIELDS if f not in _RECORD_TEXTS)),
+    Part(Annotator, "n"),
+)
 
 
 @cache
-def _own_sql(vendor: str, texts: bool) -> str:
-    # With the texts (a task page), also the number of judgements the annotator submitted, which
-    # the page's progress bar shows: one round trip fewer than a query of its own.
+def _own_sql(vendor: str, parts: tuple[Part, ...]) -> str:
+    # A task page also shows how many judgements the annotator submitted (its progress bar):
+    # read here, one round trip fewer than a query of its own.
     submitted = (
         f", (SELECT COUNT(*) FROM {table(Assignment)} x "  # noqa: S608 - names only
         f"WHERE x.annotator_id = s.annotator_id AND x.status = '{AssignmentStatus.SUBMITTED}')"
-        if texts
+        if parts is _TO_SHOW
         else ""
     )
     return (
-        f"SELECT {select_list(_OWN[texts])}{submitted} FROM {table(Assignment)} s "  # noqa: S608
+        f"SELECT {select_list(parts)}{submitted} FROM {table(Assignment)} s "  # noqa: S608
         f"JOIN {table(Campaign)} c ON c.id = s.campaign_id "
         f"JOIN {table(Record)} r ON r.id = s.record_id "
         f"JOIN {table(Annotator)} n ON n.id = s.annotator_id "
@@ -180,23 +176,32 @@ def _own_sql(vendor: str, texts: bool) -> str:
     )
 
 
-def own_assignment(user: User, public_id: UUID, *, texts: bool = True) -> Assignment | None:
-    """The user's assignment with its campaign, record and annotator, in one query; None when
-    it is not theirs. Without `texts`, the record's prompt and responses are read only if
-    something asks for them (a submission needs only the number of responses)."""
+def _own(user: User, public_id: UUID, parts: tuple[Part, ...]) -> Assignment | None:
     key = Assignment._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_one_with_extras(_own_sql(connection.vendor, texts), [key, user.pk], _OWN[texts])
+    found = fetch_one_with_extras(_own_sql(connection.vendor, parts), [key, user.pk], parts)
     if found is None:
         return None
     assignment, campaign, record, annotator = cast(
         tuple[Assignment, Campaign, Record, Annotator], tuple(found[0])
     )
-    if texts:
+    if parts is _TO_SHOW:
         (annotator.submitted_count,) = found[1]
     annotator.campaign, annotator.user = campaign, user
     record.campaign = campaign
     assignment.campaign, assignment.record, assignment.annotator = campaign, record, annotator
     return assignment
+
+
+def assignment_to_show(user: User, public_id: UUID) -> Assignment | None:
+    """The user's assignment with its campaign, record (texts included) and annotator (with
+    `submitted_count`), in one query; None when it is not theirs."""
+    return _own(user, public_id, _TO_SHOW)
+
+
+def assignment_to_act_on(user: User, public_id: UUID) -> Assignment | None:
+    """The same without the record's texts (read only if something asks for them), for a
+    submission or a skip; None when it is not theirs."""
+    return _own(user, public_id, _TO_ACT_ON)
 
 
 def question_specs(campaign: Campaign) -> list[QuestionSpec]:

@@ -20,8 +20,8 @@ from campaigns.assignment import (
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.selectors import (
     annotator_progress,
+    assignment_to_act_on,
     membership_by_slug,
-    own_assignment,
     served_questions,
 )
 from config.safe_json import JsonRefused
@@ -95,7 +95,7 @@ def _milliseconds(value: object) -> bool:
 
 
 def _own(request: HttpRequest, public_id: UUID) -> Assignment | None:
-    return own_assignment(cast(User, request.user), public_id, texts=False)
+    return assignment_to_act_on(cast(User, request.user), public_id)
 
 
 @require_POST

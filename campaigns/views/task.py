@@ -1,5 +1,6 @@
 """The annotation flow: start or continue, the task page, submit, skip."""
 
+from collections.abc import Callable
 from typing import cast
 from uuid import UUID
 
@@ -21,8 +22,9 @@ from campaigns.rendering import render_shared
 from campaigns.selectors import (
     QUESTIONS_SECONDS,
     annotator_progress,
+    assignment_to_act_on,
+    assignment_to_show,
     membership_by_slug,
-    own_assignment,
     served_question_specs,
     served_questions,
 )
@@ -43,9 +45,11 @@ def _member(request: HttpRequest, slug: str) -> Annotator:
     return annotator
 
 
-def _own_assignment(request: HttpRequest, public_id: UUID, texts: bool = True) -> Assignment:
+def _own_assignment(
+    request: HttpRequest, public_id: UUID, read: Callable[[User, UUID], Assignment | None]
+) -> Assignment:
     """The request user's assignment; anyone else's is indistinguishable from a missing one."""
-    assignment = own_assignment(cast(User, request.user), public_id, texts=texts)
+    assignment = read(cast(User, request.user), public_id)
     if assignment is None:
         raise Http404("No such task.")
     return assignment
@@ -101,7 +105,8 @@ def _questions_html(campaign: Campaign, responses: int, posted: QueryDict | None
 @never_cache
 @login_required
 def task(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    assignment = _own_assignment(request, public_id, texts=request.method != "POST")
+    read = assignment_to_act_on if request.method == "POST" else assignment_to_show
+    assignment = _own_assignment(request, public_id, read)
     if request.method == "POST":
         return _submit(request, assignment)
     if assignment.status != AssignmentStatus.LEASED:
@@ -131,6 +136,6 @@ def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
 @login_required
 @require_POST
 def skip(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    assignment = _own_assignment(request, public_id)
+    assignment = _own_assignment(request, public_id, assignment_to_act_on)
     skip_assignment(assignment=assignment)
     return _go_next(request, assignment.annotator)
