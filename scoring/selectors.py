@@ -96,7 +96,7 @@ def campaign_data(
     chars = {r[0]: float(r[3] or 0) for r in records}
     gold = {r[0]: r[1] for r in records if r[1] is not None}
     responses = {r[0]: r[2] for r in records}
-    rows = list(
+    judged = (
         Judgement.objects.filter(campaign=campaign)
         .order_by("submitted_at", "id")
         .values_list(
@@ -109,6 +109,9 @@ def campaign_data(
         )
         .iterator(chunk_size=20_000)
     )
+    # The reads above are separate statements: a judgement by someone who joined, or on a record
+    # imported, after they ran waits for the next run rather than failing this one.
+    rows = [r for r in judged if r[0] in slot and r[1] in chars]
     excluded = {
         i for i, (_, standing) in enumerate(members) if standing == AnnotatorStanding.EXCLUDED
     }

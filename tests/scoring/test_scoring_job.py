@@ -162,3 +162,26 @@ def test_exclusion_and_reinstatement_flow_through_scores_and_exports(
     restored = _run(small_campaign)
     assert restored.alpha == before.alpha
     assert preference_votes() == 30
+
+
+def test_judgements_that_arrive_between_the_runs_reads_wait_for_the_next_run(
+    small_campaign, monkeypatch
+) -> None:
+    """The run reads members, records and judgements in separate statements. Someone who joins
+    and judges (on a new record) in between is left to the next run instead of failing this one."""
+    from scoring import selectors
+
+    read_records = selectors._records
+
+    def records_then_a_newcomer(campaign: Campaign) -> list:
+        found = read_records(campaign)
+        import_records(campaign=campaign, source=jsonl(record("late")))
+        row = {"record": "late", "annotator": "dave", "answers": {"pref": 1}}
+        import_responses(campaign=campaign, source=jsonl(row))
+        return found
+
+    monkeypatch.setattr(selectors, "_records", records_then_a_newcomer)
+    snapshot = _run(small_campaign)
+    assert snapshot.judgements == 30 and snapshot.annotators == 3
+    monkeypatch.undo()
+    assert _run(small_campaign).judgements == 31
