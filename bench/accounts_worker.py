@@ -9,7 +9,6 @@ Run with DATABASE_URL set, as one of
 
 import json
 import os
-import resource
 import secrets
 import sys
 import time
@@ -17,9 +16,7 @@ from typing import Any
 
 import django
 
-
-def peak_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.peak_memory import peak_rss_kib
 
 
 def provision(slug: str, count: int) -> dict[str, Any]:

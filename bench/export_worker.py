@@ -5,11 +5,12 @@ Run as `python -m bench.export_worker SLUG FORMAT OUT` with DATABASE_URL set.
 
 import json
 import os
-import resource
 import sys
 import time
 
 import django
+
+from bench.peak_memory import peak_rss_kib
 
 
 def main(slug: str, name: str, out: str) -> None:
@@ -20,7 +21,7 @@ def main(slug: str, name: str, out: str) -> None:
     from scoring.exports.registry import run_export
 
     campaign = Campaign.objects.get(slug=slug)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_rss_kib()
     started = time.perf_counter()
     report = run_export(campaign, name, out, ExportOptions())
     seconds = time.perf_counter() - started
@@ -31,7 +32,7 @@ def main(slug: str, name: str, out: str) -> None:
         "rows": rows,
         "seconds": seconds,
         "rss_before_kib": before,
-        "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "peak_rss_kib": peak_rss_kib(),
         "file_mb": os.path.getsize(out) / 2**20,
     }
     print(json.dumps(figures))

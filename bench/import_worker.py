@@ -6,15 +6,12 @@ its own so that its peak RSS (ru_maxrss, KiB on Linux) is that of one import.
 
 import json
 import os
-import resource
 import sys
 import time
 
 import django
 
-
-def peak_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.peak_memory import peak_rss_kib
 
 
 def main(slug: str, path: str) -> None:

@@ -9,16 +9,13 @@ Run with DATABASE_URL set; it prints one JSON object. A process of its own, so t
 
 import json
 import os
-import resource
 import sys
 import time
 from typing import Any
 
 import django
 
-
-def peak_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.peak_memory import peak_rss_kib
 
 
 def export(slug: str, name: str, out: str, shape: str = "standard") -> dict[str, Any]:

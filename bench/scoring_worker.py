@@ -17,7 +17,6 @@ import json
 import os
 import pstats
 import random
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ import django
 import numpy as np
 
 from bench.harness import ROOT
+from bench.peak_memory import peak_rss_kib
 from bench.records_file import build_corpus
 from bench.scoring_load import ISSUES, MODELS, Crowd, campaign_spec, simulate
 
@@ -43,10 +43,6 @@ ASSIGNMENT_COLUMNS = (
 JUDGEMENT_COLUMNS = (
     "id, assignment_id, campaign_id, answers, duration_ms, active_ms, submitted_at, source"
 )
-
-
-def peak_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _copy(table: str, columns: str, lines: Iterator[str]) -> None:
