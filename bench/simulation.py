@@ -266,16 +266,9 @@ class _Quiet:
         pass
 
 
-def _spearman(x: list[float], y: list[float]) -> float | None:
-    from scipy import stats
-
-    if len(x) < 3 or len(set(x)) < 2 or len(set(y)) < 2:
-        return None
-    return float(stats.spearmanr(x, y).statistic)
-
-
 def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, Any]:
     """Detection and ranking figures of the latest scoring snapshot against the truth."""
+    from scoring.metrics.stats import spearman
     from scoring.models import AnnotatorScore, CampaignScore
 
     snapshot = CampaignScore.objects.filter(campaign__slug=slug).latest("computed_at")
@@ -307,22 +300,22 @@ def evaluate(sim: Simulation, slug: str, min_judgements: int = 30) -> dict[str, 
         if careful
         else None,
         "bad_in_top_10": sum(1 for s in top if kind[s.pk] in BAD),
-        "spearman_score_vs_volume_x_accuracy": _spearman([s.score for s in rows], value),
-        "spearman_score_vs_volume_x_skill": _spearman([s.score for s in rows], skill),
-        "spearman_honest_score_vs_volume_x_accuracy": _spearman(
+        "spearman_score_vs_volume_x_accuracy": spearman([s.score for s in rows], value),
+        "spearman_score_vs_volume_x_skill": spearman([s.score for s in rows], skill),
+        "spearman_honest_score_vs_volume_x_accuracy": spearman(
             [s.score for s in rows if kind[s.pk] in HONEST],
             [v for s, v in zip(rows, value, strict=True) if kind[s.pk] in HONEST],
         ),
         # The leaderboard itself: its ranked annotators, by rank, against their true value.
-        "spearman_leaderboard_vs_volume_x_accuracy": _spearman(
+        "spearman_leaderboard_vs_volume_x_accuracy": spearman(
             [-float(s.rank or 0) for s in rows if s.rank],
             [v for s, v in zip(rows, value, strict=True) if s.rank],
         ),
-        "spearman_leaderboard_vs_volume_x_skill": _spearman(
+        "spearman_leaderboard_vs_volume_x_skill": spearman(
             [-float(s.rank or 0) for s in rows if s.rank],
             [v for s, v in zip(rows, skill, strict=True) if s.rank],
         ),
-        "spearman_models": _spearman(fitted, true),
+        "spearman_models": spearman(fitted, true),
         "alpha": snapshot.alpha,
         "by_kind": by_kind,
         "flag_counts": snapshot.flag_counts,
