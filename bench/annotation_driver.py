@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.annotators import Account, Annotator, ApiAnnotator, Cycle, PageAnnotator
 from bench.cpu_time import machine_busy_seconds, tree_cpu_seconds_with_reaped
-from bench.login_load import percentile_ms
+from bench.percentiles import percentile_ms
 
 KINDS: dict[str, type[Annotator]] = {"pages": PageAnnotator, "api": ApiAnnotator}
 

@@ -3,61 +3,27 @@
 A form login is what a browser does: GET the login page (csrftoken cookie and form token), then
 POST the form. An API login is what a program does: POST the username and password to the token
 endpoint, which answers a bearer token. Each login starts afresh (its own cookie jar), so the
-server checks the password every time. Imports no project code.
+server checks the password every time. The client is bench/http_client.py. Imports no project
+code.
 """
 
 import http.client
 import itertools
 import json
 import re
-import statistics
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-HOST = "127.0.0.1"
+from bench.http_client import HOST, Session
+from bench.percentiles import percentile_ms
+
 LOGIN_PATH = "/accounts/login/"
 API_TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a URL path
 FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-TIMEOUT_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    location: str
-    body: bytes
-
-
-class Session:
-    """One visitor: a cookie jar, and a new connection per request (gunicorn's sync workers
-    close every connection anyway)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
-    ) -> Reply:
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_SECONDS)
-        try:
-            connection.request(method, path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            reply = Reply(response.status, response.getheader("Location", ""), response.read())
-            for header in response.headers.get_all("Set-Cookie") or []:
-                jar: SimpleCookie = SimpleCookie(header)
-                self.cookies.update((name, morsel.value) for name, morsel in jar.items())
-        finally:
-            connection.close()
-        return reply
 
 
 @dataclass
@@ -149,12 +115,6 @@ def run_logins(
     for thread in threads:
         thread.join()
     return Load(time.perf_counter() - started, time.process_time() - cpu_started, done)
-
-
-def percentile_ms(values: list[float], percent: int) -> float | None:
-    if len(values) < 2:
-        return round(values[0] * 1000, 1) if values else None
-    return round(statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000, 1)
 
 
 def summarize(load: Load) -> dict[str, Any]:
