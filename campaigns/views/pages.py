@@ -1,12 +1,14 @@
 """Annotator-facing pages: the campaign list, a campaign's page, joining, one's profile."""
 
 import time
+import unicodedata
 
 from allauth.core.ratelimit import consume
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,15 +200,28 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(reverse("account_signup") + "?" + urlencode({"next": next_url}))
 
 
+def _one_line(value: str) -> None:
+    """Names are shown on one line to everyone: no control characters (tab and line breaks
+    included) and no lone surrogates."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            raise ValidationError(
+                f"contains the control character U+{ord(char):04X}; use letters, digits, "
+                "spaces and punctuation"
+            )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
         max_length=80,
         required=False,
+        validators=[_one_line],
         help_text="Shown on the leaderboard instead of your username.",
     )
     contact = forms.CharField(
         max_length=200,
         required=False,
+        validators=[_one_line],
         help_text="A social handle or another way for the organizers to reach you (prizes). "
         "Never shown to other annotators.",
     )

@@ -42,3 +42,21 @@ def test_campaign_title_and_record_text_reach_the_page_without_overrides(make_ca
     task = client.get(f"/a/{assignment.public_id}/").content.decode()
     assert "Is this fine? ok" in task
     assert not any(control in task for control in CONTROLS)
+
+
+@pytest.mark.parametrize("name", ["tab\there", "two\nlines", "bell\x07", "esc\x1b[31m"])
+def test_a_display_name_with_control_characters_is_refused_and_nothing_changes(
+    make_campaign, name
+) -> None:
+    campaign = live_campaign(make_campaign, regular=0, overlap=1)
+    (annotator,) = annotators(campaign, 1)
+    client = Client()
+    client.force_login(annotator.user)
+    response = client.post(f"/c/{campaign.slug}/me/", {"display_name": name, "contact": ""})
+    assert response.status_code == 200 and "control character" in response.content.decode()
+    annotator.refresh_from_db()
+    assert annotator.display_name == ""
+    saved = client.post(f"/c/{campaign.slug}/me/", {"display_name": "Ada L.", "contact": "@ada"})
+    assert saved.status_code == 302
+    annotator.refresh_from_db()
+    assert annotator.display_name == "Ada L."
