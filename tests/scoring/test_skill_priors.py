@@ -9,7 +9,7 @@ import pytest
 from campaigns.services.imports import import_records, import_responses
 from campaigns.services.rounds import new_round
 from scoring import selectors, services
-from scoring.metrics.campaign import score_campaign as compute
+from scoring.metrics.campaign import compute_scores as compute
 from scoring.metrics.skill import estimate
 from scoring.models import AnnotatorScore
 from tests.campaigns.test_rounds import scoring_runs, week1  # noqa: F401 (fixtures)
