@@ -79,23 +79,41 @@ def _model_matrix(records: list[RecordRow]) -> tuple[np.ndarray, list[str]]:
     return matrix, names
 
 
-def campaign_data(
-    campaign: Campaign, *, chars_per_second: float, reading_min_ms: float
-) -> CampaignData:
-    questions = [
-        coding.Question(q.name, q.kind, tuple(q.choices or ()), q.scale_max)
-        for q in Question.objects.filter(campaign=campaign).order_by("position", "id")
-    ]
-    members = list(
-        Annotator.objects.filter(campaign=campaign).order_by("id").values_list("id", "standing")
-    )
-    slot = {annotator_id: i for i, (annotator_id, _) in enumerate(members)}
+@dataclass(frozen=True)
+class _RecordFacts:
+    """What the run needs of the records, keyed by record id."""
+
+    ids: np.ndarray
+    models: np.ndarray  # record × response position → model index, -1 for none
+    model_names: list[str]
+    chars: dict[int, float]
+    gold: dict[int, Any]
+    responses: dict[int, int]
+
+
+def _record_facts(campaign: Campaign) -> _RecordFacts:
     records = _records(campaign)
-    record_ids = np.array([r[0] for r in records], dtype=np.int64)
-    model_matrix, model_names = _model_matrix(records)
-    chars = {r[0]: float(r[3] or 0) for r in records}
-    gold = {r[0]: r[1] for r in records if r[1] is not None}
-    responses = {r[0]: r[2] for r in records}
+    models, names = _model_matrix(records)
+    return _RecordFacts(
+        ids=np.array([r[0] for r in records], dtype=np.int64),
+        models=models,
+        model_names=names,
+        chars={r[0]: float(r[3] or 0) for r in records},
+        gold={r[0]: r[1] for r in records if r[1] is not None},
+        responses={r[0]: r[2] for r in records},
+    )
+
+
+JudgementRow = tuple[int, int, str, Any, Any, int | None]  # annotator, record, kind, answers,
+# display order, duration
+
+
+def _judgement_rows(
+    campaign: Campaign, slot: dict[int, int], facts: _RecordFacts
+) -> list[JudgementRow]:
+    """Every judgement in submission order. The reads before this one are separate statements:
+    a judgement by someone who joined, or on a record imported, after they ran waits for the
+    next run rather than failing this one."""
     judged = (
         Judgement.objects.filter(campaign=campaign)
         .order_by("submitted_at", "id")
@@ -109,46 +127,68 @@ def campaign_data(
         )
         .iterator(chunk_size=20_000)
     )
-    # The reads above are separate statements: a judgement by someone who joined, or on a record
-    # imported, after they ran waits for the next run rather than failing this one.
-    rows = [r for r in judged if r[0] in slot and r[1] in chars]
-    excluded = {
+    return [r for r in judged if r[0] in slot and r[1] in facts.chars]
+
+
+def _judgement_arrays(
+    rows: list[JudgementRow],
+    members: list[tuple[int, str]],
+    slot: dict[int, int],
+    facts: _RecordFacts,
+    reading: tuple[float, float],
+) -> Judgements:
+    """The judgements as numpy arrays, one element per judgement."""
+    n = len(rows)
+    annotator = np.fromiter((slot[r[0]] for r in rows), dtype=np.int64, count=n)
+    excluded = [
         i for i, (_, standing) in enumerate(members) if standing == AnnotatorStanding.EXCLUDED
-    }
-    annotator = np.fromiter((slot[r[0]] for r in rows), dtype=np.int64, count=len(rows))
-    record = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    orders = [r[4] or [] for r in rows]
-    judgements = Judgements(
+    ]
+    return Judgements(
         n_annotators=len(members),
         annotator=annotator,
-        record=record,
-        kind=np.fromiter((KIND_CODES[r[2]] for r in rows), dtype=np.int64, count=len(rows)),
+        record=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+        kind=np.fromiter((KIND_CODES[r[2]] for r in rows), dtype=np.int64, count=n),
         duration_ms=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
         reading_floor_ms=reading_floor_ms(
-            np.array([chars.get(r[1], 0.0) for r in rows], dtype=np.float64),
-            chars_per_second,
-            reading_min_ms,
+            np.array([facts.chars.get(r[1], 0.0) for r in rows], dtype=np.float64), *reading
         ),
-        first_shown=np.array([o[0] if o else -1 for o in orders], dtype=np.int64),
-        n_responses=np.array([responses.get(r[1], 0) for r in rows], dtype=np.int64),
-        in_reference=~np.isin(annotator, list(excluded)),
+        first_shown=np.array([r[4][0] if r[4] else -1 for r in rows], dtype=np.int64),
+        n_responses=np.array([facts.responses.get(r[1], 0) for r in rows], dtype=np.int64),
+        in_reference=~np.isin(annotator, excluded),
     )
+
+
+def campaign_data(
+    campaign: Campaign, *, chars_per_second: float, reading_min_ms: float
+) -> CampaignData:
+    """Everything a scoring run reads, as arrays: questions, members, records, judgements."""
+    questions = [
+        coding.Question(q.name, q.kind, tuple(q.choices or ()), q.scale_max)
+        for q in Question.objects.filter(campaign=campaign).order_by("position", "id")
+    ]
+    members = list(
+        Annotator.objects.filter(campaign=campaign).order_by("id").values_list("id", "standing")
+    )
+    slot = {annotator_id: i for i, (annotator_id, _) in enumerate(members)}
+    facts = _record_facts(campaign)
+    rows = _judgement_rows(campaign, slot, facts)
+    judgements = _judgement_arrays(rows, members, slot, facts, (chars_per_second, reading_min_ms))
     codes = coding.code_answers(
         questions,
-        record.tolist(),
+        judgements.record.tolist(),
         [r[3] for r in rows],
-        orders,
-        gold,
-        max_responses=max(responses.values(), default=0),
+        [r[4] or [] for r in rows],
+        facts.gold,
+        max_responses=max(facts.responses.values(), default=0),
     )
     return CampaignData(
         judgements=judgements,
         questions=codes,
         annotator_keys=np.array([m[0] for m in members], dtype=np.int64),
         may_rank=np.array([standing in RANKED_STANDINGS for _, standing in members], dtype=bool),
-        record_ids=record_ids,
-        record_models=model_matrix,
-        model_names=model_names,
+        record_ids=facts.ids,
+        record_models=facts.models,
+        model_names=facts.model_names,
         min_gold=campaign.leaderboard_min_gold,
         prior_skill=previous_round_skill(campaign, [m[0] for m in members]),
     )
