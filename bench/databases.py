@@ -55,3 +55,9 @@ def fresh_postgresql(server_url: str, name: str) -> Iterator[str]:
         yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
     finally:
         _drop(server, name)
+
+
+def vacuum_analyze(database_url: str) -> None:
+    """VACUUM ANALYZE the whole database, as autovacuum would soon after a bulk load."""
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")

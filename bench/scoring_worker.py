@@ -3,7 +3,7 @@
 Run with DATABASE_URL set, as one of
   python -m bench.scoring_worker load SLUG ANNOTATORS RECORDS SEED
       create the campaign through its service, then write users, annotators (bulk_create),
-      records, submitted assignments and judgements (COPY) of bench.scoring_load.simulate;
+      records, submitted assignments and judgements (COPY) of bench.scoring_crowd.simulate;
   python -m bench.scoring_worker score SLUG [--profile]
       time scoring.services.score_campaign in this fresh process (peak RSS: ru_maxrss, KiB),
       split into read (selectors.campaign_data), compute and store; with --profile, run it
@@ -28,7 +28,7 @@ import numpy as np
 from bench.harness import ROOT
 from bench.peak_memory import peak_rss_kib
 from bench.records_file import build_corpus
-from bench.scoring_load import ISSUES, MODELS, Crowd, campaign_spec, simulate
+from bench.scoring_crowd import ISSUES, MODELS, Crowd, campaign_spec, simulate
 
 CHUNK = 50_000
 MODEL_NAMES = [f"model-{i}" for i in range(MODELS)]
