@@ -2,11 +2,13 @@
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from config.logs import logging_config
 
@@ -27,7 +29,28 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+# allauth's rate-limit strings: "AMOUNT/DURATION[/PER]", comma-separated, e.g. "10/5m/key".
+_RATE = r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|key|user))?"
+_RATES = re.compile(rf"\s*{_RATE}(\s*,\s*{_RATE})*\s*")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate-limit setting, checked when the settings load rather than at the first request
+    that needs it."""
+    value = env_str(name, default)
+    if not _RATES.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be rates like '30/10m/ip' or '10/5m/key,120/m/ip', not {value!r}"
+        )
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -159,15 +182,15 @@ ACCOUNT_LOGOUT_ON_GET = False
 # A contest crowd often shares one public address (a classroom, a company NAT): per-address limits
 # are generous, and the tight limit is per username ("key"), which is what protects an account.
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
-    "login": env_str("RATE_LIMIT_LOGIN", "600/m/ip"),
-    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "120/m/ip,10/5m/key"),
-    "signup": env_str("RATE_LIMIT_SIGNUP", "60/m/ip"),
-    "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "600/m/ip"),
+    "login": env_rate("RATE_LIMIT_LOGIN", "600/m/ip"),
+    "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", "120/m/ip,10/5m/key"),
+    "signup": env_rate("RATE_LIMIT_SIGNUP", "60/m/ip"),
+    "login_link": env_rate("RATE_LIMIT_LOGIN_LINK", "600/m/ip"),
     # Claims of pool accounts ("Join"): enough for a classroom behind one NAT, not for a script
     # draining the pool.
     # RATE_LIMIT_CLAIM is the setting's old name, still read so that a deployment that set it
     # keeps its choice.
-    "claim_account": env_str("JOIN_RATE_LIMIT", env_str("RATE_LIMIT_CLAIM", "30/10m/ip")),
+    "claim_account": env_rate("JOIN_RATE_LIMIT", env_str("RATE_LIMIT_CLAIM", "30/10m/ip")),
 }
 if not env_bool("RATE_LIMITS", True):
     ACCOUNT_RATE_LIMITS = False
@@ -269,6 +292,8 @@ INGEST_BATCH_MAX = env_int("INGEST_BATCH_MAX", 500)
 INGEST_RATE_LIMIT = env_str("INGEST_RATE_LIMIT", "1200/m/key")
 if INGEST_RATE_LIMIT.strip().lower() in {"off", ""}:
     INGEST_RATE_LIMIT = ""
+else:
+    INGEST_RATE_LIMIT = env_rate("INGEST_RATE_LIMIT", "1200/m/key")
 
 # Production is DEBUG off and an https SITE_URL; the rest follows from that.
 SITE_IS_HTTPS = not DEBUG and SITE_URL.startswith("https://")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-_ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "getenv"}
+_ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "env_rate", "getenv"}
 _PASSED_THROUGH = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
 
 
