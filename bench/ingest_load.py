@@ -41,7 +41,8 @@ from bench.cpu_time import tree_cpu_seconds_with_reaped
 from bench.databases import fresh_postgresql, is_postgresql
 from bench.gunicorn_server import Server, gunicorn
 from bench.harness import ROOT, log, project_env
-from bench.login_load import Session, percentile_ms
+from bench.http_client import Session
+from bench.percentiles import percentile_ms
 
 DATABASE_NAME = "bench_ingest_load"
 CLIENTS = 50
