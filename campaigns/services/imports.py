@@ -3,7 +3,8 @@
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from datetime import datetime
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +15,7 @@ from accounts.services.users import ensure_users
 from campaigns.assignment import adjust_filled
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.mapping import FieldMap, RowInvalid
-from campaigns.importing.records import RecordValidator
+from campaigns.importing.records import RecordRow, RecordValidator
 from campaigns.importing.responses import RecordRef, ResponseRow, ResponseValidator
 from campaigns.importing.sources import (
     DEFAULT_MAX_CELL,
@@ -53,6 +54,24 @@ RECORD_COLUMNS = (
     "filled",
     "created_at",
 )
+
+
+def record_cells(campaign: Campaign, row: RecordRow, now: datetime) -> tuple[Any, ...]:
+    """A validated record as the cells of RECORD_COLUMNS."""
+    return (
+        campaign.pk,
+        row.external_id,
+        row.prompt,
+        list(row.messages),
+        row.system_prompt,
+        row.responses,
+        len(row.responses),
+        row.metadata,
+        row.kind,
+        row.gold,
+        0,
+        now,
+    )
 
 
 @dataclass
@@ -120,22 +139,7 @@ def import_records(
                         log.errors[before:] = map(field_map.rename, log.errors[before:])
                     if row is None or log:
                         continue
-                    write(
-                        (
-                            campaign.pk,
-                            row.external_id,
-                            row.prompt,
-                            list(row.messages),
-                            row.system_prompt,
-                            row.responses,
-                            len(row.responses),
-                            row.metadata,
-                            row.kind,
-                            row.gold,
-                            0,
-                            now,
-                        )
-                    )
+                    write(record_cells(campaign, row, now))
                     result.by_kind[row.kind] += 1
                 log.raise_if_any()
             result.rows = sum(result.by_kind.values())

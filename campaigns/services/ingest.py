@@ -19,7 +19,7 @@ from campaigns.importing.records import RecordRow, RecordValidator
 from campaigns.memo import forget
 from campaigns.models import Campaign, CampaignStatus, Record
 from campaigns.selectors import served_question_specs
-from campaigns.services.imports import RECORD_COLUMNS
+from campaigns.services.imports import RECORD_COLUMNS, record_cells
 from db.inserts import row_writer
 from db.names import table
 
@@ -177,22 +177,7 @@ def _insert(campaign: Campaign, rows: list[RecordRow]) -> None:
     now = timezone.now()
     with row_writer(Record, RECORD_COLUMNS) as write:
         for row in rows:
-            write(
-                (
-                    campaign.pk,
-                    row.external_id,
-                    row.prompt,
-                    list(row.messages),
-                    row.system_prompt,
-                    row.responses,
-                    len(row.responses),
-                    row.metadata,
-                    row.kind,
-                    row.gold,
-                    0,
-                    now,
-                )
-            )
+            write(record_cells(campaign, row, now))
 
 
 def _after_write(campaign: Campaign, created: int) -> None:
