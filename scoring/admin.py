@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from kombu.exceptions import OperationalError as BrokerError
 
-from campaigns.admin import CampaignAdmin
+from campaigns.admin.campaigns import CampaignAdmin
 from campaigns.models import Campaign
 from scoring import tasks
 from scoring.models import CampaignScore, ExportToken

@@ -1,11 +1,11 @@
-"""Django admin for organizers: campaigns with their questions, record uploads, counts."""
+"""Admin for campaigns: questions, status actions, account provisioning and record uploads."""
 
 import secrets
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,20 +19,9 @@ from accounts.services.provisioning import MAX_BATCH
 from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
 from campaigns.importing.sources import file_format
-from campaigns.models import (
-    Annotator,
-    Assignment,
-    AssignmentStatus,
-    Campaign,
-    CampaignStatus,
-    IngestToken,
-    Judgement,
-    Question,
-    Record,
-    Series,
-)
+from campaigns.models import Campaign, CampaignStatus, Question
 from campaigns.rendering import render_markdown
-from campaigns.selectors import campaign_counts, taking_part, with_submission_counts
+from campaigns.selectors import campaign_counts
 from campaigns.services.annotators import provision_annotators
 from campaigns.services.campaigns import (
     StatusChangeRefused,
@@ -40,7 +29,6 @@ from campaigns.services.campaigns import (
     set_campaign_status,
 )
 from campaigns.services.imports import import_records
-from campaigns.services.ingest_tokens import revoke_ingest_tokens, set_new_secret
 from campaigns.services.rounds import RoundRefused, close_campaign, new_round
 
 FORM_NONCES = "crowdeval_provision_forms"
@@ -305,163 +293,3 @@ class CampaignAdmin(admin.ModelAdmin):
         detail = ", ".join(f"{n} {k}" for k, n in sorted(result.by_kind.items()))
         self.message_user(request, f"Imported {result.rows} records ({detail}).")
         return HttpResponseRedirect(change_url)
-
-
-def record_preview(record: Record) -> dict[str, Any]:
-    """The record rendered as the task page renders it (system prompt and earlier turns of a
-    conversation first), the responses in canonical order,
-    labelled by model for the organizer."""
-    return {
-        "system_prompt": render_markdown(record.system_prompt) if record.system_prompt else "",
-        "turns": [
-            {
-                "speaker": "Assistant" if turn.get("role") == "assistant" else "User",
-                "html": render_markdown(turn.get("content", "")),
-            }
-            for turn in record.messages or []
-        ],
-        "prompt": render_markdown(record.prompt),
-        "responses": [
-            {"model": response.get("model", ""), "html": render_markdown(response.get("text", ""))}
-            for response in record.responses or []
-        ],
-    }
-
-
-class CompletionFilter(admin.SimpleListFilter):
-    title = "completion"
-    parameter_name = "completion"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        return [
-            ("complete", "Reached its overlap"),
-            ("in_progress", "In progress"),
-            ("untouched", "Untouched"),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
-        value = self.value()
-        if value == "complete":
-            return queryset.filter(submitted__gte=F("campaign__overlap"))
-        if value == "in_progress":
-            started = Q(submitted__gt=0) | Q(assignments__status=AssignmentStatus.LEASED)
-            return queryset.filter(started, submitted__lt=F("campaign__overlap")).distinct()
-        if value == "untouched":
-            return queryset.filter(submitted=0).exclude(assignments__status=AssignmentStatus.LEASED)
-        return queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Data written by imports and annotators: organizers may look and delete, not edit."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Record)
-class RecordAdmin(ReadOnlyAdmin):
-    list_display = ["external_id", "campaign", "kind", "response_count", "submitted"]
-    list_filter = ["kind", CompletionFilter, "campaign"]
-    search_fields = ["external_id"]
-    list_select_related = ["campaign"]
-
-    change_form_template = "admin/campaigns/record/change_form.html"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Record]:
-        return with_submission_counts(super().get_queryset(request))
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        record = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if record is not None:
-            extra["preview"] = record_preview(record)
-        return super().change_view(request, object_id, form_url, extra)
-
-    @admin.display(ordering="submitted", description="judgements")
-    def submitted(self, record: Record) -> int:
-        return record.submitted  # type: ignore[attr-defined]
-
-
-@admin.register(Annotator)
-class AnnotatorAdmin(ReadOnlyAdmin):
-    list_display = ["user", "campaign", "display_name", "standing", "joined_at"]
-    list_filter = ["standing", "campaign"]
-    search_fields = ["user__username", "display_name"]
-    list_select_related = ["user", "campaign"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Annotator]:
-        return taking_part(super().get_queryset(request))
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdmin):
-    list_display = ["public_id", "campaign", "annotator", "record", "status", "position"]
-    list_filter = ["status", "record_kind", "campaign"]
-    list_select_related = ["campaign", "annotator__user", "record"]
-    raw_id_fields = ["annotator", "record"]
-
-
-@admin.register(Judgement)
-class JudgementAdmin(ReadOnlyAdmin):
-    list_display = ["assignment", "campaign", "submitted_at", "duration_ms", "source"]
-    list_filter = ["source", "campaign"]
-    list_select_related = ["campaign", "assignment"]
-    raw_id_fields = ["assignment"]
-
-
-@admin.register(IngestToken)
-class IngestTokenAdmin(admin.ModelAdmin):
-    """Tokens with which apps push records into one campaign: made here, shown once, revoked."""
-
-    list_display = ["name", "campaign", "created_by", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["campaign"]
-    list_select_related = ["campaign", "created_by"]
-    actions = ["revoke"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: IngestToken, form: Any, change: bool) -> None:
-        plaintext = set_new_secret(obj)
-        obj.created_by = cast(User, request.user)
-        super().save_model(request, obj, form, change)
-        self.message_user(
-            request,
-            f"Ingest token for {obj.name!r}: {plaintext} — copy it now, it is not shown again. "
-            "Send it as 'Authorization: Bearer <token>' to "
-            f"/api/v1/campaigns/{obj.campaign.slug}/records.",
-            messages.WARNING,
-        )
-
-    @admin.action(description="Revoke selected tokens")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[IngestToken]) -> None:
-        revoked = revoke_ingest_tokens(ids=list(queryset.values_list("id", flat=True)))
-        self.message_user(request, f"Revoked {revoked} token(s).")
-
-
-@admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
-    """A series is made by "Start the next round" on its first campaign; here it is renamed."""
-
-    list_display = ["title", "slug", "rounds_count", "created_at"]
-    search_fields = ["title", "slug"]
-    readonly_fields = ["slug"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Series]:
-        return super().get_queryset(request).annotate(rounds_total=Count("rounds"))
-
-    @admin.display(description="rounds", ordering="rounds_total")
-    def rounds_count(self, series: Any) -> int:
-        return int(series.rounds_total)
