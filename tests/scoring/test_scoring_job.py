@@ -169,9 +169,9 @@ def test_judgements_that_arrive_between_the_runs_reads_wait_for_the_next_run(
 ) -> None:
     """The run reads members, records and judgements in separate statements. Someone who joins
     and judges (on a new record) in between is left to the next run instead of failing this one."""
-    from scoring import selectors
+    from scoring.selectors import run
 
-    read_records = selectors._records
+    read_records = run._records
 
     def records_then_a_newcomer(campaign: Campaign) -> list:
         found = read_records(campaign)
@@ -180,7 +180,7 @@ def test_judgements_that_arrive_between_the_runs_reads_wait_for_the_next_run(
         import_responses(campaign=campaign, source=jsonl(row))
         return found
 
-    monkeypatch.setattr(selectors, "_records", records_then_a_newcomer)
+    monkeypatch.setattr(run, "_records", records_then_a_newcomer)
     snapshot = _run(small_campaign)
     assert snapshot.judgements == 30 and snapshot.annotators == 3
     monkeypatch.undo()
