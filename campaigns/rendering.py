@@ -17,20 +17,18 @@ from html import escape
 import nh3
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
-from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from mdit_py_plugins.texmath import texmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
+
+from campaigns.rendering_math import add_math
 
 _HTML_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
@@ -107,51 +105,6 @@ def _code_indented(
     return _code_block(tokens[idx].content, "")
 
 
-def _math(content: str, *, display: bool) -> str:
-    """MathML for TeX; TeX that latex2mathml cannot read is shown as code instead."""
-    try:
-        mathml = latex_to_mathml(content.strip(), display="block" if display else "inline")
-    except Exception:  # noqa: BLE001 - latex2mathml raises many kinds on bad TeX
-        mathml = f'<span class="math-error"><code>{escape(content.strip())}</code></span>'
-    return mathml
-
-
-def _math_inline(
-    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
-) -> str:
-    return _math(tokens[idx].content, display=False)
-
-
-def _math_display_in_text(
-    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
-) -> str:
-    """`$$…$$` or `\\[…\\]` inside a paragraph, as LLMs write right after "is:": shown centred
-    on a line of its own (<math display="block"> may sit in a <p>; a <div> may not)."""
-    return _math(tokens[idx].content, display=True)
-
-
-def _math_block(
-    _renderer: object, tokens: list[Token], idx: int, options: object, env: object
-) -> str:
-    return f'<div class="math-block">{_math(tokens[idx].content, display=True)}</div>\n'
-
-
-def _brackets_in_text(state: StateInline, silent: bool) -> bool:
-    """`\\[…\\]` that does not open a block (no blank line before it): display math, not the
-    Markdown escape of `[` that would otherwise eat its backslashes."""
-    if not state.src.startswith("\\[", state.pos):
-        return False
-    end = state.src.find("\\]", state.pos + 2)
-    if end < 0 or not state.src[state.pos + 2 : end].strip():
-        return False
-    if not silent:
-        token = state.push("math_display_in_text", "math", 0)
-        token.content = state.src[state.pos + 2 : end]
-        token.markup = "\\["
-    state.pos = end + 2
-    return True
-
-
 def _image_as_text(
     _renderer: object, tokens: list[Token], idx: int, options: object, env: object
 ) -> str:
@@ -204,14 +157,7 @@ def _build() -> MarkdownIt:
     linkify.pretest = lambda text: _MAY_LINK.search(text) is not None and pretest(text)
     md.use(tasklists_plugin)
     md.core.ruler.after("github-tasklists", "task-glyphs", _checkboxes_as_glyphs)
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
-    md.use(texmath_plugin, delimiters="brackets")  # \( … \) and \[ … \], as LLMs often write
-    md.inline.ruler.before("escape", "math_display_in_text", _brackets_in_text)
-    md.add_render_rule("math_inline", _math_inline)
-    for name in ("math_inline_double", "math_display_in_text"):
-        md.add_render_rule(name, _math_display_in_text)
-    for name in ("math_block", "math_block_label", "math_block_eqno"):
-        md.add_render_rule(name, _math_block)
+    add_math(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_indented)
     md.add_render_rule("image", _image_as_text)
