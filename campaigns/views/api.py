@@ -18,8 +18,8 @@ from campaigns.assignment import (
     submit_judgement,
 )
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
+from campaigns.progress import annotator_progress
 from campaigns.selectors import (
-    annotator_progress,
     assignment_to_act_on,
     membership_by_slug,
     served_questions,

@@ -24,8 +24,8 @@ from accounts.services.provisioning import Credential
 from accounts.views import BACKEND
 from campaigns.assignment import NoTaskReason, Unavailable, campaign_unavailable
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
+from campaigns.progress import annotator_progress
 from campaigns.selectors import (
-    annotator_progress,
     membership,
     nothing_left,
     pool_has_free_account,

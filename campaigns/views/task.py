@@ -18,10 +18,10 @@ from campaigns.answers import AnswerInvalid
 from campaigns.assignment import Unavailable, next_assignment, skip_assignment, submit_judgement
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
+from campaigns.progress import annotator_progress
 from campaigns.rendering import render_shared
 from campaigns.selectors import (
     QUESTIONS_SECONDS,
-    annotator_progress,
     assignment_to_act_on,
     assignment_to_show,
     membership_by_slug,

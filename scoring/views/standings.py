@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.roles import can_moderate
 from campaigns.models import Campaign, CampaignStatus, LeaderboardVisibility, Series
-from campaigns.selectors import annotator_progress, membership
+from campaigns.progress import annotator_progress
+from campaigns.selectors import membership
 from campaigns.services.standing import current_warning
 from campaigns.views.staff import may_see_drafts
 from scoring import selectors

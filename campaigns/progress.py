@@ -1,0 +1,67 @@
+"""An annotator's progress bar: their judgements against the quota, or the campaign's records."""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+
+from campaigns.memo import remembered
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+from db.names import table
+
+
+@dataclass(frozen=True)
+class Progress:
+    mine: int  # judgements this annotator submitted
+    quota: int | None  # the campaign's cap per annotator
+    complete: int  # regular records that reached their overlap
+    total: int  # regular records
+
+    @property
+    def percent(self) -> int:
+        if self.quota:
+            return min(100, round(100 * self.mine / self.quota))
+        return round(100 * self.complete / self.total) if self.total else 100
+
+
+PROGRESS_SECONDS = 10.0
+
+
+def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
+    """(complete, total) regular records: two counts over the whole campaign."""
+    regular = Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
+    return regular.filter(filled__gte=campaign.overlap).count(), regular.count()
+
+
+@cache
+def _submitted_sql(vendor: str) -> str:
+    return (
+        f"SELECT COUNT(*) FROM {table(Assignment)} "  # noqa: S608 - names only
+        "WHERE annotator_id = %s AND status = %s"
+    )
+
+
+def _submitted_count(annotator: Annotator) -> int:
+    """On every task page: written out, like the reads in db/rows.py."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _submitted_sql(connection.vendor), [annotator.pk, AssignmentStatus.SUBMITTED]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def annotator_progress(annotator: Annotator) -> Progress:
+    """Counting a campaign's records on every page is the costliest query of a task page, and
+    the campaign's progress need not be exact to the second: it is kept for a few seconds."""
+    campaign = annotator.campaign
+    key = ("progress", campaign.pk, campaign.created_at, campaign.overlap)
+    complete, total = remembered(key, PROGRESS_SECONDS, lambda: _campaign_progress(campaign))
+    mine = annotator.submitted_count
+    if mine is None:
+        mine = _submitted_count(annotator)
+    return Progress(
+        mine=mine,
+        quota=campaign.max_tasks_per_annotator,
+        complete=complete,
+        total=total,
+    )
