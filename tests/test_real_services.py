@@ -20,7 +20,7 @@ def test_the_database_is_postgresql_through_psycopg_3(db) -> None:
 
 
 def test_sqlite_takes_the_write_lock_when_a_transaction_starts() -> None:
-    from config.settings import database_settings
+    from config.environment import database_settings
 
     config = database_settings("sqlite:////tmp/x.sqlite3")
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -35,7 +35,10 @@ def names_read_by(path: Path) -> set[str]:
 
 
 def settings_names() -> set[str]:
-    return names_read_by(ROOT / "config" / "settings.py")
+    """The names config/settings.py reads, itself or through config/environment.py's
+    database_settings."""
+    config = ROOT / "config"
+    return names_read_by(config / "settings.py") | names_read_by(config / "environment.py")
 
 
 def production_env(**overrides: str) -> dict[str, str]:

@@ -17,6 +17,8 @@ def all_names() -> set[str]:
 def test_the_parser_finds_the_settings_it_should() -> None:
     names = settings_names()
     assert {"SECRET_KEY", "DATABASE_URL", "LOG_FORMAT", "SCORING_THRESHOLDS"} <= names
+    # Read by database_settings, which lives in config/environment.py.
+    assert {"CONN_MAX_AGE", "DATABASE_PREPARED_STATEMENTS"} <= names
     assert "WEB_CONCURRENCY" in names_read_by(ROOT / "deploy" / "gunicorn.conf.py")
 
 
