@@ -11,7 +11,7 @@ urlpatterns = [
     # before admin.site.urls is read.
     path("", include("accounts.login_urls")),
     path("healthz", include("scoring.health")),
-    path("api/v1/openapi.json", include("config.openapi")),
+    path("api/v1/openapi.json", include("config.openapi.views")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

@@ -1,6 +1,6 @@
 """The API fuzzed from its own description: no 5xx, every answer as documented.
 
-schemathesis generates requests from config/openapi.py and sends them in-process through Django's
+schemathesis generates requests from config/openapi/ and sends them in-process through Django's
 WSGI application (the whole middleware stack, a real PostgreSQL database under `make test`), once
 anonymously and once with valid credentials: an annotator's bearer token, with a live assignment
 and the campaign's slug substituted into half the requests, an export token for the export and
