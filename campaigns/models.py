@@ -262,7 +262,7 @@ class Annotator(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     # Not a column: the number of submitted judgements when the assignment engine has just
-    # counted them in this request (campaigns.selectors.annotator_progress then spares a query).
+    # counted them in this request (campaigns.progress.annotator_progress then spares a query).
     submitted_count: int | None = None
 
     class Meta:
