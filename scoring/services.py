@@ -5,6 +5,7 @@ import logging
 import time
 import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -105,8 +106,32 @@ def _store(
     elapsed_ms: int,
 ) -> CampaignScore:
     now = timezone.now()
+    snapshot = _snapshot(campaign, result, limits, elapsed_ms, now)
+    rows = _annotator_rows(campaign, annotator_ids, result, snapshot, now)
+    AnnotatorScore.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["annotator"],
+        update_fields=[
+            f.name
+            for f in AnnotatorScore._meta.concrete_fields
+            if f.name not in ("id", "annotator", "campaign")
+        ],
+    )
+    return snapshot
+
+
+def _snapshot(
+    campaign: Campaign,
+    result: CampaignResult,
+    limits: flags.Thresholds,
+    elapsed_ms: int,
+    now: datetime,
+) -> CampaignScore:
+    """The run's campaign-wide row: its figures, and the thresholds it flagged people with."""
     c = result.columns
-    snapshot = CampaignScore.objects.create(
+    return CampaignScore.objects.create(
         campaign=campaign,
         computed_at=now,
         duration_ms=elapsed_ms,
@@ -130,7 +155,18 @@ def _store(
         },
         final=campaign.status == CampaignStatus.CLOSED,
     )
-    rows = [
+
+
+def _annotator_rows(
+    campaign: Campaign,
+    annotator_ids: list[int],
+    result: CampaignResult,
+    snapshot: CampaignScore,
+    now: datetime,
+) -> list[AnnotatorScore]:
+    """One score row per annotator of the run (in `annotator_ids` order), not yet saved."""
+    c = result.columns
+    return [
         AnnotatorScore(
             annotator_id=annotator_id,
             campaign=campaign,
@@ -151,15 +187,3 @@ def _store(
         )
         for i, annotator_id in enumerate(annotator_ids)
     ]
-    AnnotatorScore.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["annotator"],
-        update_fields=[
-            f.name
-            for f in AnnotatorScore._meta.concrete_fields
-            if f.name not in ("id", "annotator", "campaign")
-        ],
-    )
-    return snapshot

@@ -219,31 +219,11 @@ def _signals(
 ) -> flags.Signals:
     j = data.judgements
     n_a, nan = j.n_annotators, np.full(j.n_annotators, np.nan)
-    right = found.gold_correct + found.agreement
-    chance = found.gold_chance + found.agreement_chance
-    with np.errstate(invalid="ignore", divide="ignore"):
-        kappa = np.where(found.items > 0, (right - chance) / (found.items - chance), nan)
+    kappa = _kappa(found, nan)
     _, gold_high = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
     _, agree_high = leaderboard.skill_bounds(found.agreement, found.shared, found.agreement_chance)
-    monotony = None
     position = behaviour.strongest_position_bias(j, data.questions)
-    worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
-    straight_p = np.zeros(n_a)
-    for codes in data.questions:
-        if not codes.has_verdicts:
-            continue
-        monotony = behaviour.monotony(j, codes)
-        ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
-        p = np.zeros(n_a)
-        if codes.name in model.label_reference:
-            ratio, p = behaviour.variety(j, codes, model.label_reference[codes.name])
-        worse = ~(ratio >= worst_ratio)
-        worse &= ~np.isnan(ratio)
-        worst_ratio = np.where(worse, ratio, worst_ratio)
-        answers = np.where(worse, monotony.answers, answers)
-        runs = np.where(worse, monotony.longest_run, runs)
-        entropy = np.where(worse, monotony.entropy, entropy)
-        straight_p = np.where(worse, p, straight_p)
+    worst_ratio, answers, runs, entropy, straight_p = _least_variety(data, model)
     c["entropy"], c["longest_run"] = entropy, runs
     c["first_shown_share"] = position.share if position else nan
     c["first_shown_p_value"] = position.p_value if position else nan
@@ -272,6 +252,43 @@ def _signals(
         shared=found.shared,
         agreement_skill_high=agree_high,
     )
+
+
+def _kappa(found: evidence.Evidence, nan: FloatArray) -> FloatArray:
+    """Right answers above chance on gold and on agreement with others, as a share of what was
+    possible above chance; nan for people with neither."""
+    right = found.gold_correct + found.agreement
+    chance = found.gold_chance + found.agreement_chance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(found.items > 0, (right - chance) / (found.items - chance), nan)
+
+
+def _least_variety(
+    data: CampaignData, model: skill.Skill
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per annotator, on the question where their answers vary least (the lowest entropy ratio):
+    that ratio, their answers, longest run and entropy there, and the p-value of answering that
+    straight by chance (0 where the question has no label reference)."""
+    j = data.judgements
+    n_a, nan = j.n_annotators, np.full(j.n_annotators, np.nan)
+    worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
+    straight_p = np.zeros(n_a)
+    for codes in data.questions:
+        if not codes.has_verdicts:
+            continue
+        monotony = behaviour.monotony(j, codes)
+        ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
+        p = np.zeros(n_a)
+        if codes.name in model.label_reference:
+            ratio, p = behaviour.variety(j, codes, model.label_reference[codes.name])
+        worse = ~(ratio >= worst_ratio)
+        worse &= ~np.isnan(ratio)
+        worst_ratio = np.where(worse, ratio, worst_ratio)
+        answers = np.where(worse, monotony.answers, answers)
+        runs = np.where(worse, monotony.longest_run, runs)
+        entropy = np.where(worse, monotony.entropy, entropy)
+        straight_p = np.where(worse, p, straight_p)
+    return worst_ratio, answers, runs, entropy, straight_p
 
 
 def _consensus_alpha(j: Judgements, main: Codes | None) -> FloatArray:
