@@ -1,5 +1,6 @@
 """Flags and their evidence in plain words, for the moderators' report. Imports no Django."""
 
+from collections.abc import Callable
 from typing import Any
 
 TITLES = {
@@ -31,63 +32,92 @@ def _p(x: Any) -> str:
 
 def explain(code: str, e: dict[str, Any]) -> str:
     """One or two sentences with the numbers behind a flag."""
-    if code == "random":
-        return (
-            f"On {e.get('items', 0):.0f} answers compared with gold records or with peers, "
-            f"skill is {_num(e.get('skill'))} (0 = answering blind; chance-corrected accuracy "
-            f"{_num(e.get('kappa'))}), and the test cannot tell the answers from "
-            f"content-independent ones (q = {_num(e.get('q_value'), 3)} after correcting for "
-            "every annotator tested)."
-        )
-    if code == "position_bias":
-        return (
-            f"Picked the response shown first in {_pct(e.get('share'))} of "
-            f"{e.get('trials', 0):.0f} decisive comparisons; chance is {_pct(e.get('chance'))} "
-            f"(the display order is shuffled); p = {_p(e.get('p_value'))} against no position "
-            f"bias, q = {_p(e.get('q_value'))} after correcting for every annotator tested."
-        )
-    if code == "straight_lining" and e.get("p_value"):
+    sentences = _SENTENCES.get(code)
+    return sentences(e) if sentences else ""
+
+
+def _random(e: dict[str, Any]) -> str:
+    return (
+        f"On {e.get('items', 0):.0f} answers compared with gold records or with peers, "
+        f"skill is {_num(e.get('skill'))} (0 = answering blind; chance-corrected accuracy "
+        f"{_num(e.get('kappa'))}), and the test cannot tell the answers from "
+        f"content-independent ones (q = {_num(e.get('q_value'), 3)} after correcting for "
+        "every annotator tested)."
+    )
+
+
+def _position_bias(e: dict[str, Any]) -> str:
+    return (
+        f"Picked the response shown first in {_pct(e.get('share'))} of "
+        f"{e.get('trials', 0):.0f} decisive comparisons; chance is {_pct(e.get('chance'))} "
+        f"(the display order is shuffled); p = {_p(e.get('p_value'))} against no position "
+        f"bias, q = {_p(e.get('q_value'))} after correcting for every annotator tested."
+    )
+
+
+def _straight_lining(e: dict[str, Any]) -> str:
+    if e.get("p_value"):
         return (
             f"Over {e.get('answers', 0):.0f} answers, gave other answers than their most common "
             f"{_pct(e.get('entropy_ratio'))} as often as their records called for (judged by the "
             f"crowd's answers without theirs; p = {_p(e.get('p_value'))}), with "
             f"{e.get('longest_run', 0):.0f} identical answers in a row."
         )
-    if code == "straight_lining":
-        return (
-            f"The clicked answers carry {_pct(e.get('entropy_ratio'))} of the variety the "
-            f"campaign's answers have, over {e.get('answers', 0):.0f} answers, with "
-            f"{e.get('longest_run', 0):.0f} identical answers in a row."
-        )
-    if code == "too_fast":
-        return (
-            f"{_pct(e.get('fast_share'))} of {e.get('timed', 0):.0f} timed answers came faster "
-            "than the record could be read (its length at 200 characters a second)."
-        )
-    if code == "low_gold_accuracy":
-        return (
-            f"Right on {e.get('gold_correct', 0):.0f} of {e.get('gold_seen', 0):.0f} gold "
-            f"records; even at best, skill above chance is {_num(e.get('skill_high'))}."
-        )
-    if code == "low_agreement":
-        return (
-            f"Agrees with the other annotators' majority on {_pct(e.get('agreement'))} of "
-            f"{e.get('shared', 0):.0f} shared records; even at best, agreement above chance is "
-            f"{_num(e.get('skill_high'))}."
-        )
-    if code == "low_quality":
-        return (
-            f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers; even at best "
-            f"(95%) {_num(e.get('skill_high'))}, well below the crowd's typical "
-            f"{_num(e.get('typical'))} (1 = always right, 0 = answering blind)."
-        )
-    if code == "inverted":
-        return (
-            f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers, and even at "
-            f"best (95%) {_num(e.get('skill_high'))}: below chance, as if answering the "
-            "opposite of what the record shows."
-        )
-    return ""
+    return (
+        f"The clicked answers carry {_pct(e.get('entropy_ratio'))} of the variety the "
+        f"campaign's answers have, over {e.get('answers', 0):.0f} answers, with "
+        f"{e.get('longest_run', 0):.0f} identical answers in a row."
+    )
+
+
+def _too_fast(e: dict[str, Any]) -> str:
+    return (
+        f"{_pct(e.get('fast_share'))} of {e.get('timed', 0):.0f} timed answers came faster "
+        "than the record could be read (its length at 200 characters a second)."
+    )
+
+
+def _low_gold_accuracy(e: dict[str, Any]) -> str:
+    return (
+        f"Right on {e.get('gold_correct', 0):.0f} of {e.get('gold_seen', 0):.0f} gold "
+        f"records; even at best, skill above chance is {_num(e.get('skill_high'))}."
+    )
+
+
+def _low_agreement(e: dict[str, Any]) -> str:
+    return (
+        f"Agrees with the other annotators' majority on {_pct(e.get('agreement'))} of "
+        f"{e.get('shared', 0):.0f} shared records; even at best, agreement above chance is "
+        f"{_num(e.get('skill_high'))}."
+    )
+
+
+def _low_quality(e: dict[str, Any]) -> str:
+    return (
+        f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers; even at best "
+        f"(95%) {_num(e.get('skill_high'))}, well below the crowd's typical "
+        f"{_num(e.get('typical'))} (1 = always right, 0 = answering blind)."
+    )
+
+
+def _inverted(e: dict[str, Any]) -> str:
+    return (
+        f"Skill {_num(e.get('skill'))} over {e.get('answers', 0):.0f} answers, and even at "
+        f"best (95%) {_num(e.get('skill_high'))}: below chance, as if answering the "
+        "opposite of what the record shows."
+    )
+
+
+_SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "random": _random,
+    "position_bias": _position_bias,
+    "straight_lining": _straight_lining,
+    "too_fast": _too_fast,
+    "low_gold_accuracy": _low_gold_accuracy,
+    "low_agreement": _low_agreement,
+    "low_quality": _low_quality,
+    "inverted": _inverted,
+}
 
 
 def flag_lines(flags: list[str], evidence: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -166,15 +166,7 @@ def dataset_card(
 ) -> str:
     """The card's text. Without `data`, its size is the number of judged records."""
     snapshot = latest_snapshot(campaign)
-    if data is not None:
-        rows = data.rows
-    else:
-        rows = (
-            Record.objects.filter(campaign=campaign)
-            .filter(Q(assignments__judgement__isnull=False))
-            .distinct()
-            .count()
-        )
+    rows = _size(campaign, data)
     path = data.path if data else f"{campaign.slug}-preferences.parquet"
     loader = "json" if path.endswith(".jsonl") else "parquet"
     body = [
@@ -214,6 +206,18 @@ def dataset_card(
         "",
     ]
     return _header(campaign, rows, data) + "\n" + "\n".join(body)
+
+
+def _size(campaign: Campaign, data: DataFile | None) -> int:
+    """The rows of the data file, or without one the number of judged records."""
+    if data is not None:
+        return data.rows
+    return (
+        Record.objects.filter(campaign=campaign)
+        .filter(Q(assignments__judgement__isnull=False))
+        .distinct()
+        .count()
+    )
 
 
 def write_card(campaign: Campaign, out: str | Path, options: ExportOptions) -> str:

@@ -117,6 +117,20 @@ def fit(
     if loo:
         own = columns[pair] * ref_weight[:, None]
         left_out = _clamp(_softmax(unit_log[part.unit] - own), part, known)
+    return _skills(part, answered, posterior, rng, prior_skill, left_out)
+
+
+def _skills(
+    part: Part,
+    answered: sparse.csr_matrix,
+    posterior: FloatArray,
+    rng: np.random.Generator,
+    prior_skill: FloatArray | None,
+    left_out: FloatArray,
+) -> Fit:
+    """The fit at the converged posterior: each annotator's shrunk confusion, its skill and
+    draws of it, and the expected share right."""
+    k, n_a = part.k, part.n_annotators
     prior = _class_prior(posterior)
     counts = _counts(answered, posterior, n_a, k)
     mean, alphas = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
