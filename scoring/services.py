@@ -35,20 +35,21 @@ def thresholds() -> flags.Thresholds:
 
 @contextlib.contextmanager
 def _one_run_at_a_time(campaign_id: int) -> Iterator[bool]:
-    """A PostgreSQL advisory lock per campaign; released even if the worker dies (the session
-    ends). SQLite serves one process (the demo), which runs jobs one at a time anyway."""
+    """One run per campaign: a PostgreSQL advisory lock held by the run's transaction. It ends
+    with the transaction (commit, an error, or a worker whose connection dies), and it holds
+    behind a transaction-mode pooler, which serves a transaction on one server connection (a
+    session lock was released on another backend there: docs/deploy.md). SQLite serves one
+    process (the demo), which runs jobs one at a time anyway."""
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, campaign_id])
-        acquired = bool(cursor.fetchone()[0])
-    try:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, campaign_id]
+            )
+            acquired = bool(cursor.fetchone()[0])
         yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, campaign_id])
 
 
 def score_campaign(*, campaign_id: int) -> CampaignScore | None:

@@ -3,7 +3,7 @@
 Compose pins a PgBouncer that keeps prepared statements (1.22+, max_prepared_statements set);
 systemd on Debian 12 gets 1.18, which cannot, so the web's own environment turns them off. Both
 pool by transaction, so the web processes never hold a server-side cursor across transactions,
-and only the web processes go through the pooler (the scoring job's advisory lock is a session's).
+and only the web processes go through the pooler (workers' exports use server-side cursors).
 """
 
 import re

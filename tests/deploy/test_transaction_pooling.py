@@ -75,3 +75,26 @@ def test_a_server_side_cursor_inside_one_transaction_reads_every_row(pooled, use
     reader, other = pooled(DISABLE_SERVER_SIDE_CURSORS=False), pooled()
     with transaction.atomic(using=reader):
         assert read_while_another_client_holds_a_transaction(reader, other) == users
+
+
+def test_the_scoring_runs_lock_holds_behind_the_pooler(pooled) -> None:
+    """The scoring run's lock is its transaction's (scoring/services.py): while one client's run
+    holds it, another client through the pooler cannot take it, and it is gone when the run's
+    transaction ends, whichever server connection each client was given."""
+    from scoring.services import _LOCK_NAMESPACE
+
+    lock = f"SELECT pg_try_advisory_xact_lock({_LOCK_NAMESPACE}, 42)"
+    holder, other, later = pooled(), pooled(), pooled()
+    with transaction.atomic(using=holder):
+        with connections[holder].cursor() as cursor:
+            cursor.execute(lock)
+            assert cursor.fetchone()[0] is True
+        with transaction.atomic(using=other), connections[other].cursor() as cursor:
+            cursor.execute(lock)
+            assert cursor.fetchone()[0] is False
+    with transaction.atomic(using=later), connections[later].cursor() as cursor:
+        cursor.execute(lock)
+        assert cursor.fetchone()[0] is True
+    with connections[later].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+        assert cursor.fetchone()[0] == 0
