@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bench.gunicorn_server import HOST, answers, free_port
 from bench.harness import ROOT, log
@@ -60,7 +60,8 @@ def pgbouncer_config(database_url: str, port: int, work: Path, pool_size: int) -
     config.add_section("databases")
     config["databases"][name] = f"host={parts.hostname} port={parts.port or 5432} dbname={name}"
     users = work / "users.txt"
-    users.write_text(f'"{parts.username}" "{parts.password or ""}"\n')
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    users.write_text(f'"{user}" "{password}"\n')
     config["pgbouncer"].update(
         listen_port=str(port),
         auth_type="plain" if parts.password else "trust",

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
+from bench.scale_out_stack import pgbouncer_config
 from tests.deploy.environment import ROOT, closed_port
 
 SHIPPED = ROOT / "deploy" / "pgbouncer.ini"
@@ -43,31 +44,16 @@ def shipped_config() -> configparser.ConfigParser:
 
 
 def _config_for(database: dict[str, Any], port: int, work: Path, pool_size: int) -> str:
-    config = shipped_config()
-    config.remove_section("databases")
-    config.add_section("databases")
-    name = database["NAME"]
+    """The shipped deploy/pgbouncer.ini pointed at the test database (the bench's writer)."""
     host, server_port = database["HOST"] or "127.0.0.1", database["PORT"] or "5432"
     # Under `WITH_PGBOUNCER=1 bin/with-services` DATABASE_URL is a PgBouncer already; behind it,
     # this one's server connections (and a cursor a test lost on one) would outlive the test.
     direct = urlsplit(os.environ.get("DIRECT_DATABASE_URL", ""))
     if direct.hostname:
         host, server_port = direct.hostname, str(direct.port or 5432)
-    config["databases"][name] = f"host={host} port={server_port} dbname={name}"
-    users = work / "users.txt"
-    users.write_text(f'"{database["USER"]}" "{database["PASSWORD"] or ""}"\n')
-    config["pgbouncer"].update(
-        listen_port=str(port),
-        auth_type="trust" if not database["PASSWORD"] else "plain",
-        auth_file=str(users),
-        default_pool_size=str(pool_size),
-        logfile=str(work / "pgbouncer.log"),
-        pidfile=str(work / "pgbouncer.pid"),
-    )
-    path = work / "pgbouncer.ini"
-    with path.open("w") as file:
-        config.write(file)
-    return str(path)
+    user, password = quote(database["USER"], safe=""), quote(database["PASSWORD"] or "", safe="")
+    url = f"postgresql://{user}:{password}@{host}:{server_port}/{database['NAME']}"
+    return str(pgbouncer_config(url, port, work, pool_size))
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], work: Path) -> None:
