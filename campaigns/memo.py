@@ -7,7 +7,7 @@ gunicorn worker keeps its own copy, which is fine for values meant to be approxi
 
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 _store: dict[Hashable, tuple[float, object]] = {}
@@ -30,6 +30,15 @@ def forget(prefix: tuple[Hashable, ...]) -> None:
     """Drop the entries whose key (a tuple) starts with `prefix`."""
     for key in [key for key in _store if isinstance(key, tuple) and key[: len(prefix)] == prefix]:
         _store.pop(key, None)
+
+
+def revise(prefix: tuple[Hashable, ...], change: Callable[[Any], object]) -> None:
+    """Replace the live entries whose key starts with `prefix` by `change(value)`, keeping
+    their time limit: for a process that knows how its own write moved a figure."""
+    now = time.monotonic()
+    for key, (until, value) in list(_store.items()):
+        if isinstance(key, tuple) and key[: len(prefix)] == prefix and until > now:
+            _store[key] = (until, change(value))
 
 
 def forget_all() -> None:

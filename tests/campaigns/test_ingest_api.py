@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 
 from accounts.services.api_tokens import issue_api_token
+from campaigns.assignment.counts import most_responses, tally_assignments
 from campaigns.models import Assignment, Campaign, CampaignStatus, IngestToken, Record
+from campaigns.progress import annotator_progress
 from campaigns.services.ingest_tokens import issue_ingest_token, revoke_ingest_tokens
 from scoring.tokens import issue_export_token
 from tests.campaigns.engine import annotators, lease
@@ -297,3 +299,26 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(client, live, token, se
     assert not Record.objects.filter(external_id="r2").exists()
     # The limit is the token's own: another token of the same campaign goes on.
     assert push(client, "live", neighbour, {"records": [record("r2")]}).status_code == 201
+
+
+def test_this_process_figures_follow_a_batch_without_recounting(
+    client, live, token, django_assert_num_queries
+) -> None:
+    """The ingesting process revises its own campaign figures (the most responses a record has,
+    the progress total) instead of forgetting them, so its next request counts nothing."""
+    [person] = annotators(live, 1)
+    assert push(client, "live", token, {"records": [record("a", n=2)]}).status_code == 201
+    assert most_responses(live) == 2
+    assert annotator_progress(person).total == 1
+    assert tally_assignments(person, live).seen.golds_left == 0
+    gold = record("g", n=2, kind="gold", gold={"rank": [0, 1]})
+    batch = [record("b", n=4), record("c", n=3), gold]
+    response = push(client, "live", token, {"records": batch})
+    assert response.status_code == 201, response.json()
+    with django_assert_num_queries(0):
+        assert most_responses(live) == 4
+    # The gold record is not in the regular total; the submitted count is the one query.
+    with django_assert_num_queries(1):
+        assert annotator_progress(person).total == 3
+    # A gold record changes the special totals: this process counts them again.
+    assert tally_assignments(person, live).seen.golds_left == 1
