@@ -21,6 +21,7 @@ from campaigns.models import (
     AnnotatorStanding,
     Assignment,
     AssignmentStatus,
+    Campaign,
     CampaignStatus,
     Judgement,
     JudgementSource,
@@ -116,8 +117,16 @@ def _lease_open(assignment: Assignment, now: datetime) -> bool:
         assignment.status == AssignmentStatus.LEASED
         and assignment.leased_until is not None
         and assignment.leased_until >= now
-        and assignment.campaign.status != CampaignStatus.CLOSED
+        and not _closed(assignment.campaign, now)
         and assignment.annotator.standing not in STOPPED
+    )
+
+
+def _closed(campaign: Campaign, now: datetime) -> bool:
+    """Closed, or past its deadline before the beat job closed it (which may take a minute):
+    a judgement sent after the deadline never moves the final standings."""
+    return campaign.status == CampaignStatus.CLOSED or (
+        campaign.closes_at is not None and now >= campaign.closes_at
     )
 
 
@@ -140,7 +149,7 @@ def _submit_locked(assignment: Assignment, sent: Submission) -> Submitted:
     locked.campaign = assignment.campaign
     locked.record = assignment.record
     locked.annotator = assignment.annotator
-    refused = _refusal(locked)
+    refused = _refusal(locked, sent.now)
     if refused is not None:
         return refused
     judgement = _validated(locked, sent)
@@ -154,7 +163,7 @@ def _submit_locked(assignment: Assignment, sent: Submission) -> Submitted:
     return submitted(outcome, _store(judgement))
 
 
-def _refusal(locked: Assignment) -> Submitted | None:
+def _refusal(locked: Assignment, now: datetime) -> Submitted | None:
     """Why a locked assignment takes no new judgement (a repeat is answered with the stored
     one), or None."""
     if locked.status == AssignmentStatus.SUBMITTED:
@@ -162,7 +171,7 @@ def _refusal(locked: Assignment) -> Submitted | None:
         return submitted(SubmissionOutcome.DUPLICATE, existing)
     if locked.status == AssignmentStatus.SKIPPED:
         return submitted(SubmissionOutcome.SKIPPED)
-    if locked.campaign.status == CampaignStatus.CLOSED:
+    if _closed(locked.campaign, now):
         return submitted(SubmissionOutcome.CLOSED)
     if locked.annotator.standing in STOPPED:
         return submitted(SubmissionOutcome.STOPPED)

@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from campaigns.assignment import expire_leases, next_assignment, skip_assignment, submit_judgement
-from campaigns.models import Assignment, AssignmentStatus, CampaignStatus, Record, RecordKind
+from campaigns.models import (
+    Assignment,
+    AssignmentStatus,
+    CampaignStatus,
+    Judgement,
+    Record,
+    RecordKind,
+)
 from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
 
 
@@ -149,6 +156,25 @@ def test_nothing_is_served_outside_the_campaign_window(make_campaign, fields, re
     campaign = live_campaign(make_campaign, **fields)
     (ann,) = annotators(campaign, 1)
     assert unavailable(ann).reason == reason
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_a_lease_taken_before_the_deadline_is_not_kept_after_it(make_campaign, late) -> None:
+    """Until the beat job closes the campaign (up to a minute), the deadline alone refuses the
+    answer: the final standings do not move after it, on the quick path or the locked one."""
+    deadline = timezone.now() + timedelta(minutes=5)
+    campaign = live_campaign(make_campaign, closes_at=deadline, lease_seconds=60)
+    (ann,) = annotators(campaign, 1)
+    taken = lease(ann)
+    # late: the lease ran out too, which sends the submission down the locked path.
+    after = deadline + timedelta(seconds=1) if not late else deadline + timedelta(minutes=2)
+    if not late:
+        Assignment.objects.filter(pk=taken.pk).update(leased_until=after + timedelta(minutes=1))
+        taken.refresh_from_db()
+    assert submit(taken, now=after).code == "closed"
+    assert not Judgement.objects.exists()
+    assert Assignment.objects.get(pk=taken.pk).status == AssignmentStatus.LEASED
+    assert submit(taken, now=deadline - timedelta(seconds=1)).kept
 
 
 def test_the_quota_per_annotator_is_respected(make_campaign) -> None:
