@@ -24,6 +24,7 @@ from campaigns.models import (
     Question,
     Record,
     RecordKind,
+    Series,
 )
 from db.names import table
 from db.rows import Part, fetch_one, fetch_one_with_extras, select_list
@@ -250,4 +251,17 @@ def with_submitted_counts(memberships: QuerySet[Annotator]) -> QuerySet[Annotato
     """Each membership with `submitted`: the judgements its annotator submitted."""
     return memberships.annotate(
         submitted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED))
+    )
+
+
+def open_round(series: Series) -> Campaign | None:
+    """The series' latest round that is neither closed nor past its deadline: the one taking
+    records now."""
+    return (
+        Campaign.objects.filter(series=series)
+        .exclude(status=CampaignStatus.CLOSED)
+        .exclude(closes_at__lte=timezone.now())
+        .select_related("series")
+        .order_by("-round_number")
+        .first()
     )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/assignments/<uuid:public_id>/submit", api.submit, name="api_submit"),
     path("api/v1/assignments/<uuid:public_id>/skip", api.skip, name="api_skip"),
     path("api/v1/campaigns/<slug:slug>/records", ingest.records, name="api_ingest"),
+    path("api/v1/series/<slug:series>/records", ingest.series_records, name="api_series_ingest"),
 ]

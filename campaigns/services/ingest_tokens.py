@@ -44,10 +44,10 @@ def revoke_ingest_tokens(*, ids: list[int]) -> int:
 
 
 def live_ingest_token(*, plaintext: str) -> IngestToken | None:
-    """The unrevoked token with this plaintext, its campaign loaded (and its use noted)."""
+    """The unrevoked token with this plaintext, its campaign and series loaded (its use noted)."""
     token = (
         IngestToken.objects.filter(digest=token_digest(plaintext), revoked_at__isnull=True)
-        .select_related("campaign")
+        .select_related("campaign__series")
         .first()
     )
     if token is None:

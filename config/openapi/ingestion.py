@@ -63,8 +63,9 @@ BATCH = {
 }
 INGESTED = {
     "type": "object",
-    "required": ["created", "unchanged", "records"],
+    "required": ["campaign", "created", "unchanged", "records"],
     "properties": {
+        "campaign": {"type": "string", "description": "the slug of the round that took the batch"},
         "created": {"type": "integer"},
         "unchanged": {"type": "integer"},
         "records": {
@@ -85,13 +86,13 @@ INGESTED = {
 }
 
 
-INGESTION_PATHS: dict[str, dict[str, Any]] = {
-    "/api/v1/campaigns/{slug}/records": {
+def _push(operation: str, summary: str, parameter: dict[str, Any], scope: str) -> dict[str, Any]:
+    return {
         "post": {
-            "operationId": "pushRecords",
-            "summary": "Add a batch of records to the campaign, all or none (an ingest token)",
+            "operationId": operation,
+            "summary": summary,
             "security": INGEST_SECURITY,
-            "parameters": [path_parameter("slug", SLUG)],
+            "parameters": [parameter],
             "requestBody": json_body(BATCH),
             "responses": {
                 "200": json_response("every record was there already; nothing changed", INGESTED),
@@ -102,13 +103,28 @@ INGESTION_PATHS: dict[str, dict[str, Any]] = {
                 ),
                 "401": error_response("no valid ingest token"),
                 "403": error_response(
-                    "the token does not cover that campaign (or it does not exist)"
+                    f"the token does not cover that {scope} (or it does not exist)"
                 ),
                 "404": error_response("no such address: a slug outside [-a-zA-Z0-9_]"),
-                "409": error_response("the campaign is closed"),
+                "409": error_response(f"the {scope} takes no records: closed"),
                 "413": error_response("more records than INGEST_BATCH_MAX, or a body too large"),
                 "429": error_response("too many batches for this token (see Retry-After)"),
             },
         },
-    },
+    }
+
+
+INGESTION_PATHS: dict[str, dict[str, Any]] = {
+    "/api/v1/campaigns/{slug}/records": _push(
+        "pushRecords",
+        "Add a batch of records to the campaign, all or none (an ingest token)",
+        path_parameter("slug", SLUG),
+        "campaign",
+    ),
+    "/api/v1/series/{series}/records": _push(
+        "pushSeriesRecords",
+        "Add a batch of records to the series' running round (a token of any of its rounds)",
+        path_parameter("series", SLUG),
+        "series",
+    ),
 }

@@ -1,16 +1,19 @@
 """POST /api/v1/campaigns/<slug>/records: apps push records with an ingest token."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.services.api_tokens import issue_api_token
 from campaigns.assignment.counts import most_responses, tally_assignments
 from campaigns.models import Assignment, Campaign, CampaignStatus, IngestToken, Record
 from campaigns.progress import annotator_progress
 from campaigns.services.ingest_tokens import issue_ingest_token, revoke_ingest_tokens
+from campaigns.services.rounds import new_round
 from scoring.tokens import issue_export_token
 from tests.campaigns.engine import annotators, lease
 from tests.conftest import record
@@ -51,6 +54,7 @@ def test_a_batch_is_stored_and_each_record_reported_created(client, live, token)
     response = push(client, "live", token, {"records": batch})
     assert response.status_code == 201
     assert response.json() == {
+        "campaign": "live",
         "created": 2,
         "unchanged": 0,
         "records": [{"id": "chat-1", "status": "created"}, {"id": "chat-2", "status": "created"}],
@@ -322,3 +326,45 @@ def test_this_process_figures_follow_a_batch_without_recounting(
         assert annotator_progress(person).total == 3
     # A gold record changes the special totals: this process counts them again.
     assert tally_assignments(person, live).seen.golds_left == 1
+
+
+SERIES_URL = "/api/v1/series/{}/records"
+
+
+def test_the_series_url_follows_the_running_round_with_the_first_rounds_token(
+    client, live, token
+) -> None:
+    """A weekly loop: the app keeps one URL and one token; each batch lands in the running
+    round, and the closed round's own URL points to the series'."""
+    week2 = new_round(campaign=live)
+    body = json.dumps({"records": [record("w2-1")]})
+    bearer = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        SERIES_URL.format("live"), body, content_type="application/json", headers=bearer
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["campaign"] == week2.slug == "live-r2"
+    assert [r.external_id for r in Record.objects.filter(campaign=week2)] == ["w2-1"]
+    closed = push(client, "live", token, {"records": [record("late")]})
+    assert closed.status_code == 409
+    assert "/api/v1/series/live/records" in closed.json()["error"]
+    assert not Record.objects.filter(campaign=live).exists()
+
+
+def test_the_series_url_refuses_other_series_and_a_series_with_no_running_round(
+    client, live, token, make_campaign
+) -> None:
+    bearer = {"Authorization": f"Bearer {token}"}
+    body = json.dumps({"records": [record("x")]})
+
+    def send(series: str) -> Any:
+        url = SERIES_URL.format(series)
+        return client.post(url, body, content_type="application/json", headers=bearer)
+
+    assert send("live").status_code == 403  # its campaign is in no series yet
+    new_round(campaign=make_campaign(slug="other", status=CampaignStatus.ACTIVE))
+    week2 = new_round(campaign=live)
+    assert send("other").status_code == 403
+    Campaign.objects.filter(pk=week2.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert send("live").status_code == 409  # past its deadline, before the beat closes it
+    assert not Record.objects.filter(external_id="x").exists()

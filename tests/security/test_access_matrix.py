@@ -64,6 +64,7 @@ EXPECTED: dict[str, Expect] = {
     "campaigns:api_submit": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_skip": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_ingest": Expect(POST_ONLY, TOKEN_ONLY),  # an ingest token, never a session
+    "campaigns:api_series_ingest": Expect(POST_ONLY, TOKEN_ONLY),  # likewise
     # Scoring pages (scoring/urls.py).
     "scoring:api-export": Expect(TOKEN_ONLY, POST_ONLY),
     "scoring:quality": Expect(MODERATOR),

@@ -15,6 +15,7 @@ from accounts.models import User
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.services.annotators import join_campaign, provision_annotators
 from campaigns.services.ingest_tokens import issue_ingest_token
+from campaigns.services.rounds import new_round
 from campaigns.services.standing import moderate
 from config.openapi import openapi_schema
 from scoring.tokens import issue_export_token
@@ -24,7 +25,7 @@ from tests.conftest import record
 SCHEMA = openapi_schema()
 METHODS = ("get", "post", "put", "patch", "delete")
 # A value for each path parameter, so that a documented path can be resolved.
-SAMPLE = {"slug": "demo", "assignment": str(uuid.uuid4()), "name": "preferences"}
+SAMPLE = {"slug": "demo", "series": "weekly", "assignment": str(uuid.uuid4()), "name": "preferences"}
 
 
 def _operations() -> Iterator[tuple[str, str]]:
@@ -161,6 +162,7 @@ SUBMIT = "/api/v1/assignments/{assignment}/submit"
 SKIP = "/api/v1/assignments/{assignment}/skip"
 EXPORT = "/api/v1/campaigns/{slug}/export/{name}"
 INGEST = "/api/v1/campaigns/{slug}/records"
+SERIES_INGEST = "/api/v1/series/{series}/records"
 
 
 def _token(call: Recorder, username: str, password: str) -> str:
@@ -244,6 +246,30 @@ def _ingest(call: Recorder, campaign: Campaign, make_campaign: Any) -> None:
     call("post", INGEST, token=late, body=batch, slug="shut")  # 409
 
 
+def _series_ingest(call: Recorder, make_campaign: Any) -> None:
+    first = make_campaign(slug="weekly", status=CampaignStatus.ACTIVE)
+    _, token = issue_ingest_token(campaign=first, name="app")
+    batch = {"records": [record("pushed-1")]}
+    here = {"series": "weekly"}
+    call("post", SERIES_INGEST, token=token, body=batch, **here)  # 403: in no series yet
+    second = new_round(campaign=first)
+    call("post", SERIES_INGEST, body=batch, **here)  # 401
+    call("post", SERIES_INGEST, token=token, body=batch, series="a.b")  # 404
+    call("post", SERIES_INGEST, token=token, body={"records": "r1"}, **here)  # 400
+    call("post", SERIES_INGEST, token=token, body=batch, **here)  # 201
+    call("post", SERIES_INGEST, token=token, body=batch, **here)  # 200: unchanged
+    with override_settings(INGEST_BATCH_MAX=1):
+        call(
+            "post", SERIES_INGEST, token=token, body={"records": [record("a"), record("b")]}, **here
+        )
+    with override_settings(INGEST_RATE_LIMIT="1/m/key"):
+        _, limited = issue_ingest_token(campaign=second, name="limited")
+        call("post", SERIES_INGEST, token=limited, body=batch, **here)  # 200
+        call("post", SERIES_INGEST, token=limited, body=batch, **here)  # 429
+    Campaign.objects.filter(pk=second.pk).update(status=CampaignStatus.CLOSED)
+    call("post", SERIES_INGEST, token=token, body=batch, **here)  # 409: no running round
+
+
 def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     campaign = live_campaign(make_campaign, regular=2, overlap=1, slug="fuzzed")
     _, credentials = provision_annotators(campaign=campaign, count=2)
@@ -260,6 +286,7 @@ def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     call("get", NEXT, token=_token(call, "suspended", "pw-for-the-test"), slug=campaign.slug)
     _exports(call, campaign)
     _ingest(call, campaign, make_campaign)
+    _series_ingest(call, make_campaign)
     call("get", "/api/v1/openapi.json")
     documented = {
         (template, method, status)
