@@ -25,7 +25,12 @@ from tests.conftest import record
 SCHEMA = openapi_schema()
 METHODS = ("get", "post", "put", "patch", "delete")
 # A value for each path parameter, so that a documented path can be resolved.
-SAMPLE = {"slug": "demo", "series": "weekly", "assignment": str(uuid.uuid4()), "name": "preferences"}
+SAMPLE = {
+    "slug": "demo",
+    "series": "weekly",
+    "assignment": str(uuid.uuid4()),
+    "name": "preferences",
+}
 
 
 def _operations() -> Iterator[tuple[str, str]]:
