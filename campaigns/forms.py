@@ -6,6 +6,14 @@ from django import forms
 
 from campaigns.models import Campaign, Question, QuestionKind
 
+# The spec file gives these inside its `qualification` object, under the names after the prefix.
+QUALIFICATION_FIELDS = [
+    "qualification_items",
+    "qualification_pass_share",
+    "qualification_min_skill",
+    "qualification_attempts",
+    "qualification_retry_minutes",
+]
 CAMPAIGN_FIELDS = [
     "slug",
     "title",
@@ -20,6 +28,8 @@ CAMPAIGN_FIELDS = [
     "leaderboard_min_gold",
     "open_signup",
     "license",
+    "practice_feedback",
+    *QUALIFICATION_FIELDS,
 ]
 QUESTION_FIELDS = ["name", "title", "help_text", "kind", "required", "choices", "scale_max"]
 

@@ -104,6 +104,45 @@ class Campaign(models.Model):
         Series, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds"
     )
     round_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Qualification (campaigns/qualification/): 0 items means none is required.
+    qualification_items = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        validators=[MaxValueValidator(200)],
+        help_text="Qualification records an annotator answers before regular work (0: none).",
+    )
+    qualification_pass_share = models.FloatField(
+        default=0.8,
+        db_default=0.8,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Share of qualification answers that must match to pass (0 to 1).",
+    )
+    qualification_min_skill = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Optional: the lowest chance-corrected skill that passes (0 to 1).",
+    )
+    qualification_attempts = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=1,
+        db_default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Tries an annotator gets (1: no retry; empty: no limit).",
+    )
+    qualification_retry_minutes = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        validators=[MaxValueValidator(30 * 24 * 60)],
+        help_text="Minutes to wait after a failed try before the next one (0: at once).",
+    )
+    practice_feedback = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="After a gold record, tell the annotator whether the answer matched (this "
+        "reveals which records were gold: leave it off in contests).",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -134,6 +173,14 @@ class Campaign(models.Model):
                 name="campaign_closes_after_opens",
             ),
             models.UniqueConstraint(fields=["series", "round_number"], name="campaign_round_once"),
+            models.CheckConstraint(
+                condition=Q(qualification_pass_share__gte=0) & Q(qualification_pass_share__lte=1),
+                name="campaign_qualification_pass_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualification_attempts__isnull=True) | Q(qualification_attempts__gte=1),
+                name="campaign_qualification_attempts_positive",
+            ),
             models.CheckConstraint(
                 condition=Q(series__isnull=True, round_number__isnull=True)
                 | Q(series__isnull=False, round_number__isnull=False, round_number__gte=1),
@@ -194,6 +241,11 @@ class RecordKind(models.TextChoices):
     REGULAR = "regular", "Regular"
     GOLD = "gold", "Gold"
     CONTROL = "control", "Control"
+    # Known answer revealed to annotators while they qualify: never served as work, never scored.
+    QUALIFICATION = "qualification", "Qualification"
+
+
+KNOWN_ANSWER_KINDS = (RecordKind.GOLD, RecordKind.QUALIFICATION)
 
 
 class Record(models.Model):
@@ -211,8 +263,12 @@ class Record(models.Model):
     response_count = models.PositiveSmallIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
     kind = models.CharField(max_length=16, choices=RecordKind.choices, default=RecordKind.REGULAR)
-    # {question name: answer}; known only for gold records and never sent to annotators.
+    # {question name: answer}; known only for gold and qualification records. A gold answer is
+    # never sent to annotators; a qualification answer is shown once the record is answered.
     gold_answer = models.JSONField(null=True, blank=True)
+    # Why the known answer is right (Markdown): shown after answering a qualification record,
+    # and after a gold record when the campaign gives practice feedback.
+    explanation = models.TextField(blank=True, default="", db_default="")
     # Regular records only: live leases plus submitted judgements. The assignment engine raises
     # it with a conditional UPDATE (filled < overlap), so a record never passes its overlap.
     filled = models.PositiveIntegerField(default=0)
@@ -228,8 +284,8 @@ class Record(models.Model):
                 condition=Q(kind__in=RecordKind.values), name="record_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(kind=RecordKind.GOLD, gold_answer__isnull=False)
-                | (~Q(kind=RecordKind.GOLD) & Q(gold_answer__isnull=True)),
+                condition=Q(kind__in=KNOWN_ANSWER_KINDS, gold_answer__isnull=False)
+                | (~Q(kind__in=KNOWN_ANSWER_KINDS) & Q(gold_answer__isnull=True)),
                 name="record_gold_answer_iff_gold",
             ),
         ]
@@ -432,3 +488,10 @@ class IngestToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Registered with the campaigns app from their own module (string references, no import cycle).
+from campaigns.qualification.models import (  # noqa: E402, F401
+    QualificationAnswer,
+    QualificationAttempt,
+)

@@ -145,6 +145,13 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Assignment", {"fields": ["overlap", "gold_rate", "lease_seconds",
                                    "max_tasks_per_annotator", "opens_at", "closes_at"]}),
         ("Leaderboard", {"fields": ["leaderboard_visibility", "leaderboard_min_gold"]}),
+        ("Qualification and feedback", {
+            "fields": ["qualification_items", "qualification_pass_share",
+                       "qualification_min_skill", "qualification_attempts",
+                       "qualification_retry_minutes", "practice_feedback"],
+            "description": "Annotators answer qualification records (kind 'qualification') "
+                           "with feedback before regular work; 0 items: no qualification.",
+        }),
         ("People", {"fields": ["open_signup"]}),
         ("Exports", {"fields": ["license"]}),
     ]  # fmt: skip

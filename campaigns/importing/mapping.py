@@ -23,8 +23,29 @@ from typing import Any
 from campaigns.importing.errors import LineError
 from config.safe_json import JsonRefused, load_json
 
-TARGETS = ("id", "prompt", "messages", "system", "responses", "models", "kind", "gold", "metadata")
-PASSED = ("id", "prompt", "messages", "system", "responses", "kind", "gold", "metadata")
+TARGETS = (
+    "id",
+    "prompt",
+    "messages",
+    "system",
+    "responses",
+    "models",
+    "kind",
+    "gold",
+    "explanation",
+    "metadata",
+)
+PASSED = (
+    "id",
+    "prompt",
+    "messages",
+    "system",
+    "responses",
+    "kind",
+    "gold",
+    "explanation",
+    "metadata",
+)
 STRUCTURED = ("messages", "gold", "metadata", "responses")
 LIST_TARGETS = ("prompt", "responses", "models", "metadata")
 # Keys of a response object in other tools' files, in order of preference.
@@ -139,7 +160,7 @@ class FieldMap:
                     value = [_message(item) for item in value]
                 if value is not None:
                     record[ours] = value
-            elif ours not in ("gold", "metadata", "system", "kind"):
+            elif ours not in ("gold", "explanation", "metadata", "system", "kind"):
                 raise RowInvalid(ours, f"column {theirs!r} is missing")
         return record
 

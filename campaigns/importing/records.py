@@ -14,9 +14,21 @@ from campaigns.answers import (
 from campaigns.importing.errors import ErrorLog
 from config.safe_json import text_problem
 
-RECORD_FIELDS = {"id", "prompt", "messages", "system", "responses", "kind", "gold", "metadata"}
+RECORD_FIELDS = {
+    "id",
+    "prompt",
+    "messages",
+    "system",
+    "responses",
+    "kind",
+    "gold",
+    "explanation",
+    "metadata",
+}
 MAX_TURNS = 200
-RECORD_KINDS = ("regular", "gold", "control")
+RECORD_KINDS = ("regular", "gold", "control", "qualification")
+# Kinds whose records carry a known answer (`gold`) and may explain it (`explanation`).
+KNOWN_ANSWER_KINDS = ("gold", "qualification")
 MAX_ID_LENGTH = 200
 DEFAULT_MAX_TEXT_BYTES = 200_000
 
@@ -32,6 +44,7 @@ class RecordRow:
     system_prompt: str = ""
     # The turns before `prompt`: [{"role": "user"|"assistant", "content": str}, ...]
     messages: tuple[dict[str, str], ...] = ()
+    explanation: str = ""
 
 
 class RecordValidator:
@@ -60,13 +73,22 @@ class RecordValidator:
         if kind not in RECORD_KINDS:
             log.add(line, "kind", f"{shown(kind)} is not one of {', '.join(RECORD_KINDS)}")
         gold = self._gold(line, kind, obj.get("gold"), responses, log)
+        explanation = self._explanation(line, kind, obj.get("explanation"), log)
         metadata = obj.get("metadata", {})
         if not isinstance(metadata, dict):
             log.add(line, "metadata", "must be an object")
         if len(log.errors) + log.more > errors_before:
             return None
         return RecordRow(
-            external_id, prompt, responses, kind, gold, metadata, system, tuple(history)
+            external_id,
+            prompt,
+            responses,
+            kind,
+            gold,
+            metadata,
+            system,
+            tuple(history),
+            explanation,
         )
 
     def _conversation(
@@ -211,15 +233,32 @@ class RecordValidator:
     def _gold(
         self, line: int, kind: object, value: object, responses: list, log: ErrorLog
     ) -> dict[str, object] | None:
-        if kind != "gold":
+        if kind not in KNOWN_ANSWER_KINDS:
             if value is not None:
-                log.add(line, "gold", "only records of kind 'gold' have a gold answer")
+                log.add(
+                    line,
+                    "gold",
+                    "only records of kind 'gold' or 'qualification' have a gold answer",
+                )
             return None
         if value is None:
-            log.add(line, "gold", "a gold record needs a gold answer")
+            log.add(line, "gold", f"a {kind} record needs a gold answer")
             return None
         try:
             return validate_gold(self.questions, value, len(responses))
         except AnswerInvalid as error:
             log.add(line, "gold", str(error))
             return None
+
+    def _explanation(self, line: int, kind: object, value: object, log: ErrorLog) -> str:
+        """Why the known answer is right: shown to annotators once they have answered."""
+        if value is None or value == "":
+            return ""
+        if kind not in KNOWN_ANSWER_KINDS:
+            log.add(line, "explanation", "only records of kind 'gold' or 'qualification' have one")
+            return ""
+        if not isinstance(value, str):
+            log.add(line, "explanation", "must be a string (Markdown)")
+            return ""
+        self._text(line, "explanation", value, log)
+        return value

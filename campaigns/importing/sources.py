@@ -56,7 +56,7 @@ def iter_jsonl(lines: Iterable[bytes], log: ErrorLog) -> Iterator[Row]:
 
 _RESPONSE_COLUMN = re.compile(r"^(response|model)_(\d+)$")
 _JSON_COLUMNS = ("gold", "metadata", "messages")
-_PLAIN_COLUMNS = ("id", "prompt", "system", "kind")
+_PLAIN_COLUMNS = ("id", "prompt", "system", "kind", "explanation")
 
 
 def _within(column: str, field: str) -> str:
@@ -89,7 +89,8 @@ def _known_column(name: str) -> bool:
 def iter_records_csv(
     binary: IO[bytes], log: ErrorLog, max_cell: int = DEFAULT_MAX_CELL
 ) -> Iterator[Row]:
-    """Yield records from a CSV with columns id, prompt, kind, gold, metadata, response_N, model_N.
+    """Yield records from a CSV with columns id, prompt, kind, gold, explanation, metadata,
+    response_N, model_N.
 
     gold and metadata cells hold JSON; empty response cells are skipped, so rows with two and
     with four responses can share one file.

@@ -5,12 +5,23 @@ from typing import IO, Any
 
 from django.forms import ModelForm
 
-from campaigns.forms import CAMPAIGN_FIELDS, QUESTION_FIELDS, CampaignForm, QuestionForm
+from campaigns.forms import (
+    CAMPAIGN_FIELDS,
+    QUALIFICATION_FIELDS,
+    QUESTION_FIELDS,
+    CampaignForm,
+    QuestionForm,
+)
 from campaigns.importing.errors import ImportFailed, LineError
 from campaigns.models import CampaignStatus
 from config.safe_json import JsonRefused, load_json
 
 INITIAL_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+QUALIFICATION_PREFIX = "qualification_"
+# The spec's `qualification` keys, e.g. "items" for the form's qualification_items.
+QUALIFICATION_KEYS = {
+    name.removeprefix(QUALIFICATION_PREFIX): name for name in QUALIFICATION_FIELDS
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,8 @@ def _form_errors(form: ModelForm, prefix: str) -> list[LineError]:
     errors: list[LineError] = []
     for field, messages in form.errors.items():
         name = prefix + field if field != "__all__" else prefix.rstrip(".")
+        if field in QUALIFICATION_FIELDS:
+            name = "qualification." + field.removeprefix(QUALIFICATION_PREFIX)
         errors.extend(LineError(0, name or "spec", str(message)) for message in messages)
     return errors
 
@@ -42,6 +55,31 @@ def _form_data(obj: dict[str, Any], form_class: type[ModelForm]) -> dict[str, An
     return data
 
 
+def _flatten_qualification(obj: dict[str, Any]) -> tuple[dict[str, Any], list[LineError]]:
+    """The spec's `qualification` object as the form's qualification_* fields."""
+    obj = {k: v for k, v in obj.items() if not k.startswith(QUALIFICATION_PREFIX)}
+    given = obj.pop("qualification", None)
+    if given is None:
+        return obj, []
+    if not isinstance(given, dict):
+        return obj, [LineError(0, "qualification", 'must be an object, e.g. {"items": 5}')]
+    errors = [
+        LineError(
+            0, f"qualification.{key}", f"unknown field (known: {', '.join(QUALIFICATION_KEYS)})"
+        )
+        for key in sorted(set(given) - set(QUALIFICATION_KEYS))
+    ]
+    for key, value in given.items():
+        if key in QUALIFICATION_KEYS and isinstance(value, bool):
+            errors.append(LineError(0, f"qualification.{key}", "must be a number"))
+        elif key in QUALIFICATION_KEYS:
+            # null is an empty field ("no limit"); an absent one would take the model default.
+            obj[QUALIFICATION_KEYS[key]] = "" if value is None else value
+    if "items" not in given:
+        errors.append(LineError(0, "qualification.items", "required: how many records to answer"))
+    return obj, errors
+
+
 def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> CampaignSpec:
     """Parse and validate a spec; raise ImportFailed listing every problem."""
     try:
@@ -51,10 +89,16 @@ def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> Cam
     if not isinstance(obj, dict):
         raise ImportFailed([LineError(0, "", "a spec is a JSON object")])
     obj = {**(defaults or {}), **obj}
-    errors = [
-        LineError(0, key, "unknown field")
-        for key in sorted(set(obj) - set(CAMPAIGN_FIELDS) - {"questions", "status"})
-    ]
+    top_level = set(CAMPAIGN_FIELDS) - set(QUALIFICATION_FIELDS) | {
+        "questions",
+        "status",
+        "qualification",
+    }
+    errors = [LineError(0, key, "unknown field") for key in sorted(set(obj) - top_level)]
+    obj, qualification_errors = _flatten_qualification(obj)
+    errors += qualification_errors
+    if "practice_feedback" in obj and not isinstance(obj["practice_feedback"], bool):
+        errors.append(LineError(0, "practice_feedback", "must be true or false"))
     status = obj.get("status", CampaignStatus.DRAFT)
     if status not in INITIAL_STATUSES:
         errors.append(LineError(0, "status", "a new campaign starts as 'draft' or 'active'"))

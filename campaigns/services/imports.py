@@ -51,6 +51,7 @@ RECORD_COLUMNS = (
     "metadata",
     "kind",
     "gold_answer",
+    "explanation",
     "filled",
     "created_at",
 )
@@ -69,6 +70,7 @@ def record_cells(campaign: Campaign, row: RecordRow, now: datetime) -> tuple[Any
         row.metadata,
         row.kind,
         row.gold,
+        row.explanation,
         0,
         now,
     )

@@ -124,7 +124,7 @@ def test_a_gold_record_needs_a_gold_answer_and_others_must_not_have_one(campaign
     )
     assert errors == [
         "line 1, field 'gold': a gold record needs a gold answer",
-        "line 2, field 'gold': only records of kind 'gold' have a gold answer",
+        "line 2, field 'gold': only records of kind 'gold' or 'qualification' have a gold answer",
     ]
 
 
@@ -132,7 +132,7 @@ def test_it_names_unknown_fields_and_kinds(campaign: Campaign) -> None:
     errors = errors_of(campaign, jsonl(record("r1", respones=[]), record("r2", kind="silver")))
     assert errors == [
         "line 1, field 'respones': unknown field",
-        "line 2, field 'kind': 'silver' is not one of regular, gold, control",
+        "line 2, field 'kind': 'silver' is not one of regular, gold, control, qualification",
     ]
 
 

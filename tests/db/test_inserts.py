@@ -74,9 +74,9 @@ def record_rows(campaign_pk: int, now: datetime) -> list[tuple[Any, ...]]:
     responses = [{"model": "m0", "text": "ä"}, {"model": "m1", "text": "b"}]
     return [
         (campaign_pk, "w0", "prompt 0", messages, "be brief", responses, 2, {"src": 1},
-         RecordKind.REGULAR, None, 0, now),
+         RecordKind.REGULAR, None, "", 0, now),
         (campaign_pk, "w1", "prompt 1", [], "", responses, 2, {}, RecordKind.GOLD,
-         {"rank": [1, 0]}, 0, now),
+         {"rank": [1, 0]}, "Response *B* cites a source.", 0, now),
     ]  # fmt: skip
 
 
