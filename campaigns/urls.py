@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import api, ingest, pages, task
+from campaigns.views import api, ingest, pages, qualification, task
 
 app_name = "campaigns"
 urlpatterns = [
@@ -12,6 +12,18 @@ urlpatterns = [
     path("c/<slug:slug>/signup/", pages.signup, name="signup"),
     path("c/<slug:slug>/me/", pages.profile, name="profile"),
     path("c/<slug:slug>/start/", task.start, name="start"),
+    path("c/<slug:slug>/qualification/", qualification.qualification, name="qualification"),
+    path("c/<slug:slug>/qualification/start/", qualification.start, name="qualification_start"),
+    path(
+        "c/<slug:slug>/qualification/answer/<int:position>/",
+        qualification.answer,
+        name="qualification_answer",
+    ),
+    path(
+        "c/<slug:slug>/qualification/<int:number>/<int:position>/",
+        qualification.feedback,
+        name="qualification_feedback",
+    ),
     path("a/<uuid:public_id>/", task.task, name="task"),
     path("a/<uuid:public_id>/skip/", task.skip, name="skip"),
     path("api/v1/campaigns/<slug:slug>/next", api.next_task, name="api_next"),

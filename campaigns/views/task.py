@@ -19,6 +19,7 @@ from campaigns.assignment import Unavailable, next_assignment, skip_assignment, 
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
 from campaigns.progress import annotator_progress
+from campaigns.qualification.selectors import needs_qualification
 from campaigns.rendering import render_shared
 from campaigns.selectors import (
     QUESTIONS_SECONDS,
@@ -56,6 +57,8 @@ def _own_assignment(
 
 
 def _go_next(request: HttpRequest, annotator: Annotator) -> HttpResponse:
+    if needs_qualification(annotator):  # no regular work before the qualification is passed
+        return redirect("campaigns:qualification", slug=annotator.campaign.slug)
     result = next_assignment(annotator=annotator)
     if isinstance(result, Unavailable):
         messages.info(request, result.message)

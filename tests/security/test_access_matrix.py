@@ -60,6 +60,12 @@ EXPECTED: dict[str, Expect] = {
     # Another annotator's assignment: nobody else may open it, organizers included.
     "campaigns:task": Expect((LOGIN, 404, 404, 404)),
     "campaigns:skip": Expect((LOGIN, 405, 405, 405)),
+    # The qualification: members only. The site's campaign asks for none, so its member is sent
+    # to the campaign page; a feedback page exists only for one's own answered record.
+    "campaigns:qualification": Expect((LOGIN, 302, 404, 404)),
+    "campaigns:qualification_start": Expect((LOGIN, 405, 405, 405)),
+    "campaigns:qualification_answer": Expect((LOGIN, 405, 405, 405)),
+    "campaigns:qualification_feedback": Expect((LOGIN, 404, 404, 404)),
     "campaigns:api_next": Expect(TOKEN_ONLY, POST_ONLY),
     "campaigns:api_submit": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_skip": Expect(POST_ONLY, TOKEN_ONLY),
@@ -150,6 +156,9 @@ POSTED: dict[str, tuple[Want, Want, Want, Want]] = {
     "campaigns:join": (409, 302, 403, 403),  # anonymous: claim (the pool is empty); others: join
     "campaigns:start": (LOGIN, 302, 404, 404),  # only members are served a record
     "campaigns:skip": (LOGIN, 404, 404, 404),  # another annotator's assignment
+    # Refused with a message (no qualification here) and sent back; non-members never get in.
+    "campaigns:qualification_start": (LOGIN, 302, 404, 404),
+    "campaigns:qualification_answer": (LOGIN, 302, 404, 404),
     "scoring:act": (LOGIN, 403, 302, 302),  # moderators: back to the table ("choose someone")
     "scoring:score-now": (LOGIN, 403, 302, 302),  # moderators: queued, back to the quality page
     "accounts:logout_everywhere": (LOGIN, 302, 302, 302),  # one's own sessions and tokens only
