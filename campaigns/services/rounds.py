@@ -16,8 +16,11 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
     Question,
+    Record,
+    RecordKind,
     Series,
 )
+from campaigns.qualification.models import QualificationAttempt
 from campaigns.services.campaigns import set_campaign_status
 
 FINAL_SCORING_TASK = "scoring.score_campaign"
@@ -28,7 +31,12 @@ CARRIED_STANDINGS = (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED)
 SETTINGS = (
     "guidelines", "overlap", "gold_rate", "lease_seconds", "max_tasks_per_annotator",
     "leaderboard_visibility", "leaderboard_min_gold", "open_signup", "license",
+    "qualification_items", "qualification_pass_share", "qualification_min_skill",
+    "qualification_attempts", "qualification_retry_minutes", "practice_feedback",
 )  # fmt: skip
+# A qualification record is the campaign's test, not its data: it comes along with the rules.
+RECORD_FIELDS = ("external_id", "prompt", "messages", "system_prompt", "responses",
+                 "response_count", "metadata", "kind", "gold_answer", "explanation")  # fmt: skip
 QUESTION_FIELDS = ("position", "name", "title", "help_text", "kind", "required", "choices",
                    "scale_max")  # fmt: skip
 
@@ -95,8 +103,9 @@ def _default_closes_at(previous: Campaign, now: datetime) -> datetime | None:
 
 
 def _copy_members(previous: Campaign, new: Campaign) -> int:
-    """The previous round's annotators join the new round with their display names; accounts
-    from a join pool that nobody claimed stay behind (nobody holds them)."""
+    """The previous round's annotators join the new round with their display names, and those
+    who passed its qualification keep it; accounts from a join pool that nobody claimed stay
+    behind (nobody holds them)."""
     unclaimed_pool = Q(
         user__generated__batch__kind=BatchKind.POOL, user__generated__claimed_at__isnull=True
     )
@@ -113,15 +122,51 @@ def _copy_members(previous: Campaign, new: Campaign) -> int:
         for member in members.only("user_id", "display_name", "standing")
     ]
     Annotator.objects.bulk_create(rows, batch_size=2000)
+    _carry_qualifications(previous, new)
     return len(rows)
+
+
+def _carry_qualifications(previous: Campaign, new: Campaign) -> None:
+    """A passed try of the previous round counts in the new one, as the new round's first try
+    (its answers stay with the previous round's records)."""
+    passed = QualificationAttempt.objects.filter(annotator__campaign=previous, passed=True)
+    by_user = {a.annotator.user_id: a for a in passed.select_related("annotator")}
+    members = Annotator.objects.filter(campaign=new, user_id__in=list(by_user))
+    QualificationAttempt.objects.bulk_create(
+        [
+            QualificationAttempt(
+                annotator=member,
+                number=1,
+                started_at=by_user[member.user_id].started_at,
+                finished_at=by_user[member.user_id].finished_at,
+                right=by_user[member.user_id].right,
+                skill=by_user[member.user_id].skill,
+                passed=True,
+            )
+            for member in members.only("id", "user_id")
+        ],
+        batch_size=2000,
+    )
+
+
+def _copy_qualification_records(previous: Campaign, new: Campaign) -> None:
+    now = timezone.now()
+    records = Record.objects.filter(campaign=previous, kind=RecordKind.QUALIFICATION)
+    Record.objects.bulk_create(
+        [
+            Record(campaign=new, created_at=now, **{f: getattr(r, f) for f in RECORD_FIELDS})
+            for r in records.order_by("id")
+        ],
+        batch_size=500,
+    )
 
 
 @transaction.atomic
 def new_round(
     *, campaign: Campaign, closes_at: datetime | None = None, now: datetime | None = None
 ) -> Campaign:
-    """Start the round after `campaign`: its questions, guidelines, settings and annotators,
-    no records; `campaign` closes (its final scoring is queued). Raise RoundRefused when the
+    """Start the round after `campaign`: its questions, guidelines, settings, qualification
+    (records and who passed) and annotators, no other records; `campaign` closes (its final scoring is queued). Raise RoundRefused when the
     campaign already has a next round or the new round's slug is taken."""
     now = now or timezone.now()
     previous = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -157,6 +202,7 @@ def new_round(
             for question in questions
         ]
     )
+    _copy_qualification_records(previous, new)
     _copy_members(previous, new)
     if previous.status != CampaignStatus.CLOSED:
         close_campaign(campaign=previous)

@@ -19,6 +19,8 @@ from campaigns.models import (
     Record,
     Series,
 )
+from campaigns.qualification.models import QualificationAttempt
+from campaigns.qualification.selectors import needs_qualification
 from campaigns.services.annotators import provision_annotators
 from campaigns.services.imports import import_records, import_responses
 from campaigns.services.rounds import RoundRefused, close_due_campaigns, new_round
@@ -259,3 +261,28 @@ def test_a_round_is_in_its_series_or_not_at_all(make_campaign) -> None:
     make_campaign(slug="one", series=series, round_number=1)
     with transaction.atomic(), pytest.raises(IntegrityError):
         make_campaign(slug="two", series=series, round_number=1)
+
+
+def test_the_next_round_keeps_the_qualification_and_who_passed_it(week1) -> None:
+    Campaign.objects.filter(pk=week1.pk).update(
+        qualification_items=1, qualification_pass_share=1.0, practice_feedback=True
+    )
+    week1.refresh_from_db()
+    test_item = record("q1", kind="qualification", gold={"pref": 2}, explanation="A is right.")
+    import_records(campaign=week1, source=jsonl(test_item))
+    members = {m.user.username: m for m in Annotator.objects.filter(campaign=week1)}
+    now = timezone.now()
+    for name, passed in (("alice", True), ("bob", False)):
+        QualificationAttempt.objects.create(
+            annotator=members[name], number=1, started_at=now, finished_at=now, right=int(passed),
+            skill=1.0 if passed else 0.0, passed=passed,
+        )  # fmt: skip
+    week2 = new_round(campaign=week1)
+    assert (week2.qualification_items, week2.practice_feedback) == (1, True)
+    [copied] = Record.objects.filter(campaign=week2)
+    assert (copied.external_id, copied.kind, copied.gold_answer, copied.explanation) == (
+        "q1", "qualification", {"pref": 2}, "A is right.",
+    )  # fmt: skip
+    again = {m.user.username: m for m in Annotator.objects.filter(campaign=week2)}
+    assert not needs_qualification(again["alice"])
+    assert needs_qualification(again["bob"]) and needs_qualification(again["carol"])
