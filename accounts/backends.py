@@ -2,32 +2,26 @@
 time, and Django's user lookup with SQL written once.
 
 Every page a logged-in person opens loads their user by id. As a queryset that cost Django about
-a millisecond of CPU building the SQL, more than PostgreSQL spent answering it; db/rows.py
+a millisecond of CPU building the SQL, more than PostgreSQL spent answering it; db/reads.py
 builds the same instance from a statement written once.
 """
 
-from functools import cache
 from typing import Any, cast
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest
 
 from accounts.credentials import GeneratedSecretHasher
 from accounts.models import User
 from accounts.sessions import take_prefetched_user
-from db.names import table
-from db.rows import Part, fetch_one, select_list
+from db.reads import Column, Read, read_one
+from db.rows import Part
 
-_USER = (Part(User, "u"),)
+_U = Part(User, "u")
+_USER = Read(source=_U, parts=(_U,), where=((Column(_U, "id"), "= %s"),))
 _dummy_hasher = GeneratedSecretHasher()
-
-
-@cache
-def _user_sql(vendor: str) -> str:
-    return f"SELECT {select_list(_USER)} FROM {table(User)} u WHERE u.id = %s"  # noqa: S608 - names only
 
 
 class ModelBackend(AuthenticationBackend):
@@ -53,6 +47,6 @@ class ModelBackend(AuthenticationBackend):
                 key = User._meta.pk.to_python(user_id)
             except Exception:  # noqa: BLE001 - a tampered session id is simply no user
                 return None
-            found = fetch_one(_user_sql(connection.vendor), [key], _USER)
-            user = cast(User, found[0]) if found else None
+            found = read_one(_USER, [key])
+            user = cast(User, found[0][0]) if found else None
         return user if isinstance(user, User) and self.user_can_authenticate(user) else None

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import User
-from db.names import table
-from db.rows import Part, fetch_one_with_extras, select_list
+from db.reads import Column, Join, Read, read_one
+from db.rows import Part
 
 KEY_LENGTH = 32
 # Session key → the user id its data held, as this process last read it. A hint, nothing more:
@@ -45,22 +45,19 @@ def take_prefetched_user(user_id: Any) -> User | None:
     return user if user is not None and str(user.pk) == str(user_id) else None
 
 
-_USER = (Part(User, "u"),)
+_U = Part(User, "u")
 
 
 @cache
-def _load_sql(vendor: str, model: type[AbstractBaseSession]) -> str:
-    sessions = table(model)
-    return f"SELECT session_data FROM {sessions} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
-
-
-@cache
-def _load_with_user_sql(vendor: str, model: type[AbstractBaseSession]) -> str:
-    return (
-        f"SELECT {select_list(_USER)}, s.session_data "  # noqa: S608 - names only
-        f"FROM {table(model)} s LEFT JOIN {table(User)} u ON u.id = %s "
-        "WHERE s.session_key = %s AND s.expire_date > %s"
-    )
+def _reads(model: type[AbstractBaseSession]) -> tuple[Read, Read]:
+    """The data of a live session; and the same with a user read in passing (the LEFT JOIN's
+    parameter: the user id the session last held, `_user_hints`)."""
+    s = Part(model, "s", ("session_key",))
+    live = ((Column(s, "session_key"), "= %s"), (Column(s, "expire_date"), "> %s"))
+    data = (Column(s, "session_data"),)
+    alone = Read(source=s, parts=(), where=live, extras=data)
+    with_user = Read(source=s, parts=(_U,), joins=(Join(_U),), where=live, extras=data)
+    return alone, with_user
 
 
 class SessionStore(DatabaseSessionStore):
@@ -78,18 +75,13 @@ class SessionStore(DatabaseSessionStore):
         expire_after = meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
         hint = _user_hints.get(self.session_key)
         user = None
+        alone, with_user = _reads(self.model)
         if hint is None:
-            with connection.cursor() as cursor:
-                sql = _load_sql(connection.vendor, self.model)
-                cursor.execute(sql, [self.session_key, expire_after])
-                row = cursor.fetchone()
-            session_data = None if row is None else row[0]
+            found = read_one(alone, [self.session_key, expire_after])
         else:
-            sql = _load_with_user_sql(connection.vendor, self.model)
-            params = [hint, self.session_key, expire_after]
-            found = fetch_one_with_extras(sql, params, _USER)
-            session_data = None if found is None else found[1][0]
+            found = read_one(with_user, [hint, self.session_key, expire_after])
             user = None if found is None else found[0][0]
+        session_data = None if found is None else found[1][0]
         if session_data is None:
             self._session_key = None
             return {}

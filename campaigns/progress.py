@@ -1,13 +1,10 @@
 """An annotator's progress bar: their judgements against the quota, or the campaign's records."""
 
 from dataclasses import dataclass
-from functools import cache
-
-from django.db import connection
 
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
-from db.names import table
+from db.reads import count_where
 
 
 @dataclass(frozen=True)
@@ -33,21 +30,10 @@ def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
     return regular.filter(filled__gte=campaign.overlap).count(), regular.count()
 
 
-@cache
-def _submitted_sql(vendor: str) -> str:
-    return (
-        f"SELECT COUNT(*) FROM {table(Assignment)} "  # noqa: S608 - names only
-        "WHERE annotator_id = %s AND status = %s"
-    )
-
-
 def _submitted_count(annotator: Annotator) -> int:
-    """On every task page: written out, like the reads in db/rows.py."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _submitted_sql(connection.vendor), [annotator.pk, AssignmentStatus.SUBMITTED]
-        )
-        return int(cursor.fetchone()[0])
+    """On every task page: a statement written once (db.reads), not a queryset."""
+    fields = ("annotator", "status")
+    return count_where(Assignment, fields, [annotator.pk, AssignmentStatus.SUBMITTED])
 
 
 def annotator_progress(annotator: Annotator) -> Progress:

@@ -1,7 +1,6 @@
 """Reads shared by views, admin and commands."""
 
 from dataclasses import dataclass
-from functools import cache
 from typing import cast
 from uuid import UUID
 
@@ -26,8 +25,8 @@ from campaigns.models import (
     RecordKind,
     Series,
 )
-from db.names import table
-from db.rows import Part, fetch_one, fetch_one_with_extras, select_list
+from db.reads import Column, CountOf, Join, Read, read_one
+from db.rows import Part
 
 
 def visible_campaigns() -> QuerySet[Campaign]:
@@ -114,23 +113,21 @@ def _spec(question: Question) -> QuestionSpec:
     )
 
 
-_MEMBER = (Part(Annotator, "a"), Part(Campaign, "c"))
-
-
-@cache
-def _member_sql(vendor: str) -> str:
-    return (
-        f"SELECT {select_list(_MEMBER)} FROM {table(Annotator)} a "  # noqa: S608 - names only
-        f"JOIN {table(Campaign)} c ON c.id = a.campaign_id WHERE a.user_id = %s AND c.slug = %s"
-    )
+_A, _C = Part(Annotator, "a"), Part(Campaign, "c")
+_MEMBER = Read(
+    source=_A,
+    parts=(_A, _C),
+    joins=(Join(_C, via=Column(_A, "campaign")),),
+    where=((Column(_A, "user"), "= %s"), (Column(_C, "slug"), "= %s")),
+)
 
 
 def membership_by_slug(user: User | AnonymousUser, slug: str) -> tuple[bool, Annotator | None]:
     """(whether campaign `slug` exists, the user's membership in it): one query for members."""
     if user.is_authenticated:
-        found = fetch_one(_member_sql(connection.vendor), [user.pk, slug], _MEMBER)
+        found = read_one(_MEMBER, [user.pk, slug])
         if found is not None:
-            annotator, campaign = cast(tuple[Annotator, Campaign], tuple(found))
+            annotator, campaign = cast(tuple[Annotator, Campaign], tuple(found[0]))
             annotator.campaign, annotator.user = campaign, cast(User, user)
             return True, annotator
     return Campaign.objects.filter(slug=slug).exists(), None
@@ -142,50 +139,49 @@ TASK_RECORD_FIELDS = (
     "filled",
 )  # fmt: skip
 _RECORD_TEXTS = ("prompt", "messages", "system_prompt", "responses")
-# A task page shows the record's texts; a submission or a skip reads only its counts (a
-# submission checks answers against the number of responses).
-_TO_SHOW = (
-    Part(Assignment, "s"),
-    Part(Campaign, "c"),
-    Part(Record, "r", TASK_RECORD_FIELDS),
-    Part(Annotator, "n"),
-)
-_TO_ACT_ON = (
-    Part(Assignment, "s"),
-    Part(Campaign, "c"),
-    Part(Record, "r", tuple(f for f in TASK_RECORD_FIELDS if f not in _RECORD_TEXTS)),
-    Part(Annotator, "n"),
-)
 
 
-@cache
-def _own_sql(vendor: str, parts: tuple[Part, ...]) -> str:
-    # A task page also shows how many judgements the annotator submitted (its progress bar):
-    # read here, one round trip fewer than a query of its own.
-    submitted = (
-        f", (SELECT COUNT(*) FROM {table(Assignment)} x "  # noqa: S608 - names only
-        f"WHERE x.annotator_id = s.annotator_id AND x.status = '{AssignmentStatus.SUBMITTED}')"
-        if parts is _TO_SHOW
-        else ""
-    )
-    return (
-        f"SELECT {select_list(parts)}{submitted} FROM {table(Assignment)} s "  # noqa: S608
-        f"JOIN {table(Campaign)} c ON c.id = s.campaign_id "
-        f"JOIN {table(Record)} r ON r.id = s.record_id "
-        f"JOIN {table(Annotator)} n ON n.id = s.annotator_id "
-        "WHERE s.public_id = %s AND n.user_id = %s"
+def _own_read(record: Part, extras: tuple[CountOf, ...] = ()) -> Read:
+    """The user's assignment (by public id) with its campaign, `record` and annotator."""
+    s, c, n = Part(Assignment, "s"), Part(Campaign, "c"), Part(Annotator, "n")
+    return Read(
+        source=s,
+        parts=(s, c, record, n),
+        joins=(
+            Join(c, via=Column(s, "campaign")),
+            Join(record, via=Column(s, "record")),
+            Join(n, via=Column(s, "annotator")),
+        ),
+        where=((Column(s, "public_id"), "= %s"), (Column(n, "user"), "= %s")),
+        extras=extras,
     )
 
 
-def _own(user: User, public_id: UUID, parts: tuple[Part, ...]) -> Assignment | None:
+# A task page shows the record's texts, and how many judgements the annotator submitted (its
+# progress bar: read here, one round trip fewer than a query of its own). A submission or a skip
+# reads only the record's counts (a submission checks answers against the number of responses).
+_SUBMITTED = CountOf(
+    Assignment,
+    "x",
+    "annotator",
+    outer=Column(Part(Assignment, "s"), "annotator"),
+    fixed=(("status", AssignmentStatus.SUBMITTED),),
+)
+_TO_SHOW = _own_read(Part(Record, "r", TASK_RECORD_FIELDS), (_SUBMITTED,))
+_TO_ACT_ON = _own_read(
+    Part(Record, "r", tuple(f for f in TASK_RECORD_FIELDS if f not in _RECORD_TEXTS))
+)
+
+
+def _own(user: User, public_id: UUID, read: Read) -> Assignment | None:
     key = Assignment._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-    found = fetch_one_with_extras(_own_sql(connection.vendor, parts), [key, user.pk], parts)
+    found = read_one(read, [key, user.pk])
     if found is None:
         return None
     assignment, campaign, record, annotator = cast(
         tuple[Assignment, Campaign, Record, Annotator], tuple(found[0])
     )
-    if parts is _TO_SHOW:
+    if read.extras:
         (annotator.submitted_count,) = found[1]
     annotator.campaign, annotator.user = campaign, user
     record.campaign = campaign

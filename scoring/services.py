@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
+from db.locks import try_transaction_lock
 from scoring import selectors
 from scoring.metrics import flags
 from scoring.metrics.campaign import CampaignResult, compute_scores
@@ -44,12 +45,7 @@ def _one_run_at_a_time(campaign_id: int) -> Iterator[bool]:
         yield True
         return
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, campaign_id]
-            )
-            acquired = bool(cursor.fetchone()[0])
-        yield acquired
+        yield try_transaction_lock(_LOCK_NAMESPACE, campaign_id)
 
 
 def score_campaign(*, campaign_id: int) -> CampaignScore | None:

@@ -2,17 +2,15 @@
 
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import cache
 from typing import cast
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.credentials import new_token, stamp_matches, token_digest
 from accounts.models import ApiToken, User
-from db.names import table
-from db.rows import Part, fetch_one, select_list
+from db.reads import Column, Join, Read, read_one
+from db.rows import Part
 
 # last_used_at is written at most this often, so that a busy client does not write on every call.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -30,27 +28,25 @@ def issue_api_token(*, user: User) -> str:
     return token
 
 
-_TOKEN = (Part(User, "u"), Part(ApiToken, "t", ("id", "last_used_at", "expires_at", "auth_stamp")))
-
-
-@cache
-def _token_sql(vendor: str) -> str:
-    """The user of a live token, and the token's id and last use: runs on every API call, where
-    a select_related() queryset cost Django more CPU than the database (db/rows.py)."""
-    user, token = table(User), table(ApiToken)
-    return (
-        f"SELECT {select_list(_TOKEN)} FROM {token} t "  # noqa: S608 - names only
-        f"JOIN {user} u ON u.id = t.user_id WHERE t.digest = %s AND t.revoked_at IS NULL"
-    )
+_U = Part(User, "u")
+_T = Part(ApiToken, "t", ("id", "last_used_at", "expires_at", "auth_stamp"))
+# The user of a live token, and the token's id and last use: runs on every API call, where a
+# select_related() queryset cost Django more CPU than the database (db/reads.py).
+_TOKEN = Read(
+    source=_T,
+    parts=(_U, _T),
+    joins=(Join(_U, via=Column(_T, "user")),),
+    where=((Column(_T, "digest"), "= %s"), (Column(_T, "revoked_at"), "IS NULL")),
+)
 
 
 def user_for_api_token(*, token: str) -> User | None:
     """The user of a live token: not revoked, not expired, made since the user's password last
     changed and since they last logged out everywhere; else None."""
-    found = fetch_one(_token_sql(connection.vendor), [token_digest(token)], _TOKEN)
+    found = read_one(_TOKEN, [token_digest(token)])
     if found is None:
         return None
-    user, api_token = cast(tuple[User, ApiToken], tuple(found))
+    user, api_token = cast(tuple[User, ApiToken], tuple(found[0]))
     now = timezone.now()
     if not user.is_active or (api_token.expires_at is not None and api_token.expires_at <= now):
         return None

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import question_specs
 from db.inserts import row_writer
-from db.names import table
+from db.statistics import analyze
 
 BATCH_SIZE = 1000
 RECORD_COLUMNS = (
@@ -158,9 +158,7 @@ def import_records(
 def _refresh_statistics() -> None:
     """After a bulk load PostgreSQL's planner still believes the table is empty until autovacuum
     gets to it; measured, the engine's queries ran up to twice as slow meanwhile."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table(Record)}")
+    analyze(Record)
 
 
 class _ResponseWriter:

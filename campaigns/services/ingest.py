@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.answers import QuestionSpec, shown
@@ -21,7 +21,7 @@ from campaigns.models import Campaign, CampaignStatus, Record, RecordKind
 from campaigns.selectors import served_question_specs
 from campaigns.services.imports import RECORD_COLUMNS, record_cells
 from db.inserts import row_writer
-from db.names import table
+from db.statistics import analyze_when_stale
 
 # A concurrent request that inserted one of the ids first makes the INSERT fail; the batch is
 # then read and compared again (those records now count as unchanged). One retry settles it;
@@ -204,15 +204,4 @@ def _refresh_statistics() -> None:
     records; but a campaign filled from nothing by a stream of batches would be planned as an
     empty table meanwhile (measured on imports: the engine's queries up to twice as slow).
     ANALYZE when the planner's estimate is under half the rows the table holds."""
-    if connection.vendor != "postgresql":
-        return
-    name = Record._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.reltuples, COALESCE(s.n_live_tup, 0) FROM pg_class c "
-            "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
-            [name],
-        )
-        found = cursor.fetchone()
-        if found is not None and found[1] >= 1000 and found[0] < found[1] / 2:
-            cursor.execute(f"ANALYZE {table(Record)}")
+    analyze_when_stale(Record, min_rows=1000)
