@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import F
 
 from campaigns.models import (
-    AnnotatorStanding,
     Campaign,
     Judgement,
     Question,
@@ -22,8 +21,8 @@ from campaigns.models import (
     RecordKind,
 )
 from scoring.models import AnnotatorScore
+from scoring.selectors.standings import voting_standings
 
-GOOD_STANDING = (AnnotatorStanding.ACTIVE, AnnotatorStanding.WARNED)
 RECORD_BATCH = 500
 
 
@@ -59,7 +58,7 @@ def voter_weights(
 ) -> dict[int, float]:
     """Annotator id → weight of their votes: annotators in good standing (and the excluded ones
     when asked); weighted by their latest quality when asked, else 1."""
-    standings = list(GOOD_STANDING) + ([AnnotatorStanding.EXCLUDED] if include_excluded else [])
+    standings = voting_standings(include_excluded=include_excluded)
     members = campaign.annotators.filter(standing__in=standings).values_list("id", flat=True)
     weights = dict.fromkeys(members, 1.0)
     if by_quality:

@@ -15,9 +15,10 @@ from django.db import connection
 from campaigns.models import Annotator, Assignment, Campaign, Judgement, Question, Record
 from db import preferences as pairs
 from db.preferences import Tables
-from scoring.exports.judged import GOOD_STANDING, Tally, record_kinds
+from scoring.exports.judged import Tally, record_kinds
 from scoring.exports.options import ExportOptions
 from scoring.models import AnnotatorScore
+from scoring.selectors.standings import voting_standings
 
 _TABLES = Tables(
     annotator=Annotator,
@@ -42,7 +43,7 @@ def applies(
 
 
 def _params(campaign: Campaign, question: Question, options: ExportOptions) -> dict[str, Any]:
-    standings = [*GOOD_STANDING] + (["excluded"] if options.include_excluded else [])
+    standings = voting_standings(include_excluded=options.include_excluded)
     return {
         "campaign": campaign.pk,
         "question": question.name,

@@ -3,10 +3,11 @@
 from collections.abc import Iterator
 from typing import Any
 
-from campaigns.models import AnnotatorStanding, Campaign
+from campaigns.models import Campaign
 from scoring.exports.judged import Tally
 from scoring.exports.options import ExportOptions
 from scoring.models import AnnotatorScore, CampaignScore
+from scoring.selectors.standings import without_excluded
 
 QUALITY_FIELDS = (
     "annotator", "display_name", "judgements", "gold_seen", "gold_correct", "gold_accuracy",
@@ -25,9 +26,8 @@ def latest_snapshot(campaign: Campaign) -> CampaignScore | None:
 def _scores(campaign: Campaign, options: ExportOptions, tally: Tally) -> Any:
     scores = AnnotatorScore.objects.filter(campaign=campaign).select_related("annotator__user")
     if not options.include_excluded:
-        excluded = scores.filter(annotator__standing=AnnotatorStanding.EXCLUDED)
-        tally.left_out["excluded annotators"] += excluded.count()
-        scores = scores.exclude(annotator__standing=AnnotatorStanding.EXCLUDED)
+        reason = "excluded annotators"
+        scores = without_excluded(scores, "annotator", left_out=tally.left_out, reason=reason)
     return scores
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast, JSONObject
 
-from campaigns.models import AnnotatorStanding, Campaign, Judgement, Question
+from campaigns.models import Campaign, Judgement, Question
 from scoring.exports import preference_sql, shapes
 from scoring.exports.files import RawJSON, lines
 from scoring.exports.judged import (
@@ -21,6 +21,7 @@ from scoring.exports.judged import (
 )
 from scoring.exports.options import ExportOptions
 from scoring.metrics.preferences import best_response, preference_pairs
+from scoring.selectors.standings import without_excluded
 
 PREFERENCE_FIELDS = (
     "prompt", "chosen", "rejected", "chosen_model", "rejected_model", "margin", "votes",
@@ -135,9 +136,12 @@ def text_question_exists(campaign: Campaign, name: str) -> bool:
 def _judgements(campaign: Campaign, options: ExportOptions, tally: Tally) -> QuerySet[Judgement]:
     judgements = Judgement.objects.filter(campaign=campaign)
     if not options.include_excluded:
-        excluded = judgements.filter(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
-        tally.left_out["judgements of excluded annotators"] += excluded.count()
-        judgements = judgements.exclude(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
+        judgements = without_excluded(
+            judgements,
+            "assignment__annotator",
+            left_out=tally.left_out,
+            reason="judgements of excluded annotators",
+        )
     return judgements.order_by("submitted_at", "id")
 
 

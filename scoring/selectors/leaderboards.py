@@ -8,25 +8,19 @@ from django.db.models import Q, QuerySet
 
 from campaigns.models import (
     Annotator,
-    AnnotatorStanding,
     Campaign,
     CampaignStatus,
     Series,
 )
 from scoring.models import AnnotatorScore
+from scoring.selectors.standings import under_review_where
 
 LEADERBOARD_TOP = 100
 
 
 def under_review(campaign: Campaign) -> QuerySet[Annotator]:
     """Warned or suspended, or flagged and waiting for a moderator: never named in public."""
-    return _pending(Q(campaign=campaign))
-
-
-def _pending(where: Q) -> QuerySet[Annotator]:
-    waiting = Q(standing=AnnotatorStanding.ACTIVE, score__isnull=False) & ~Q(score__flag_text="")
-    pending = Q(standing__in=[AnnotatorStanding.WARNED, AnnotatorStanding.SUSPENDED]) | waiting
-    return Annotator.objects.filter(pending, where)
+    return under_review_where(Q(campaign=campaign))
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ def series_standings(series: Series, *, staff: bool) -> list[SeriesRow]:
     rounds = Campaign.objects.filter(series=series).exclude(status=CampaignStatus.DRAFT)
     scores = AnnotatorScore.objects.filter(campaign__in=rounds, rank__isnull=False)
     if not staff:
-        scores = scores.exclude(annotator__in=_pending(Q(campaign__in=rounds)))
+        scores = scores.exclude(annotator__in=under_review_where(Q(campaign__in=rounds)))
     rows = scores.order_by("campaign__round_number").values_list(
         "annotator__user_id", "annotator__user__username", "annotator__display_name",
         "campaign__round_number", "rank", "score", "judgements",

@@ -15,7 +15,6 @@ from accounts.selectors import claimed
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
-    Assignment,
     AssignmentStatus,
     Campaign,
     Judgement,
@@ -26,6 +25,7 @@ from campaigns.models import (
 from campaigns.selectors import taking_part
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore, CampaignScore
+from scoring.selectors.standings import excluded
 
 
 def qualities(campaign: Campaign) -> list[float]:
@@ -204,13 +204,9 @@ def others_on(records: list[int], annotator: Annotator) -> dict[int, list[dict[s
     rows = (
         Judgement.objects.filter(assignment__record_id__in=records)
         .exclude(assignment__annotator=annotator)
-        .exclude(assignment__annotator__standing=AnnotatorStanding.EXCLUDED)
+        .exclude(excluded("assignment__annotator"))
         .values_list("assignment__record_id", "answers")
     )
     for record_id, answers in rows:
         found.setdefault(record_id, []).append(answers)
     return found
-
-
-def live_assignments(annotator: Annotator) -> int:
-    return Assignment.objects.filter(annotator=annotator, status=AssignmentStatus.LEASED).count()
