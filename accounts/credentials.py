@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 SECRET_BYTES = 16  # 128 bits; the floor set for generated secrets is 96
@@ -34,6 +36,19 @@ def new_token() -> str:
 def token_digest(token: str) -> str:
     """What is stored of a login token: its SHA-256, so a database leak opens no account."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_new_secret(token: Any) -> str:
+    """Give an unsaved token (an ingest or export token from its admin form) a new secret: its
+    `digest` is set; the plaintext is returned, to be shown once and never stored."""
+    plaintext = new_token()
+    token.digest = token_digest(plaintext)
+    return plaintext
+
+
+def revoke_live(tokens: "QuerySet[Any]") -> int:
+    """Revoke the tokens not revoked yet (revoked rather than deleted: the row says when)."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def password_stamp(encoded_password: str, secret: str | None = None) -> str:

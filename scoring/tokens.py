@@ -3,7 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.credentials import new_token, token_digest
+from accounts.credentials import new_token, revoke_live, token_digest
+from accounts.credentials import (
+    set_new_secret as set_new_secret,  # scoring.admin imports it from here
+)
 from accounts.models import User
 from campaigns.models import Campaign
 from scoring.models import ExportToken
@@ -22,17 +25,8 @@ def issue_export_token(
     return token, plaintext
 
 
-def set_new_secret(token: ExportToken) -> str:
-    """Give an unsaved token (from the admin form) its digest; return the plaintext."""
-    plaintext = new_token()
-    token.digest = token_digest(plaintext)
-    return plaintext
-
-
 def revoke_export_tokens(*, ids: list[int]) -> int:
-    return ExportToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return revoke_live(ExportToken.objects.filter(pk__in=ids))
 
 
 def token_for_campaign(*, plaintext: str, campaign: Campaign) -> ExportToken | None:

@@ -16,6 +16,7 @@ from accounts.handover import HANDOVER_SECONDS, keep_for_download, take_for_down
 from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
 from accounts.selectors import claimed
 from accounts.services.provisioning import MAX_BATCH
+from campaigns.admin.change_context import ChangeContextAdmin
 from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
 from campaigns.importing.sources import file_format
@@ -125,7 +126,7 @@ def start_next_round(
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ChangeContextAdmin):
     list_display = ["title", "slug", "status", "series", "round_number", "closes_at", "created_at"]
     list_filter = ["status", "series"]
     search_fields = ["title", "slug"]
@@ -249,21 +250,13 @@ class CampaignAdmin(admin.ModelAdmin):
             ),
         ] + super().get_urls()
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        campaign = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if campaign is not None:
-            extra["counts"] = campaign_counts(campaign)
-            extra["guidelines_html"] = render_markdown(campaign.guidelines)
-            extra["upload_form"] = RecordUploadForm()
-            extra["upload_url"] = reverse("admin:campaigns_campaign_upload", args=[campaign.pk])
-        return super().change_view(request, object_id, form_url, extra)
+    def change_context(self, campaign: Campaign) -> dict[str, Any]:
+        return {
+            "counts": campaign_counts(campaign),
+            "guidelines_html": render_markdown(campaign.guidelines),
+            "upload_form": RecordUploadForm(),
+            "upload_url": reverse("admin:campaigns_campaign_upload", args=[campaign.pk]),
+        }
 
     def upload_records(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=pk)

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
+from campaigns.admin.change_context import ChangeContextAdmin
 from campaigns.admin.data import ReadOnlyAdmin
 from campaigns.models import AssignmentStatus, Record
 from campaigns.rendering import render_markdown
@@ -57,7 +58,7 @@ class CompletionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Record)
-class RecordAdmin(ReadOnlyAdmin):
+class RecordAdmin(ChangeContextAdmin, ReadOnlyAdmin):
     list_display = ["external_id", "campaign", "kind", "response_count", "submitted"]
     list_filter = ["kind", CompletionFilter, "campaign"]
     search_fields = ["external_id"]
@@ -68,18 +69,8 @@ class RecordAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Record]:
         return with_submission_counts(super().get_queryset(request))
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        record = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if record is not None:
-            extra["preview"] = record_preview(record)
-        return super().change_view(request, object_id, form_url, extra)
+    def change_context(self, record: Record) -> dict[str, Any]:
+        return {"preview": record_preview(record)}
 
     @admin.display(ordering="submitted", description="judgements")
     def submitted(self, record: Record) -> int:

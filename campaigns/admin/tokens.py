@@ -6,9 +6,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.credentials import set_new_secret
 from accounts.models import User
 from campaigns.models import IngestToken
-from campaigns.services.ingest_tokens import revoke_ingest_tokens, set_new_secret
+from campaigns.services.ingest_tokens import revoke_ingest_tokens
 
 
 @admin.register(IngestToken)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.credentials import new_token, token_digest
+from accounts.credentials import new_token, revoke_live, token_digest
 from accounts.models import User
 from campaigns.models import Campaign, IngestToken
 
@@ -30,17 +30,8 @@ def issue_ingest_token(
     return token, plaintext
 
 
-def set_new_secret(token: IngestToken) -> str:
-    """Give an unsaved token (from the admin form) its digest; return the plaintext."""
-    plaintext = new_token()
-    token.digest = token_digest(plaintext)
-    return plaintext
-
-
 def revoke_ingest_tokens(*, ids: list[int]) -> int:
-    return IngestToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return revoke_live(IngestToken.objects.filter(pk__in=ids))
 
 
 def live_ingest_token(*, plaintext: str) -> IngestToken | None:

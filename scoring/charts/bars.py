@@ -22,18 +22,18 @@ from scoring.charts.svg import (
     RIGHT,
     TOP,
     FloatArray,
-    _esc,
-    _finite,
-    _no_data,
-    _num,
-    _scale,
-    _shorten,
-    _svg,
-    _text,
-    _ticks,
-    _x_axis,
-    _y_axis,
+    as_number,
+    escaped,
+    finite,
     format_number,
+    linear_scale,
+    nice_ticks,
+    no_data,
+    shorten,
+    svg_document,
+    text_at,
+    x_axis,
+    y_axis,
 )
 
 
@@ -41,7 +41,7 @@ def _bar(x: float, top: float, bottom: float, width: float, colour: str, tip: st
     height = max(bottom - top, 0.5)  # a zero still shows as a hairline
     return (
         f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{colour}"><title>{_esc(tip)}</title></rect>'
+        f'fill="{colour}"><title>{escaped(tip)}</title></rect>'
     )
 
 
@@ -58,31 +58,31 @@ def bar_chart(
     Every bar has its label and its value printed (and as a tooltip): side by side when they fit
     under and over each bar, else one bar a row (`y_label` then names the value axis below).
     """
-    kept = [(str(label), v) for label, value in bars if not math.isnan(v := _num(value))]
+    kept = [(str(label), v) for label, value in bars if not math.isnan(v := as_number(value))]
     kept = kept[-MAX_BARS:]
     if not kept:
-        return _no_data(title)
+        return no_data(title)
     marked = next((i for i, (label, _) in enumerate(kept) if label == highlight), -1)
     slot = (RIGHT - LEFT) / len(kept)
-    widest = max(max(len(_shorten(label, 20)), len(format_number(v))) for label, v in kept)
+    widest = max(max(len(shorten(label, 20)), len(format_number(v))) for label, v in kept)
     if slot < widest * CHAR + 6:
         rows = [(label, [v]) for label, v in kept]
         colours = [[ACCENT if i == marked else PRIMARY] for i in range(len(kept))]
         return _row_chart(rows, colours, title=title, value_label=y_label, row_label=x_label)
     numbers = [v for _, v in kept]
-    lo, hi, ticks, labels = _ticks(min(0.0, *numbers), max(0.0, *numbers))
-    ys = _scale(lo, hi, BOTTOM, TOP)
-    body = [_y_axis(ys, ticks, labels, y_label)]
+    lo, hi, ticks, labels = nice_ticks(min(0.0, *numbers), max(0.0, *numbers))
+    ys = linear_scale(lo, hi, BOTTOM, TOP)
+    body = [y_axis(ys, ticks, labels, y_label)]
     for i, (label, v) in enumerate(kept):
         x, (top, bottom) = LEFT + (i + 0.15) * slot, sorted((ys(0), ys(v)))
         colour = ACCENT if i == marked else PRIMARY
         body.append(_bar(x, top, bottom, slot * 0.7, colour, f"{label}: {format_number(v)}"))
         y = top - 4 if v >= 0 else bottom + FONT + 1
-        body.append(_text(x + slot * 0.35, y, format_number(v)))
-        body.append(_text(x + slot * 0.35, BOTTOM + 15, _shorten(label, 20)))
+        body.append(text_at(x + slot * 0.35, y, format_number(v)))
+        body.append(text_at(x + slot * 0.35, BOTTOM + 15, shorten(label, 20)))
     if lo < 0:
         body.append(f'<line x1="{LEFT}" x2="{RIGHT}" y1="{ys(0):.1f}" y2="{ys(0):.1f}" {AXIS}/>')
-    return _svg(title, body, x_label)
+    return svg_document(title, body, x_label)
 
 
 def _row_chart(
@@ -101,9 +101,9 @@ def _row_chart(
     `marker(top, bottom, right)` draws over the rows; `names` tell the series apart in tooltips.
     """
     numbers = [v for _, values in rows for v in values]
-    lo, hi, ticks, labels = _ticks(min(0.0, *numbers), max(0.0, *numbers))
+    lo, hi, ticks, labels = nice_ticks(min(0.0, *numbers), max(0.0, *numbers))
     # The row label sits over the category labels, in bold (about 10% wider).
-    widest = max([len(_shorten(label, 32)) for label, _ in rows] + [len(row_label) * 1.1])
+    widest = max([len(shorten(label, 32)) for label, _ in rows] + [len(row_label) * 1.1])
     left = LEFT + max(widest * CHAR + 8 - LEFT, 0)
     series = max(len(values) for _, values in rows)
     bar_height = 15.0 if series == 1 else 13.0
@@ -111,15 +111,15 @@ def _row_chart(
     top = TOP + (FONT + 4 if row_label else 0)
     bottom = top + row_height * len(rows)
     right = RIGHT - 6 * CHAR  # room for the value printed after the longest bar
-    xs = _scale(lo, hi, left, right)
-    body = [_x_axis(xs, ticks, labels, top, bottom)]
+    xs = linear_scale(lo, hi, left, right)
+    body = [x_axis(xs, ticks, labels, top, bottom)]
     body.append(f'<path d="M{left},{top}V{bottom}H{right}" fill="none" {AXIS}/>')
     if row_label:
-        body.append(_text(left - 8, top - 6, row_label, "end", ' font-weight="600"'))
+        body.append(text_at(left - 8, top - 6, row_label, "end", ' font-weight="600"'))
     for r, (label, values) in enumerate(rows):
         y = top + r * row_height + 2.5
         middle = y + series * bar_height / 2
-        body.append(_text(left - 8, middle + FONT / 3, _shorten(label, 32), "end"))
+        body.append(text_at(left - 8, middle + FONT / 3, shorten(label, 32), "end"))
         for k, v in enumerate(values):
             start, end = sorted((xs(0), xs(v)))
             name = f"{names[k]}, " if k < len(names) and names[k] else ""
@@ -128,28 +128,28 @@ def _row_chart(
             body.append(_bar_across(start, end, bar_top, bar_height - 2, colours[r][k], tip))
             at, anchor = (end + 4, "start") if v >= 0 else (start - 4, "end")
             baseline = bar_top + bar_height / 2 + FONT / 3 - 1
-            body.append(_text(at, baseline, format_number(v), anchor))
+            body.append(text_at(at, baseline, format_number(v), anchor))
     if marker is not None:
         body.append(marker(top, bottom, right))
     footer_height = bottom + 48
     text, reserve = legend
-    return _svg(title, [*body, text], value_label, footer_height, reserve=reserve)
+    return svg_document(title, [*body, text], value_label, footer_height, reserve=reserve)
 
 
 def _bar_across(start: float, end: float, top: float, height: float, colour: str, tip: str) -> str:
     width = max(end - start, 0.5)  # a zero still shows as a hairline
     return (
         f'<rect x="{start:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{colour}"><title>{_esc(tip)}</title></rect>'
+        f'fill="{colour}"><title>{escaped(tip)}</title></rect>'
     )
 
 
 def _legend(entries: list[tuple[str, str]]) -> tuple[str, float]:
     parts, x = [], float(RIGHT)
     for name, colour in reversed(entries):
-        text = _shorten(name, 20)
+        text = shorten(name, 20)
         x -= len(text) * CHAR
-        parts.append(_text(x, 20, text, "start"))
+        parts.append(text_at(x, 20, text, "start"))
         x -= 14
         parts.append(f'<rect x="{x:.1f}" y="11" width="10" height="10" fill="{colour}"/>')
         x -= 12
@@ -160,12 +160,12 @@ def _row_marker(lo: float, hi: float, value: float, label: str) -> Callable[...,
     """A dashed line across the rows of a histogram at `value` of its binned axis."""
 
     def draw(top: float, bottom: float, right: float) -> str:
-        y = _scale(lo, hi, top, bottom)(value)
+        y = linear_scale(lo, hi, top, bottom)(value)
         text = f"{label} {format_number(value)}".strip()
         return (
             f'<line x1="{LEFT}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{ACCENT}" '
             f'stroke-width="1.5" stroke-dasharray="4 3"/>'
-            + _text(right, y - 3, text, "end", f' fill="{ACCENT}"')
+            + text_at(right, y - 3, text, "end", f' fill="{ACCENT}"')
         )
 
     return draw
@@ -196,11 +196,11 @@ def histogram(
 
     Values outside `value_range` are counted in the edge bins rather than dropped.
     """
-    main = _finite(values)
-    other = _finite(compare) if compare is not None else None
+    main = finite(values)
+    other = finite(compare) if compare is not None else None
     pooled = main if other is None else np.concatenate([main, other])
     if not pooled.size:
-        return _no_data(title)
+        return no_data(title)
     lo, hi = value_range or (float(pooled.min()), float(pooled.max()))
     lo, hi = (lo - 0.5, hi + 0.5) if hi <= lo else (lo, hi)
     edges = np.linspace(lo, hi, min(max(int(bins), 1), MAX_BINS) + 1)
@@ -228,15 +228,15 @@ def interval_chart(
     rows: Sequence[tuple[str, float, float | None, float | None]], *, title: str, x_label: str
 ) -> str:
     """One row per item: a dot at the estimate and a whisker over its interval (first 50 rows)."""
-    kept = [(str(r[0]), _num(r[1]), _num(r[2]), _num(r[3])) for r in rows]
+    kept = [(str(r[0]), as_number(r[1]), as_number(r[2]), as_number(r[3])) for r in rows]
     kept = [r for r in kept if not math.isnan(r[1])][:MAX_ROWS]
     if not kept:
-        return _no_data(title)
+        return no_data(title)
     numbers = [v for row in kept for v in row[1:] if not math.isnan(v)]
-    lo, hi, ticks, labels = _ticks(min(numbers), max(numbers))
+    lo, hi, ticks, labels = nice_ticks(min(numbers), max(numbers))
     left, row_height, bottom = 170, 18, TOP + 18 * len(kept)
-    xs, height = _scale(lo, hi, left, RIGHT), bottom + 44
-    body = [_x_axis(xs, ticks, labels, TOP, bottom)]
+    xs, height = linear_scale(lo, hi, left, RIGHT), bottom + 44
+    body = [x_axis(xs, ticks, labels, TOP, bottom)]
     body.append(f'<line x1="{left}" x2="{RIGHT}" y1="{bottom}" y2="{bottom}" {AXIS}/>')
     if lo <= 0 <= hi:
         zero = xs(0)
@@ -247,9 +247,9 @@ def interval_chart(
         end = xs(estimate if math.isnan(high) else high)
         tip = f"{label}: {format_number(estimate)} ({format_number(low)} – {format_number(high)})"
         body.append(
-            f"<g><title>{_esc(tip)}</title>{_text(left - 8, y + 4, _shorten(label, 26), 'end')}"
+            f"<g><title>{escaped(tip)}</title>{text_at(left - 8, y + 4, shorten(label, 26), 'end')}"
             f'<line x1="{start:.1f}" x2="{end:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{PRIMARY}" '
             f'stroke-width="2" stroke-linecap="round"/>'
             f'<circle cx="{xs(estimate):.1f}" cy="{y:.1f}" r="4" fill="{PRIMARY}"/></g>'
         )
-    return _svg(title, body, x_label, height)
+    return svg_document(title, body, x_label, height)

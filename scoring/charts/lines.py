@@ -14,15 +14,15 @@ from scoring.charts.svg import (
     RIGHT,
     TOP,
     FloatArray,
+    Point,
     Scale,
-    _no_data,
-    _num,
-    _Point,
-    _scale,
-    _svg,
-    _ticks,
-    _x_labels,
-    _y_axis,
+    as_number,
+    linear_scale,
+    nice_ticks,
+    no_data,
+    svg_document,
+    x_labels,
+    y_axis,
 )
 
 
@@ -52,7 +52,7 @@ def _line_marks(xs: list[float], ys: Scale, value: FloatArray) -> str:
 
 
 def line_chart(
-    points: Sequence[_Point],
+    points: Sequence[Point],
     *,
     title: str,
     y_label: str,
@@ -67,20 +67,22 @@ def line_chart(
     if len(picked) > MAX_LINE_POINTS:
         at = np.linspace(0, len(picked) - 1, MAX_LINE_POINTS).round().astype(int)
         picked = [picked[i] for i in at]
-    grid = np.array([[_num(p[1]), _num(p[2]), _num(p[3])] for p in picked]).reshape(-1, 3)
+    grid = np.array([[as_number(p[1]), as_number(p[2]), as_number(p[3])] for p in picked]).reshape(
+        -1, 3
+    )
     if not np.isfinite(grid).any():
-        return _no_data(title)
+        return no_data(title)
     lo, hi = y_range or (float(np.nanmin(grid)), float(np.nanmax(grid)))
-    lo, hi, ticks, labels = _ticks(lo, hi, extend=y_range is None)
-    ys, n = _scale(lo, hi, BOTTOM, TOP), len(picked)
+    lo, hi, ticks, labels = nice_ticks(lo, hi, extend=y_range is None)
+    ys, n = linear_scale(lo, hi, BOTTOM, TOP), len(picked)
     step = (RIGHT - LEFT) / (n - 1) if n > 1 else 0.0
     xs = [LEFT + i * step for i in range(n)] if n > 1 else [(LEFT + RIGHT) / 2]
     band = _band_path(xs, ys, grid[:, 1], grid[:, 2])
     names = [str(point[0]) for point in picked]
     body = [
-        _y_axis(ys, ticks, labels, y_label),
+        y_axis(ys, ticks, labels, y_label),
         f'<path d="{band}" fill="{PRIMARY}" fill-opacity="0.15"/>' if band else "",
         _line_marks(xs, ys, grid[:, 0]),
-        _x_labels(names, lambda i: xs[i], step or RIGHT - LEFT, most=8),
+        x_labels(names, lambda i: xs[i], step or RIGHT - LEFT, most=8),
     ]
-    return _svg(title, body, x_label)
+    return svg_document(title, body, x_label)

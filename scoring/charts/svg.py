@@ -21,7 +21,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed even es
 
 Scale = Callable[[float], float]
 FloatArray = NDArray[np.float64]
-_Point = tuple[str, float | None, float | None, float | None]
+Point = tuple[str, float | None, float | None, float | None]
 
 
 def format_number(value: float | None) -> str:
@@ -43,35 +43,35 @@ def format_number(value: float | None) -> str:
     return f"{value:.2f}" if size >= 0.01 else f"{value:.1g}"
 
 
-def _esc(text: object) -> str:
+def escaped(text: object) -> str:
     return html.escape(_XML_INVALID.sub("", str(text)), quote=True)
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
 
 
-def _num(value: float | None) -> float:
+def as_number(value: float | None) -> float:
     return float(value) if value is not None and math.isfinite(value) else math.nan
 
 
-def _finite(values: Sequence[float | None]) -> FloatArray:
+def finite(values: Sequence[float | None]) -> FloatArray:
     array = np.asarray(values, dtype=float)  # None becomes NaN
     return array[np.isfinite(array)]
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", attrs: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{attrs}>{_esc(text)}</text>'
+def text_at(x: float, y: float, text: str, anchor: str = "middle", attrs: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{attrs}>{escaped(text)}</text>'
 
 
-def _svg(
+def svg_document(
     title: str, body: Iterable[str], x_label: str = "", height: float = HEIGHT, reserve: float = 0
 ) -> str:
     """The whole chart: its accessible name, a heading (beside a legend `reserve` px wide), body."""
-    label, bold = _esc(title), ' font-weight="600"'
-    heading = _shorten(title, int((RIGHT - LEFT - reserve) / (CHAR * HEADING / FONT)))
-    heading = _text(LEFT, 20, heading, "start", f' font-size="{HEADING}"{bold}')
-    footer = _text((LEFT + RIGHT) / 2, height - 8, x_label, attrs=bold) if x_label else ""
+    label, bold = escaped(title), ' font-weight="600"'
+    heading = shorten(title, int((RIGHT - LEFT - reserve) / (CHAR * HEADING / FONT)))
+    heading = text_at(LEFT, 20, heading, "start", f' font-size="{HEADING}"{bold}')
+    footer = text_at((LEFT + RIGHT) / 2, height - 8, x_label, attrs=bold) if x_label else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
         f'aria-label="{label}" font-family="system-ui, sans-serif" font-size="{FONT}" '
@@ -79,18 +79,20 @@ def _svg(
     )
 
 
-def _no_data(title: str) -> str:
-    return _svg(title, [_text(WIDTH / 2, 50, "No data yet", attrs=' opacity="0.6"')], height=68)
+def no_data(title: str) -> str:
+    return svg_document(
+        title, [text_at(WIDTH / 2, 50, "No data yet", attrs=' opacity="0.6"')], height=68
+    )
 
 
-def _scale(lo: float, hi: float, start: float, end: float) -> Scale:
+def linear_scale(lo: float, hi: float, start: float, end: float) -> Scale:
     def place(value: float) -> float:  # out-of-range values are pinned to the edge
         return start + (min(max(value, lo), hi) - lo) / (hi - lo) * (end - start)
 
     return place
 
 
-def _ticks(
+def nice_ticks(
     lo: float, hi: float, *, extend: bool = True, integer: bool = False
 ) -> tuple[float, float, list[float], list[str]]:
     """About five round ticks over lo..hi (widened to whole steps when extend), and their labels."""
@@ -116,27 +118,27 @@ def _ticks(
     )
 
 
-def _y_axis(ys: Scale, ticks: list[float], labels: list[str], title: str) -> str:
+def y_axis(ys: Scale, ticks: list[float], labels: list[str], title: str) -> str:
     parts = [f'<path d="M{LEFT},{TOP}V{BOTTOM}H{RIGHT}" fill="none" {AXIS}/>']
     for value, label in zip(ticks, labels, strict=True):
         y = ys(value)
         parts.append(f'<line x1="{LEFT}" x2="{RIGHT}" y1="{y:.1f}" y2="{y:.1f}" {GRID}/>')
-        parts.append(_text(LEFT - 6, y + 4, label, "end"))
+        parts.append(text_at(LEFT - 6, y + 4, label, "end"))
     middle = -(TOP + BOTTOM) / 2
-    parts.append(_text(middle, 14, _shorten(title, 28), attrs=' transform="rotate(-90)"'))
+    parts.append(text_at(middle, 14, shorten(title, 28), attrs=' transform="rotate(-90)"'))
     return "".join(parts)
 
 
-def _x_axis(xs: Scale, ticks: list[float], labels: list[str], top: float, bottom: float) -> str:
+def x_axis(xs: Scale, ticks: list[float], labels: list[str], top: float, bottom: float) -> str:
     parts = []
     for value, label in zip(ticks, labels, strict=True):
         x = xs(value)
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" {GRID}/>')
-        parts.append(_text(x, bottom + 15, label))
+        parts.append(text_at(x, bottom + 15, label))
     return "".join(parts)
 
 
-def _x_labels(
+def x_labels(
     labels: Sequence[str], x_of: Callable[[int], float], step: float, most: int = 0, keep: int = -1
 ) -> str:
     """Labels `step` px apart under the plot, thinned so that none overlap (at most `most`).
@@ -148,7 +150,7 @@ def _x_labels(
     limit = min(max(int(every * step / CHAR) - 2, 3), 20)
     parts = []
     for i in range((len(labels) - 1 if keep < 0 else keep) % every, len(labels), every):
-        text = _shorten(labels[i], limit)
+        text = shorten(labels[i], limit)
         half = len(text) * CHAR / 2  # keep the label inside the canvas
-        parts.append(_text(min(max(x_of(i), half + 2), WIDTH - half - 2), BOTTOM + 15, text))
+        parts.append(text_at(min(max(x_of(i), half + 2), WIDTH - half - 2), BOTTOM + 15, text))
     return "".join(parts)
