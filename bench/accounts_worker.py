@@ -16,7 +16,7 @@ from typing import Any
 
 import django
 
-from bench.peak_memory import peak_rss_kib
+from bench.common import peak_rss_kib
 
 
 def provision(slug: str, count: int) -> dict[str, Any]:

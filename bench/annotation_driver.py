@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.annotators import Account, Annotator, ApiAnnotator, Cycle, PageAnnotator
-from bench.cpu_time import machine_busy_seconds, tree_cpu_seconds_with_reaped
-from bench.percentiles import percentile_ms
+from bench.common import machine_busy_seconds, percentile_ms, tree_cpu_seconds_with_reaped
 
 KINDS: dict[str, type[Annotator]] = {"pages": PageAnnotator, "api": ApiAnnotator}
 

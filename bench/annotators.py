@@ -2,7 +2,7 @@
 
 Each logs in once (`prepare`), then does cycles: a page annotator GETs its task page and POSTs
 the form (the 302 names the next task page); an API annotator GETs next and POSTs its answers.
-Answers are random but valid. Stdlib HTTP only (bench.http_client.Session); imports no project
+Answers are random but valid. Stdlib HTTP only (bench.common.Session); imports no project
 code.
 """
 
@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from bench.http_client import HOST, Reply, Session
+from bench.common import HOST, Reply, Session
 
 FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 RANK_SLOT = re.compile(rb'name="q-rank-(\d+)"')

@@ -11,7 +11,7 @@ import time
 
 import django
 
-from bench.peak_memory import peak_rss_kib
+from bench.common import peak_rss_kib
 
 
 def main(slug: str, path: str) -> None:

@@ -37,12 +37,10 @@ from bench.annotation_load import (
     env_number,
     prepare,
 )
-from bench.cpu_time import tree_cpu_seconds_with_reaped
+from bench.common import Session, percentile_ms, tree_cpu_seconds_with_reaped
 from bench.databases import fresh_postgresql, is_postgresql
 from bench.gunicorn_server import Server, gunicorn
 from bench.harness import ROOT, log, project_env
-from bench.http_client import Session
-from bench.percentiles import percentile_ms
 
 DATABASE_NAME = "bench_ingest_load"
 CLIENTS = 50

@@ -3,7 +3,7 @@
 A form login is what a browser does: GET the login page (csrftoken cookie and form token), then
 POST the form. An API login is what a program does: POST the username and password to the token
 endpoint, which answers a bearer token. Each login starts afresh (its own cookie jar), so the
-server checks the password every time. The client is bench/http_client.py. Imports no project
+server checks the password every time. The client is bench/common.py. Imports no project
 code.
 """
 
@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from bench.http_client import HOST, Session
-from bench.percentiles import percentile_ms
+from bench.common import HOST, Session, percentile_ms
 
 LOGIN_PATH = "/accounts/login/"
 API_TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a URL path

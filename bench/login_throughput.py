@@ -13,7 +13,7 @@ the clients, PostgreSQL and Redis share the machine with the server. Imports no 
 import os
 from typing import Any
 
-from bench.cpu_time import machine_busy_seconds, tree_cpu_seconds
+from bench.common import machine_busy_seconds, tree_cpu_seconds
 from bench.gunicorn_server import Server, gunicorn
 from bench.harness import log, project_env, run_worker
 from bench.login_load import run_logins, summarize

@@ -15,7 +15,7 @@ from typing import Any
 
 import django
 
-from bench.peak_memory import peak_rss_kib
+from bench.common import peak_rss_kib
 
 
 def export(slug: str, name: str, out: str, shape: str = "standard") -> dict[str, Any]:

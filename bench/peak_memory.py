@@ -1,13 +1,4 @@
-"""Peak resident memory of the calling process, for the benchmarks' child processes.
+"""Kept for the modules not moved yet (bench/scoring_worker.py): peak_rss_kib lives in
+bench/common.py. Standard library only."""
 
-Each worker (accounts, export, import, parquet, scoring) runs in a process of its own so that
-this figure is that of one run. Imports no project code, and nothing beyond the standard library,
-so that importing it does not move the figure it reads.
-"""
-
-import resource
-
-
-def peak_rss_kib() -> int:
-    """ru_maxrss of this process: its peak resident set size, in KiB on Linux."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.common import peak_rss_kib as peak_rss_kib

@@ -15,7 +15,7 @@ from typing import Any
 from bench.annotation_driver import KINDS, Clock, Load, summarize
 from bench.annotation_load import MAX_CYCLES_PER_SECOND, SLUG
 from bench.annotators import Account, Annotator, Cycle
-from bench.percentiles import percentile_ms
+from bench.common import percentile_ms
 
 MODES = ("pages", "api")
 SEED = 20_250_801

@@ -35,7 +35,7 @@ from bench.annotation_load import (
     prepare,
     server_env,
 )
-from bench.cpu_time import tree_cpu_seconds_with_reaped
+from bench.common import tree_cpu_seconds_with_reaped
 from bench.databases import fresh_postgresql, is_postgresql
 from bench.gunicorn_server import Server, gunicorn
 from bench.harness import log, run_worker
