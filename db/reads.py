@@ -76,7 +76,9 @@ def _constant(value: Enum) -> str:
     return text
 
 
-@dataclass(frozen=True)
+# eq=False: a Read is compared and hashed by identity (each is a module constant), so that finding
+# its statement in the cache costs no walk over its parts on every request.
+@dataclass(frozen=True, eq=False)
 class Read:
     """SELECT the fields of `parts` (then `extras`, as they are) FROM `source` with `joins`
     WHERE every (column, operator) of `where` holds. Parameters: the LEFT JOINs' keys, then the
