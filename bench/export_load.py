@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.crowds.arrays import SEED, SLUG
 from bench.databases import fresh_postgresql, is_postgresql, vacuum_analyze
 from bench.harness import log, manage, run_worker
-from bench.scoring_crowd import SEED, SLUG
 
 SIZES = {"100k": (300, 30_000), "1M": (3_000, 300_000)}  # annotators, records (overlap 3)
 EXPORTS = ("responses", "preferences")

@@ -19,12 +19,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.crowds.arrays import SEED, SLUG
 from bench.databases import fresh_postgresql, is_postgresql, vacuum_analyze
 from bench.export_load import SIZES
 from bench.harness import ROOT, log, manage, run_worker
 from bench.import_records import RECORDS, SPEC
 from bench.records_file import write_records
-from bench.scoring_crowd import SEED, SLUG
 
 EXPORTS = (
     ("responses", "standard"),

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services.users import grant_role
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Annotator, Campaign
 from scoring.models import AnnotatorScore, CampaignScore
 from scoring.services import score_campaign
@@ -22,8 +22,8 @@ PASSWORD = "correct horse battery staple 42"
 
 @pytest.fixture
 def campaign(tmp_path: Path) -> Campaign:
-    config = simulation.Config(records=3000, gold=150, crowd=CROWD, seed=3)
-    simulation.load(simulation.generate(config), tmp_path, "sim")
+    config = judgements.Config(records=3000, gold=150, crowd=CROWD, seed=3)
+    judgements.load(judgements.generate(config), tmp_path, "sim")
     found = Campaign.objects.get(slug="sim")
     score_campaign(campaign_id=found.pk)
     return found

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Judgement, Record
 from tests.reliability.processes import django_env, running, tail, wait_for
 
@@ -66,8 +66,8 @@ def test_an_import_killed_half_way_leaves_no_record_of_it(make_campaign, tmp_pat
 
 
 def test_an_export_killed_half_way_leaves_no_file_under_its_name(tmp_path: Path) -> None:
-    sim = simulation.generate(simulation.Config(records=1000, gold=30, seed=3))
-    simulation.load(sim, tmp_path, "exported")
+    sim = judgements.generate(judgements.Config(records=1000, gold=30, seed=3))
+    judgements.load(sim, tmp_path, "exported")
     out = tmp_path / "exports"
     out.mkdir()
     target = out / "F.jsonl"

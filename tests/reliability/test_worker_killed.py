@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Campaign
 from scoring import tasks
 from scoring.models import AnnotatorScore, CampaignScore
@@ -71,8 +71,8 @@ def why_no_rerun(log: str) -> str:
 
 @pytest.fixture
 def campaign(transactional_db: None, tmp_path: Path) -> Campaign:
-    sim = simulation.generate(simulation.Config(records=1500, gold=60, seed=5))
-    simulation.load(sim, tmp_path, "killed")
+    sim = judgements.generate(judgements.Config(records=1500, gold=60, seed=5))
+    judgements.load(sim, tmp_path, "killed")
     return Campaign.objects.get(slug="killed")
 
 

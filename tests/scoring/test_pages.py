@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services.users import grant_role
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, ModerationAction
 from campaigns.services.standing import moderate
 from scoring.models import AnnotatorScore, CampaignScore
@@ -21,8 +21,8 @@ SMALL = {"careful": 12, "noisy": 4, "random": 3, "constant": 1, "first": 1, "fas
 
 @pytest.fixture
 def scored(db, tmp_path: Path) -> Campaign:
-    config = simulation.Config(records=300, gold=30, crowd=SMALL, seed=5)
-    simulation.load(simulation.generate(config), tmp_path, "sim")
+    config = judgements.Config(records=300, gold=30, crowd=SMALL, seed=5)
+    judgements.load(judgements.generate(config), tmp_path, "sim")
     campaign = Campaign.objects.get(slug="sim")
     score_campaign(campaign_id=campaign.pk)
     return campaign

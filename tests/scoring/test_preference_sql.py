@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Annotator, AnnotatorStanding, Assignment, Campaign, Judgement, Record
 from scoring.exports import preference_sql
 from scoring.exports.judged import Tally
@@ -37,8 +37,8 @@ OPTIONS = [
 @pytest.fixture
 def campaign(db, tmp_path: Path) -> Campaign:
     crowd = {"careful": 12, "noisy": 6, "random": 3, "first": 2}
-    config = simulation.Config(records=400, gold=40, controls=4, crowd=crowd, seed=9)
-    simulation.load(simulation.generate(config), tmp_path, "pairs")
+    config = judgements.Config(records=400, gold=40, controls=4, crowd=crowd, seed=9)
+    judgements.load(judgements.generate(config), tmp_path, "pairs")
     found = Campaign.objects.get(slug="pairs")
     score_campaign(campaign_id=found.pk)
     Annotator.objects.filter(user__username="random-000").update(

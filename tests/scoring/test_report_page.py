@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services.users import grant_role
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, Judgement, ModerationAction
 from scoring.models import AnnotatorScore
 from scoring.services import score_campaign
@@ -19,10 +19,10 @@ CROWD = {"careful": 6, "random": 1, "first": 1}
 
 
 def _scored(tmp_path: Path, kind: str, responses: int) -> Campaign:
-    config = simulation.Config(
+    config = judgements.Config(
         kind=kind, responses=responses, records=120, gold=20, controls=4, crowd=CROWD, seed=3
     )
-    simulation.load(simulation.generate(config), tmp_path, "sim")
+    judgements.load(judgements.generate(config), tmp_path, "sim")
     campaign = Campaign.objects.get(slug="sim")
     score_campaign(campaign_id=campaign.pk)
     return campaign

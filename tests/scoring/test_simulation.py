@@ -1,4 +1,4 @@
-"""The scoring job against a simulated crowd with known behaviour (bench/simulation.py).
+"""The scoring job against a simulated crowd with known behaviour (bench/crowds/judgements.py).
 
 The figures are the issue's targets, on the simulator's default crowd (150 annotators, 27% of
 them careless in one of four ways); `python bench/run.py scoring_quality` runs more crowds.
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import simulation
+from bench.crowds import judgements
 from campaigns.models import Campaign
 from scoring.services import score_campaign
 
@@ -17,11 +17,11 @@ from scoring.services import score_campaign
 def test_the_flags_and_the_leaderboard_find_the_known_crowd(
     db, tmp_path: Path, kind: str, responses: int
 ) -> None:
-    config = simulation.Config(kind=kind, responses=responses, seed=11)
-    sim = simulation.generate(config)
-    simulation.load(sim, tmp_path, "sim")
+    config = judgements.Config(kind=kind, responses=responses, seed=11)
+    sim = judgements.generate(config)
+    judgements.load(sim, tmp_path, "sim")
     score_campaign(campaign_id=Campaign.objects.get(slug="sim").pk)
-    figures = simulation.evaluate(sim, "sim")
+    figures = judgements.evaluate(sim, "sim")
     assert figures["annotators_evaluated"] >= 50
     assert figures["precision"] >= 0.9, figures
     assert figures["recall"] >= 0.9, figures
