@@ -11,8 +11,15 @@ Each categorical question gets two codings:
   record × option.
 
 Free-text questions have no codes.
+
+Answers arrive a chunk of judgements at a time, as the JSON text of each question's answer
+(`AnswerCoder`, which the scoring run's read feeds from the database). A campaign has few distinct
+answers: each distinct answer text and display order is decoded and coded once, and every
+judgement that gave it costs a dictionary look-up and array arithmetic, in memory that holds the
+codes and nothing per judgement besides.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -77,9 +84,13 @@ def verdict(kind: str, answer: Any, choices: Sequence[str] = ()) -> int | None:
 
 
 class _Coder:
-    """Accumulates one question's codes judgement by judgement."""
+    """One question's codes, accumulated chunk by chunk. Each distinct (answer text, display
+    order text) becomes an entry of small tables the first time it is seen: whether it has a
+    verdict, the verdict and the verdict as shown, and its alpha slots and values."""
 
-    def __init__(self, question: Question, max_responses: int) -> None:
+    def __init__(
+        self, question: Question, max_responses: int, gold: Mapping[int, Mapping[str, Any]]
+    ) -> None:
         self.q = question
         self.n_verdicts = {
             "ranking": max_responses,
@@ -88,10 +99,29 @@ class _Coder:
             "label": len(question.choices),
         }.get(question.kind, 0)
         self.index = {choice: i for i, choice in enumerate(question.choices)}
-        self.rows: list[tuple[int, int, int, int]] = []
-        self.units: list[int] = []
+        # Only a ranking's and a preference's codes depend on the display order.
+        self.uses_order = question.kind in ("ranking", "preference")
+        self.entries: dict[Any, int] = {}
+        self.has_verdict: list[bool] = []
+        self.verdicts: list[tuple[int, int]] = []
+        self.unit_count: list[int] = []
+        self.unit_start: list[int] = []
+        self.slots: list[int] = []
         self.values: list[int] = []
-        self.sources: list[int] = []
+        self.gold_records, self.gold_verdicts = self._gold(gold)
+        self.parts: list[tuple[NDArray[np.int64], ...]] = []
+        self.alpha_parts: list[tuple[NDArray[np.int64], ...]] = []
+
+    def _gold(self, gold: Mapping[int, Mapping[str, Any]]) -> tuple[NDArray[np.int64], ...]:
+        """The gold verdict of every record that has one for this question, by record id."""
+        coded: dict[int, int] = {}
+        for record, answers in gold.items():
+            if answers is not None and answers.get(self.q.name) is not None:
+                found = verdict(self.q.kind, answers[self.q.name], self.q.choices)
+                if found is not None:
+                    coded[record] = found
+        records = np.array(sorted(coded), dtype=np.int64)
+        return records, np.array([coded[r] for r in records.tolist()], dtype=np.int64)
 
     def verdict(self, answer: Any, order: Sequence[int]) -> tuple[int, int] | None:
         """(verdict, verdict as shown) of an answer, or None when it has none."""
@@ -105,53 +135,129 @@ class _Coder:
             return found, _preference_verdict(-answer)
         return found, found
 
-    def add_alpha(self, judgement: int, record: int, answer: Any) -> None:
-        before = len(self.units)
-        self._add_alpha(record, answer)
-        self.sources.extend([judgement] * (len(self.units) - before))
-
-    def _add_alpha(self, record: int, answer: Any) -> None:
-        kind, base = self.q.kind, record * MAX_SLOTS
+    def _alpha(self, answer: Any) -> list[tuple[int, int]]:
+        """(slot, value) of each alpha unit of an answer; the unit is record × MAX_SLOTS + slot."""
+        kind = self.q.kind
         if kind == "ranking":
             place = {r: i for i, r in enumerate(answer)}
             # Pair (i, j), i < j, is slot j(j-1)/2 + i: 45 responses fit in MAX_SLOTS.
-            for j in range(1, min(len(answer), 46)):
-                for i in range(j):
-                    self.units.append(base + j * (j - 1) // 2 + i)
-                    self.values.append(int(place[i] > place[j]))
-        elif kind == "multilabel":
+            return [
+                (j * (j - 1) // 2 + i, int(place[i] > place[j]))
+                for j in range(1, min(len(answer), 46))
+                for i in range(j)
+            ]
+        if kind == "multilabel":
             chosen = set(answer)
-            for i, choice in enumerate(self.q.choices):
-                self.units.append(base + i)
-                self.values.append(int(choice in chosen))
-        elif kind == "preference":
-            self.units.append(base)
-            self.values.append(int(answer) + 3)
-        elif kind == "rating":
-            self.units.append(base)
-            self.values.append(int(answer) - 1)
-        elif kind == "label" and answer in self.index:
-            self.units.append(base)
-            self.values.append(self.index[answer])
+            return [(i, int(choice in chosen)) for i, choice in enumerate(self.q.choices)]
+        if kind == "preference":
+            return [(0, int(answer) + 3)]
+        if kind == "rating":
+            return [(0, int(answer) - 1)]
+        if kind == "label" and answer in self.index:
+            return [(0, self.index[answer])]
+        return []
+
+    def _learn(self, key: Any) -> None:
+        answer_text, order_text = key if self.uses_order else (key, None)
+        answer = None if answer_text is None else json.loads(answer_text)
+        order = (None if order_text is None else json.loads(order_text)) or []
+        units: list[tuple[int, int]] = []
+        found = None
+        if answer is not None and answer != []:
+            units = self._alpha(answer)
+            found = self.verdict(answer, order)
+        self.entries[key] = len(self.has_verdict)
+        self.has_verdict.append(found is not None)
+        self.verdicts.append(found or (-1, -1))
+        self.unit_count.append(len(units))
+        self.unit_start.append(len(self.slots))
+        self.slots.extend(slot for slot, _ in units)
+        self.values.extend(value for _, value in units)
+
+    def add(
+        self,
+        first: int,
+        records: NDArray[np.int64],
+        answers: Sequence[str | None],
+        orders: Sequence[str | None],
+    ) -> None:
+        """Code judgements first, first + 1, … (their records, answer texts, display orders)."""
+        keys = list(zip(answers, orders, strict=True)) if self.uses_order else answers
+        for key in set(keys).difference(self.entries):
+            self._learn(key)
+        entry = np.fromiter(map(self.entries.__getitem__, keys), dtype=np.int64, count=len(keys))
+        rows = np.flatnonzero(np.array(self.has_verdict, dtype=bool)[entry])
+        coded = np.array(self.verdicts, dtype=np.int64).reshape(-1, 2)[entry[rows]]
+        self.parts.append((first + rows, coded[:, 0], coded[:, 1], self._gold_of(records[rows])))
+        count = np.array(self.unit_count, dtype=np.int64)[entry]
+        source = np.repeat(np.arange(len(keys), dtype=np.int64), count)
+        within = np.arange(len(source), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        at = np.array(self.unit_start, dtype=np.int64)[entry][source] + within
+        slots = np.array(self.slots, dtype=np.int64)[at]
+        values = np.array(self.values, dtype=np.int64)[at]
+        self.alpha_parts.append((records[source] * MAX_SLOTS + slots, values, first + source))
+
+    def _gold_of(self, records: NDArray[np.int64]) -> NDArray[np.int64]:
+        if not len(self.gold_records):
+            return np.full(len(records), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.gold_records, records), len(self.gold_records) - 1)
+        return np.where(self.gold_records[at] == records, self.gold_verdicts[at], -1)
 
     def codes(self) -> Codes:
-        rows = np.array(self.rows, dtype=np.int64).reshape(-1, 4)
+        rows = [_joined([part[i] for part in self.parts]) for i in range(4)]
+        alpha = [_joined([part[i] for part in self.alpha_parts]) for i in range(3)]
+        self.parts, self.alpha_parts = [], []
         level: Level = "ordinal" if self.q.kind in ("preference", "rating") else "nominal"
         alpha_values = {"preference": 7, "rating": self.q.scale_max or 2, "label": len(self.index)}
         return Codes(
             name=self.q.name,
             kind=self.q.kind,
             n_verdicts=self.n_verdicts,
-            judgement=rows[:, 0],
-            verdict=rows[:, 1],
-            shown=rows[:, 2],
-            gold=rows[:, 3],
+            judgement=rows[0],
+            verdict=rows[1],
+            shown=rows[2],
+            gold=rows[3],
             alpha_level=level,
             alpha_values=max(2, alpha_values.get(self.q.kind, 2)),
-            alpha_unit=np.array(self.units, dtype=np.int64),
-            alpha_value=np.array(self.values, dtype=np.int64),
-            alpha_judgement=np.array(self.sources, dtype=np.int64),
+            alpha_unit=alpha[0],
+            alpha_value=alpha[1],
+            alpha_judgement=alpha[2],
         )
+
+
+def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+class AnswerCoder:
+    """Codes of every categorical question, fed a chunk of judgements at a time (`add`), in
+    judgement order; `codes` gives them when every chunk is in."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        gold_answers: Mapping[int, Mapping[str, Any]],
+        max_responses: int,
+    ) -> None:
+        self.questions = [q for q in questions if q.kind in CATEGORICAL]
+        self._coders = [_Coder(q, max_responses, gold_answers) for q in self.questions]
+        self._count = 0
+
+    def add(
+        self,
+        records: NDArray[np.int64],
+        answers: Mapping[str, Sequence[str | None]],
+        orders: Sequence[str | None],
+    ) -> None:
+        """The next judgements: their record ids, per categorical question the JSON text of
+        each one's answer (None when absent), and the JSON text of each display order."""
+        for coder in self._coders:
+            coder.add(self._count, records, answers[coder.q.name], orders)
+        self._count += len(records)
+
+    def codes(self) -> list[Codes]:
+        """The codes of every judgement added (once: the chunks are let go as they are joined)."""
+        return [coder.codes() for coder in self._coders]
 
 
 def code_answers(
@@ -162,23 +268,13 @@ def code_answers(
     gold_answers: Mapping[int, Mapping[str, Any]],
     max_responses: int,
 ) -> list[Codes]:
-    """Codes of every categorical question; element i of the inputs is judgement i."""
-    coders = [_Coder(q, max_responses) for q in questions if q.kind in CATEGORICAL]
-    for j, (record, answer_set, order) in enumerate(
-        zip(records, answers, display_orders, strict=True)
-    ):
-        gold = gold_answers.get(record)
-        for coder in coders:
-            answer = answer_set.get(coder.q.name)
-            if answer is None or answer == []:
-                continue
-            coder.add_alpha(j, record, answer)
-            verdict = coder.verdict(answer, order)
-            if verdict is None:
-                continue
-            truth = -1
-            if gold is not None and gold.get(coder.q.name) is not None:
-                coded = coder.verdict(gold[coder.q.name], ())
-                truth = -1 if coded is None else coded[0]
-            coder.rows.append((j, verdict[0], verdict[1], truth))
-    return [coder.codes() for coder in coders]
+    """Codes of every categorical question; element i of the inputs is judgement i (answers
+    as values rather than text: for tests and callers that hold them already)."""
+    coder = AnswerCoder(questions, gold_answers, max_responses)
+    texts = {
+        q.name: [None if (a := s.get(q.name)) is None else json.dumps(a) for s in answers]
+        for q in coder.questions
+    }
+    orders = [json.dumps(list(order)) for order in display_orders]
+    coder.add(np.asarray(records, dtype=np.int64).reshape(-1), texts, orders)
+    return coder.codes()

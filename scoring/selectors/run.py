@@ -1,146 +1,219 @@
 """The scoring run's read: a campaign's questions, members, records and judgements as numpy
-arrays (`campaign_data`), and the previous round's skill for a series' priors."""
+arrays (`campaign_data`), and the previous round's skill for a series' priors.
 
+Records and judgements are read a chunk at a time through a server-side cursor, as plain
+columns (ids, counts, and the JSON text of each answer, display order and model list, which
+repeat: each distinct text is decoded once), into arrays that hold a few numbers per judgement.
+No Python object per judgement outlives its chunk: memory grows with the arrays alone."""
+
+import itertools
 import json
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.db import connection
-from django.db.models import F
-from django.db.models.expressions import RawSQL
 
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
+    Assignment,
     Campaign,
     Judgement,
     Question,
     Record,
 )
+from db import names
 from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
 from scoring.metrics.judgements import KIND_CODES, Judgements, reading_floor_ms
 from scoring.models import AnnotatorScore, CampaignScore
 
 RANKED_STANDINGS = (AnnotatorStanding.ACTIVE, AnnotatorStanding.WARNED)
+CHUNK = 50_000  # rows fetched at a time: a few MB of Python objects, whatever the campaign size
+T = TypeVar("T")
 
 
-def _record_text_sql() -> tuple[str, str]:
-    """SQL for a record's text length and the list of its response models, per database."""
+def _chunks(sql: str, params: Sequence[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `sql`, CHUNK at a time, from a server-side cursor on PostgreSQL."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+
+
+def _decoded(texts: Sequence[Hashable], known: dict[Any, T], decode: Callable[[Any], T]) -> list[T]:
+    """decode(text) of every text, each distinct text decoded once (and kept in `known`)."""
+    for text in set(texts).difference(known):
+        known[text] = decode(text)
+    return list(map(known.__getitem__, texts))
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _records_sql() -> str:
+    """Per record: id, response count, text length, models (JSON text), gold answer (JSON text)."""
     if connection.vendor == "postgresql":
-        return (
+        length, models, gold = (
             "length(prompt) + length(responses::text)",
-            "jsonb_path_query_array(responses, '$[*].model')",
+            "jsonb_path_query_array(responses, '$[*].model')::text",
+            "gold_answer::text",
+        )
+    else:
+        length, models, gold = (
+            "length(prompt) + length(responses)",
+            "(SELECT json_group_array(json_extract(value, '$.model')) FROM json_each(responses))",
+            "gold_answer",
         )
     return (
-        "length(prompt) + length(responses)",
-        "(SELECT json_group_array(json_extract(value, '$.model')) FROM json_each(responses))",
+        f"SELECT id, response_count, {length}, {models}, {gold} "  # noqa: S608 - constants
+        f"FROM {names.table(Record)} WHERE campaign_id = %s ORDER BY id"
     )
 
 
-RecordRow = tuple[int, Any, int, int, Any]  # id, gold answer, responses, characters, models
-
-
-def _records(campaign: Campaign) -> list[RecordRow]:
-    length_sql, models_sql = _record_text_sql()
-    return list(
-        Record.objects.filter(campaign=campaign)
-        .order_by("id")
-        .annotate(chars=RawSQL(length_sql, ()), models=RawSQL(models_sql, ()))  # noqa: S611 - constants
-        .values_list("id", "gold_answer", "response_count", "chars", "models")
-    )
-
-
-def _model_matrix(records: list[RecordRow]) -> tuple[np.ndarray, list[str]]:
-    lists = [m if isinstance(m, list) else json.loads(m or "[]") for *_, m in records]
-    names = sorted({str(name) for models in lists for name in models if name is not None})
-    index = {name: i for i, name in enumerate(names)}
+def _model_matrix(texts: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    """Record × response position → index into the sorted model names (-1 for none), from each
+    record's model list; each distinct list is worked out once."""
+    known = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    row_of = np.fromiter(map(known.__getitem__, texts), dtype=np.int64, count=len(texts))
+    lists = [_json(text or "[]") for text in known]
+    names_ = sorted({str(name) for models in lists for name in models if name is not None})
+    index = {name: i for i, name in enumerate(names_)}
     width = max((len(models) for models in lists), default=0)
-    matrix = np.full((len(lists), max(width, 1)), -1, dtype=np.int64)
+    table = np.full((len(lists), max(width, 1)), -1, dtype=np.int64)
     for row, models in enumerate(lists):
         for col, name in enumerate(models):
-            matrix[row, col] = index.get(str(name), -1)
-    return matrix, names
+            table[row, col] = index.get(str(name), -1)
+    return table[row_of], names_
 
 
 @dataclass(frozen=True)
 class _RecordFacts:
-    """What the run needs of the records, keyed by record id."""
+    """What the run needs of the records, as arrays by position in `ids` (sorted)."""
 
     ids: np.ndarray
     models: np.ndarray  # record × response position → model index, -1 for none
     model_names: list[str]
-    chars: dict[int, float]
-    gold: dict[int, Any]
-    responses: dict[int, int]
+    chars: np.ndarray  # float64
+    responses: np.ndarray  # int64
+    gold: dict[int, Any]  # record id → gold answers, for the records that have them
+
+    def rows(self, record_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each record id's position in `ids`, and whether it is there at all."""
+        return _positions(self.ids, record_ids)
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not len(sorted_ids):
+        return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return at, sorted_ids[at] == ids
 
 
 def _record_facts(campaign: Campaign) -> _RecordFacts:
-    records = _records(campaign)
-    models, names = _model_matrix(records)
+    ids: list[np.ndarray] = []
+    responses: list[np.ndarray] = []
+    chars: list[np.ndarray] = []
+    models: list[str | None] = []
+    gold: dict[int, Any] = {}
+    for rows in _chunks(_records_sql(), [campaign.pk]):
+        pks, counts, lengths, model_texts, gold_texts = zip(*rows, strict=True)
+        ids.append(np.array(pks, dtype=np.int64))
+        responses.append(np.array(counts, dtype=np.int64))
+        chars.append(np.array([length or 0 for length in lengths], dtype=np.float64))
+        models.extend(model_texts)
+        for pk, text in zip(pks, gold_texts, strict=True):
+            if text is not None and (answer := json.loads(text)) is not None:
+                gold[pk] = answer
+    matrix, model_names = _model_matrix(models)
     return _RecordFacts(
-        ids=np.array([r[0] for r in records], dtype=np.int64),
-        models=models,
-        model_names=names,
-        chars={r[0]: float(r[3] or 0) for r in records},
-        gold={r[0]: r[1] for r in records if r[1] is not None},
-        responses={r[0]: r[2] for r in records},
+        ids=_joined(ids, np.int64),
+        models=matrix,
+        model_names=model_names,
+        chars=_joined(chars, np.float64),
+        responses=_joined(responses, np.int64),
+        gold=gold,
     )
 
 
-JudgementRow = tuple[int, int, str, Any, Any, int | None]  # annotator, record, kind, answers,
-# display order, duration
+def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
-def _judgement_rows(
-    campaign: Campaign, slot: dict[int, int], facts: _RecordFacts
-) -> list[JudgementRow]:
-    """Every judgement in submission order. The reads before this one are separate statements:
-    a judgement by someone who joined, or on a record imported, after they ran waits for the
-    next run rather than failing this one."""
-    judged = (
-        Judgement.objects.filter(campaign=campaign)
-        .order_by("submitted_at", "id")
-        .values_list(
-            F("assignment__annotator_id"),
-            F("assignment__record_id"),
-            F("assignment__record_kind"),
-            "answers",
-            F("assignment__display_order"),
-            "duration_ms",
-        )
-        .iterator(chunk_size=20_000)
+def _judgements_sql(questions: list[str]) -> tuple[str, list[str]]:
+    """Every judgement in submission order: annotator, record, record kind, duration, display
+    order (JSON text) and the JSON text of the answer to each of `questions`; with the
+    parameters those answers need before the campaign's id."""
+    postgresql = connection.vendor == "postgresql"
+    order = "a.display_order::text" if postgresql else "a.display_order"
+    answer = "(j.answers -> %s)::text" if postgresql else "(j.answers -> %s)"
+    answers = "".join(f", {answer}" for _ in questions)
+    sql = (
+        f"SELECT a.annotator_id, a.record_id, a.record_kind, j.duration_ms, {order}{answers} "  # noqa: S608 - constants
+        f"FROM {names.table(Judgement)} j JOIN {names.table(Assignment)} a "
+        "ON a.id = j.assignment_id WHERE j.campaign_id = %s ORDER BY j.submitted_at, j.id"
     )
-    return [r for r in judged if r[0] in slot and r[1] in facts.chars]
+    return sql, [q if postgresql else f'$."{q}"' for q in questions]
 
 
-def _judgement_arrays(
-    rows: list[JudgementRow],
-    members: list[tuple[int, str]],
-    slot: dict[int, int],
+@dataclass
+class _JudgementParts:
+    """The judgement arrays of the chunks read so far."""
+
+    annotator: list[np.ndarray]
+    record: list[np.ndarray]
+    kind: list[np.ndarray]
+    duration_ms: list[np.ndarray]
+    reading_floor_ms: list[np.ndarray]
+    first_shown: list[np.ndarray]
+    n_responses: list[np.ndarray]
+
+    def joined(self, name: str, dtype: Any) -> np.ndarray:
+        """One array of all chunks' `name`, its chunks let go (so they never all stay twice)."""
+        chunks = getattr(self, name)
+        setattr(self, name, [])
+        return _joined(chunks, dtype)
+
+
+def _read_judgements(
+    campaign: Campaign,
+    member_ids: np.ndarray,
     facts: _RecordFacts,
+    coder: coding.AnswerCoder,
     reading: tuple[float, float],
-) -> Judgements:
-    """The judgements as numpy arrays, one element per judgement."""
-    n = len(rows)
-    annotator = np.fromiter((slot[r[0]] for r in rows), dtype=np.int64, count=n)
-    excluded = [
-        i for i, (_, standing) in enumerate(members) if standing == AnnotatorStanding.EXCLUDED
-    ]
-    return Judgements(
-        n_annotators=len(members),
-        annotator=annotator,
-        record=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-        kind=np.fromiter((KIND_CODES[r[2]] for r in rows), dtype=np.int64, count=n),
-        duration_ms=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
-        reading_floor_ms=reading_floor_ms(
-            np.array([facts.chars.get(r[1], 0.0) for r in rows], dtype=np.float64), *reading
-        ),
-        first_shown=np.array([r[4][0] if r[4] else -1 for r in rows], dtype=np.int64),
-        n_responses=np.array([facts.responses.get(r[1], 0) for r in rows], dtype=np.int64),
-        in_reference=~np.isin(annotator, excluded),
-    )
+) -> _JudgementParts:
+    """Every judgement in submission order, a chunk at a time, into arrays and the coder. The
+    reads before this one are separate statements: a judgement by someone who joined, or on a
+    record imported, after they ran waits for the next run rather than failing this one."""
+    names_ = [q.name for q in coder.questions]
+    sql, params = _judgements_sql(names_)
+    parts = _JudgementParts([], [], [], [], [], [], [])
+    first_shown: dict[str | None, int] = {}
+    for rows in _chunks(sql, [*params, campaign.pk]):
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        record_ids = np.array(columns[1], dtype=np.int64)
+        slot, known = _positions(member_ids, np.array(columns[0], dtype=np.int64))
+        row, on_record = facts.rows(record_ids)
+        keep = known & on_record
+        if not keep.all():
+            columns = [list(itertools.compress(c, keep.tolist())) for c in columns]
+            slot, row, record_ids = slot[keep], row[keep], record_ids[keep]
+        if not len(record_ids):
+            continue
+        _, _, kinds, durations, orders, *answers = columns
+        parts.annotator.append(slot)
+        parts.record.append(record_ids)
+        parts.kind.append(np.fromiter(map(KIND_CODES.__getitem__, kinds), np.int64, len(kinds)))
+        parts.duration_ms.append(np.array(durations, dtype=np.float64))
+        parts.reading_floor_ms.append(reading_floor_ms(facts.chars[row], *reading))
+        shown = _decoded(orders, first_shown, lambda text: (_json(text) or [-1])[0])
+        parts.first_shown.append(np.array(shown, dtype=np.int64))
+        parts.n_responses.append(facts.responses[row])
+        coder.add(record_ids, dict(zip(names_, answers, strict=True)), orders)
+    return parts
 
 
 def campaign_data(
@@ -154,22 +227,30 @@ def campaign_data(
     members = list(
         Annotator.objects.filter(campaign=campaign).order_by("id").values_list("id", "standing")
     )
-    slot = {annotator_id: i for i, (annotator_id, _) in enumerate(members)}
+    member_ids = np.array([m[0] for m in members], dtype=np.int64)
     facts = _record_facts(campaign)
-    rows = _judgement_rows(campaign, slot, facts)
-    judgements = _judgement_arrays(rows, members, slot, facts, (chars_per_second, reading_min_ms))
-    codes = coding.code_answers(
-        questions,
-        judgements.record.tolist(),
-        [r[3] for r in rows],
-        [r[4] or [] for r in rows],
-        facts.gold,
-        max_responses=max(facts.responses.values(), default=0),
+    max_responses = int(facts.responses.max()) if len(facts.responses) else 0
+    coder = coding.AnswerCoder(questions, facts.gold, max_responses)
+    parts = _read_judgements(campaign, member_ids, facts, coder, (chars_per_second, reading_min_ms))
+    annotator = parts.joined("annotator", np.int64)
+    excluded = [
+        i for i, (_, standing) in enumerate(members) if standing == AnnotatorStanding.EXCLUDED
+    ]
+    judgements = Judgements(
+        n_annotators=len(members),
+        annotator=annotator,
+        record=parts.joined("record", np.int64),
+        kind=parts.joined("kind", np.int64),
+        duration_ms=parts.joined("duration_ms", np.float64),
+        reading_floor_ms=parts.joined("reading_floor_ms", np.float64),
+        first_shown=parts.joined("first_shown", np.int64),
+        n_responses=parts.joined("n_responses", np.int64),
+        in_reference=~np.isin(annotator, excluded),
     )
     return CampaignData(
         judgements=judgements,
-        questions=codes,
-        annotator_keys=np.array([m[0] for m in members], dtype=np.int64),
+        questions=coder.codes(),
+        annotator_keys=member_ids,
         may_rank=np.array([standing in RANKED_STANDINGS for _, standing in members], dtype=bool),
         record_ids=facts.ids,
         record_models=facts.models,

@@ -1,6 +1,7 @@
 """The scoring job on a real database: snapshots, idempotence, exclusion, the command."""
 
 import threading
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -171,16 +172,16 @@ def test_judgements_that_arrive_between_the_runs_reads_wait_for_the_next_run(
     and judges (on a new record) in between is left to the next run instead of failing this one."""
     from scoring.selectors import run
 
-    read_records = run._records
+    read_records = run._record_facts
 
-    def records_then_a_newcomer(campaign: Campaign) -> list:
+    def records_then_a_newcomer(campaign: Campaign) -> Any:
         found = read_records(campaign)
         import_records(campaign=campaign, source=jsonl(record("late")))
         row = {"record": "late", "annotator": "dave", "answers": {"pref": 1}}
         import_responses(campaign=campaign, source=jsonl(row))
         return found
 
-    monkeypatch.setattr(run, "_records", records_then_a_newcomer)
+    monkeypatch.setattr(run, "_record_facts", records_then_a_newcomer)
     snapshot = _run(small_campaign)
     assert snapshot.judgements == 30 and snapshot.annotators == 3
     monkeypatch.undo()
