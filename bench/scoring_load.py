@@ -1,4 +1,5 @@
-"""Scoring benchmark: the scoring job on PostgreSQL at about 10k, 100k, 330k and 1M judgements.
+"""Scoring benchmark: the scoring job on PostgreSQL at about 10k, 100k, 330k and 1M judgements
+(3M and 10M when asked for).
 
 Per size, on a fresh database (on the server of DATABASE_URL): migrate; bench.scoring_worker
 `load` creates the campaign through its service and writes a simulated crowd with COPY (this
@@ -6,8 +7,10 @@ benchmark measures scoring, not loading); VACUUM ANALYZE, as autovacuum would so
 bench.scoring_worker `score` times score_campaign in a fresh process, with a breakdown (read,
 compute, store) and, for the reference size, a cProfile of a second run.
 
-The crowd is bench/scoring_crowd.py's. BENCH_SCORING_SIZES (e.g. "10k,330k") runs some of SIZES
-only. Imports no project code.
+The crowd is bench/scoring_crowd.py's. BENCH_SCORING_SIZES (e.g. "10k,330k" or "1M,10M") runs
+those of SIZES; without it, the sizes up to 1M (loading 10M judgements takes 30-40 minutes on two
+cores). The targets (issue 18) are checked on the worker's own CPU seconds and on wall seconds,
+which also hold PostgreSQL's share and whatever else the machine runs. Imports no project code.
 """
 
 import os
@@ -23,10 +26,12 @@ SIZES = {
     "100k": (300, 30_000),
     "330k": (1_000, 100_000),
     "1M": (3_000, 300_000),
+    "3M": (9_000, 900_000),
+    "10M": (30_000, 3_000_000),
 }
-REFERENCE = "330k"
-TARGET_SECONDS = 15
-TARGET_PEAK_RSS_MB = 1024
+DEFAULT_SIZES = ["10k", "100k", "330k", "1M"]
+REFERENCE = "330k"  # the size profiled
+TARGETS = {"1M": (10, 500), "10M": (120, 2_048)}  # size: (seconds, peak RSS MB)
 
 
 def measure(server_url: str, name: str) -> dict[str, Any]:
@@ -72,7 +77,10 @@ def run() -> dict[str, Any]:
     if not is_postgresql(server_url):
         return {"skipped": "DATABASE_URL is not PostgreSQL"}
     chosen = os.environ.get("BENCH_SCORING_SIZES")
-    names = chosen.split(",") if chosen else list(SIZES)
+    names = chosen.split(",") if chosen else DEFAULT_SIZES
+    unknown = [name for name in names if name not in SIZES]
+    if unknown:
+        raise SystemExit(f"BENCH_SCORING_SIZES: unknown size {unknown[0]!r}; sizes: {list(SIZES)}")
     results = {name: measure(server_url, name) for name in names}
     figures: dict[str, Any] = {
         "seed": SEED,
@@ -86,11 +94,20 @@ def run() -> dict[str, Any]:
             f"scoring_load: curve: {name:>4}: {r['judgements']:>9,} judgements, "
             f"{r['seconds']:6.2f} s, {r['peak_rss_mb']:7.1f} MB peak"
         )
-    if REFERENCE in results:
-        reference = results[REFERENCE]
-        met = {
-            f"under_{TARGET_SECONDS}s": reference["seconds"] < TARGET_SECONDS,
-            f"under_{TARGET_PEAK_RSS_MB}mb_peak": reference["peak_rss_mb"] < TARGET_PEAK_RSS_MB,
+    met = {name: _targets_met(name, results[name]) for name in TARGETS if name in results}
+    if met:
+        figures |= {
+            "targets": {name: {"seconds": t, "peak_rss_mb": m} for name, (t, m) in TARGETS.items()},
+            "targets_met": met,
+            "meets_targets": all(all(checks.values()) for checks in met.values()),
         }
-        figures |= {"reference": REFERENCE, "targets_met": met, "meets_targets": all(met.values())}
     return figures
+
+
+def _targets_met(name: str, result: dict[str, Any]) -> dict[str, bool]:
+    seconds, peak_mb = TARGETS[name]
+    return {
+        f"cpu_under_{seconds}s": result["cpu_seconds"] < seconds,
+        f"wall_under_{seconds}s": result["seconds"] < seconds,
+        f"under_{peak_mb}mb_peak": result["peak_rss_mb"] < peak_mb,
+    }
