@@ -1,19 +1,18 @@
 """The scoring run's read: a campaign's questions, members, records and judgements as numpy
 arrays (`campaign_data`), and the previous round's skill for a series' priors.
 
-Records and judgements are read a chunk at a time through a server-side cursor, as plain
-columns (ids, counts, and the JSON text of each answer, display order and model list, which
-repeat: each distinct text is decoded once), into arrays that hold a few numbers per judgement.
-No Python object per judgement outlives its chunk: memory grows with the arrays alone."""
+Records and judgements are read a chunk at a time through a server-side cursor
+(db/scoring_run.py), as plain columns: ids, counts, and the JSON text of each answer, display
+order and model list, which repeat, so each distinct text is decoded once. No Python object per
+judgement outlives its chunk: memory grows with the arrays, a few numbers per judgement."""
 
 import itertools
 import json
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
-from django.db import connection
 
 from campaigns.models import (
     Annotator,
@@ -24,7 +23,7 @@ from campaigns.models import (
     Question,
     Record,
 )
-from db import names
+from db import scoring_run
 from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
 from scoring.metrics.judgements import KIND_CODES, Judgements, reading_floor_ms
@@ -33,14 +32,6 @@ from scoring.models import AnnotatorScore, CampaignScore
 RANKED_STANDINGS = (AnnotatorStanding.ACTIVE, AnnotatorStanding.WARNED)
 CHUNK = 50_000  # rows fetched at a time: a few MB of Python objects, whatever the campaign size
 T = TypeVar("T")
-
-
-def _chunks(sql: str, params: Sequence[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `sql`, CHUNK at a time, from a server-side cursor on PostgreSQL."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
-            yield rows
 
 
 def _decoded(texts: Sequence[Hashable], known: dict[Any, T], decode: Callable[[Any], T]) -> list[T]:
@@ -52,26 +43,6 @@ def _decoded(texts: Sequence[Hashable], known: dict[Any, T], decode: Callable[[A
 
 def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
-
-
-def _records_sql() -> str:
-    """Per record: id, response count, text length, models (JSON text), gold answer (JSON text)."""
-    if connection.vendor == "postgresql":
-        length, models, gold = (
-            "length(prompt) + length(responses::text)",
-            "jsonb_path_query_array(responses, '$[*].model')::text",
-            "gold_answer::text",
-        )
-    else:
-        length, models, gold = (
-            "length(prompt) + length(responses)",
-            "(SELECT json_group_array(json_extract(value, '$.model')) FROM json_each(responses))",
-            "gold_answer",
-        )
-    return (
-        f"SELECT id, response_count, {length}, {models}, {gold} "  # noqa: S608 - constants
-        f"FROM {names.table(Record)} WHERE campaign_id = %s ORDER BY id"
-    )
 
 
 def _model_matrix(texts: list[str | None]) -> tuple[np.ndarray, list[str]]:
@@ -119,7 +90,7 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
     chars: list[np.ndarray] = []
     models: list[str | None] = []
     gold: dict[int, Any] = {}
-    for rows in _chunks(_records_sql(), [campaign.pk]):
+    for rows in scoring_run.record_rows(Record, campaign.pk, CHUNK):
         pks, counts, lengths, model_texts, gold_texts = zip(*rows, strict=True)
         ids.append(np.array(pks, dtype=np.int64))
         responses.append(np.array(counts, dtype=np.int64))
@@ -141,22 +112,6 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
 
 def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-
-def _judgements_sql(questions: list[str]) -> tuple[str, list[str]]:
-    """Every judgement in submission order: annotator, record, record kind, duration, display
-    order (JSON text) and the JSON text of the answer to each of `questions`; with the
-    parameters those answers need before the campaign's id."""
-    postgresql = connection.vendor == "postgresql"
-    order = "a.display_order::text" if postgresql else "a.display_order"
-    answer = "(j.answers -> %s)::text" if postgresql else "(j.answers -> %s)"
-    answers = "".join(f", {answer}" for _ in questions)
-    sql = (
-        f"SELECT a.annotator_id, a.record_id, a.record_kind, j.duration_ms, {order}{answers} "  # noqa: S608 - constants
-        f"FROM {names.table(Judgement)} j JOIN {names.table(Assignment)} a "
-        "ON a.id = j.assignment_id WHERE j.campaign_id = %s ORDER BY j.submitted_at, j.id"
-    )
-    return sql, [q if postgresql else f'$."{q}"' for q in questions]
 
 
 @dataclass
@@ -189,10 +144,9 @@ def _read_judgements(
     reads before this one are separate statements: a judgement by someone who joined, or on a
     record imported, after they ran waits for the next run rather than failing this one."""
     names_ = [q.name for q in coder.questions]
-    sql, params = _judgements_sql(names_)
     parts = _JudgementParts([], [], [], [], [], [], [])
     first_shown: dict[str | None, int] = {}
-    for rows in _chunks(sql, [*params, campaign.pk]):
+    for rows in scoring_run.judgement_rows(Judgement, Assignment, campaign.pk, names_, CHUNK):
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         record_ids = np.array(columns[1], dtype=np.int64)
         slot, known = _positions(member_ids, np.array(columns[0], dtype=np.int64))
