@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import api, ingest, pages, qualification, task
+from campaigns.views import api, api_qualification, ingest, pages, qualification, task
 
 app_name = "campaigns"
 urlpatterns = [
@@ -27,6 +27,21 @@ urlpatterns = [
     path("a/<uuid:public_id>/", task.task, name="task"),
     path("a/<uuid:public_id>/skip/", task.skip, name="skip"),
     path("api/v1/campaigns/<slug:slug>/next", api.next_task, name="api_next"),
+    path(
+        "api/v1/campaigns/<slug:slug>/qualification",
+        api_qualification.status,
+        name="api_qualification",
+    ),
+    path(
+        "api/v1/campaigns/<slug:slug>/qualification/start",
+        api_qualification.start,
+        name="api_qualification_start",
+    ),
+    path(
+        "api/v1/campaigns/<slug:slug>/qualification/answers",
+        api_qualification.answer,
+        name="api_qualification_answer",
+    ),
     path("api/v1/assignments/<uuid:public_id>/submit", api.submit, name="api_submit"),
     path("api/v1/assignments/<uuid:public_id>/skip", api.skip, name="api_skip"),
     path("api/v1/campaigns/<slug:slug>/records", ingest.records, name="api_ingest"),

@@ -19,6 +19,7 @@ from campaigns.assignment import (
 )
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.progress import annotator_progress
+from campaigns.qualification.selectors import needs_qualification
 from campaigns.selectors import (
     assignment_to_act_on,
     membership_by_slug,
@@ -26,6 +27,8 @@ from campaigns.selectors import (
 )
 from config.safe_json import JsonRefused
 
+# The refusal of `next` while the annotator has not passed the campaign's qualification.
+QUALIFICATION_REQUIRED = "qualification_required"
 NOTHING_LEFT = (NoTaskReason.FINISHED, NoTaskReason.QUOTA)  # 204: done, not refused
 # A kept submission is 201 (stored now) or 200 (stored before); a refusal is 409.
 KEPT_STATUS = {
@@ -35,7 +38,7 @@ KEPT_STATUS = {
 }
 
 
-def _question(question: Any) -> dict[str, Any]:
+def question_json(question: Any) -> dict[str, Any]:
     return {
         "name": question.name,
         "title": question.title,
@@ -61,7 +64,7 @@ def _task(assignment: Assignment) -> dict[str, Any]:
             {"position": position, "text": record.responses[index]["text"]}
             for position, index in enumerate(assignment.display_order)
         ],
-        "questions": [_question(q) for q in served_questions(assignment.campaign)],
+        "questions": [question_json(q) for q in served_questions(assignment.campaign)],
         "progress": {"mine": progress.mine, "quota": progress.quota},
     }
 
@@ -81,6 +84,12 @@ def next_task(request: HttpRequest, slug: str) -> HttpResponse:
         return api_error(404, f"no campaign {slug!r}")
     if annotator is None:
         return api_error(403, "you do not take part in this campaign")
+    if needs_qualification(annotator):
+        return api_error(
+            409,
+            f"pass the qualification first: /api/v1/campaigns/{slug}/qualification",
+            reason=QUALIFICATION_REQUIRED,
+        )
     result = next_assignment(annotator=annotator)
     if isinstance(result, Unavailable):
         if result.reason in NOTHING_LEFT:

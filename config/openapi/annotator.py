@@ -112,6 +112,116 @@ ANSWERS = {
     },
 }
 
+QUALIFICATION_ITEM = {
+    "type": "object",
+    "description": "a qualification record to answer: no known answer, no explanation",
+    "required": [
+        "position",
+        "total",
+        "system_prompt",
+        "messages",
+        "prompt",
+        "responses",
+        "questions",
+    ],
+    "properties": {
+        "position": {"type": "integer", "minimum": 1, "description": "send it with the answer"},
+        "total": {"type": "integer"},
+        "system_prompt": TASK["properties"]["system_prompt"],  # type: ignore[index]
+        "messages": TASK["properties"]["messages"],  # type: ignore[index]
+        "prompt": TASK["properties"]["prompt"],  # type: ignore[index]
+        "responses": TASK["properties"]["responses"],  # type: ignore[index]
+        "questions": TASK["properties"]["questions"],  # type: ignore[index]
+    },
+    "additionalProperties": False,
+}
+NULLABLE_ITEM = {"oneOf": [{"type": "null"}, QUALIFICATION_ITEM]}
+QUALIFICATION_STATE = {
+    "type": "object",
+    "required": [
+        "required",
+        "passed",
+        "items",
+        "pass_share",
+        "min_skill",
+        "tries_used",
+        "tries_left",
+        "retry_at",
+        "may_start",
+        "refusal",
+        "last",
+        "item",
+    ],
+    "properties": {
+        "required": {"type": "boolean", "description": "whether the campaign asks for one"},
+        "passed": {"type": "boolean"},
+        "items": {"type": "integer", "description": "records in a try"},
+        "pass_share": {"type": "number"},
+        "min_skill": {"type": ["number", "null"]},
+        "tries_used": {"type": "integer"},
+        "tries_left": {"type": ["integer", "null"], "description": "null: no limit"},
+        "retry_at": {"type": ["string", "null"], "format": "date-time"},
+        "may_start": {"type": "boolean"},
+        "refusal": {"type": ["string", "null"], "description": "why no try may start now"},
+        "last": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["number", "right", "total", "skill", "passed"],
+                    "properties": {
+                        "number": {"type": "integer"},
+                        "right": {"type": "integer"},
+                        "total": {"type": "integer"},
+                        "skill": {"type": ["number", "null"]},
+                        "passed": {"type": ["boolean", "null"]},
+                    },
+                },
+            ]
+        },
+        "item": NULLABLE_ITEM,
+    },
+}
+QUALIFICATION_ANSWER = {
+    "type": "object",
+    "required": ["position", "answers"],
+    "properties": {
+        "position": {"type": "integer", "minimum": 1, "description": "the item's position"},
+        "answers": ANSWERS["properties"]["answers"],  # type: ignore[index]
+    },
+}
+FEEDBACK = {
+    "type": "object",
+    "required": [
+        "position",
+        "total",
+        "matched",
+        "expected",
+        "explanation",
+        "finished",
+        "passed",
+        "right",
+        "skill",
+        "next",
+    ],
+    "properties": {
+        "position": {"type": "integer"},
+        "total": {"type": "integer"},
+        "matched": {"type": "boolean", "description": "whether the answer matched"},
+        "expected": {
+            "type": "object",
+            "description": "the known answer, responses by display position",
+        },
+        "explanation": {"type": "string", "description": "Markdown; may be empty"},
+        "finished": {"type": "boolean", "description": "whether this was the try's last record"},
+        "passed": {"type": ["boolean", "null"], "description": "once finished"},
+        "right": {"type": ["integer", "null"]},
+        "skill": {"type": ["number", "null"], "description": "chance-corrected share right"},
+        "next": NULLABLE_ITEM,
+    },
+}
+SLUG_PARAMETER = path_parameter("slug", SLUG)
+
 ANNOTATOR_PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/auth/token": {
         "post": {
@@ -148,7 +258,61 @@ ANNOTATOR_PATHS: dict[str, dict[str, Any]] = {
                 "401": UNAUTHORIZED,
                 "403": error_response("not a member of this campaign, or suspended"),
                 "404": error_response("no such campaign"),
-                "409": error_response("the campaign is not open, paused or closed"),
+                "409": error_response(
+                    "the campaign is not open, paused or closed; or (reason "
+                    "qualification_required) the qualification must be passed first"
+                ),
+            },
+        },
+    },
+    "/api/v1/campaigns/{slug}/qualification": {
+        "get": {
+            "operationId": "qualificationState",
+            "summary": "Where your qualification stands, with the record to answer next",
+            "security": TOKEN_SECURITY,
+            "parameters": [SLUG_PARAMETER],
+            "responses": {
+                "200": json_response("the state", QUALIFICATION_STATE),
+                "401": UNAUTHORIZED,
+                "403": error_response("not a member of this campaign"),
+                "404": error_response("no such campaign"),
+            },
+        },
+    },
+    "/api/v1/campaigns/{slug}/qualification/start": {
+        "post": {
+            "operationId": "startQualification",
+            "summary": "Start a qualification try (or continue the open one)",
+            "security": TOKEN_SECURITY,
+            "parameters": [SLUG_PARAMETER],
+            "responses": {
+                "201": json_response("the state, with the first record", QUALIFICATION_STATE),
+                "401": UNAUTHORIZED,
+                "403": error_response("not a member of this campaign"),
+                "404": error_response("no such campaign"),
+                "409": error_response(
+                    "no try may start: none required, passed already, no try left, or wait "
+                    "until retry_at (the message says which)"
+                ),
+                "413": TOO_LARGE,
+            },
+        },
+    },
+    "/api/v1/campaigns/{slug}/qualification/answers": {
+        "post": {
+            "operationId": "answerQualification",
+            "summary": "Answer the current qualification record; the answer is the feedback",
+            "security": TOKEN_SECURITY,
+            "parameters": [SLUG_PARAMETER],
+            "requestBody": json_body(QUALIFICATION_ANSWER),
+            "responses": {
+                "201": json_response("stored: whether it matched, and why", FEEDBACK),
+                "400": error_response("an answer is invalid; nothing stored"),
+                "401": UNAUTHORIZED,
+                "403": error_response("not a member of this campaign"),
+                "404": error_response("no such campaign"),
+                "409": error_response("no try under way, or not the record to answer now"),
+                "413": TOO_LARGE,
             },
         },
     },

@@ -68,6 +68,9 @@ EXPECTED: dict[str, Expect] = {
     "campaigns:qualification_feedback": Expect((LOGIN, 404, 404, 404)),
     "campaigns:api_next": Expect(TOKEN_ONLY, POST_ONLY),
     "campaigns:api_submit": Expect(POST_ONLY, TOKEN_ONLY),
+    "campaigns:api_qualification": Expect(TOKEN_ONLY, POST_ONLY),
+    "campaigns:api_qualification_start": Expect(POST_ONLY, TOKEN_ONLY),
+    "campaigns:api_qualification_answer": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_skip": Expect(POST_ONLY, TOKEN_ONLY),
     "campaigns:api_ingest": Expect(POST_ONLY, TOKEN_ONLY),  # an ingest token, never a session
     "campaigns:api_series_ingest": Expect(POST_ONLY, TOKEN_ONLY),  # likewise

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import User
+from accounts.services.api_tokens import issue_api_token
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.services.annotators import join_campaign, provision_annotators
 from campaigns.services.ingest_tokens import issue_ingest_token
@@ -20,6 +21,7 @@ from campaigns.services.standing import moderate
 from config.openapi import openapi_schema
 from scoring.tokens import issue_export_token
 from tests.campaigns.engine import live_campaign
+from tests.campaigns.qualify import qualifying_campaign
 from tests.conftest import record
 
 SCHEMA = openapi_schema()
@@ -275,6 +277,35 @@ def _series_ingest(call: Recorder, make_campaign: Any) -> None:
     call("post", SERIES_INGEST, token=token, body=batch, **here)  # 409: no running round
 
 
+QUALIFICATION = "/api/v1/campaigns/{slug}/qualification"
+QUALIFY_START = "/api/v1/campaigns/{slug}/qualification/start"
+QUALIFY_ANSWER = "/api/v1/campaigns/{slug}/qualification/answers"
+
+
+def _qualification(call: Recorder, make_campaign: Any, stranger: str) -> None:
+    campaign = qualifying_campaign(make_campaign, items=1, pool=1, slug="qualify")
+    user = User.objects.create(username="qualifier")
+    join_campaign(user=user, campaign=campaign)
+    token = issue_api_token(user=user)
+    here = {"slug": campaign.slug}
+    for template in (QUALIFICATION, QUALIFY_START, QUALIFY_ANSWER):
+        method = "get" if template == QUALIFICATION else "post"
+        call(method, template, **here)  # 401
+        call(method, template, token=token, slug="nowhere")  # 404
+        call(method, template, token=stranger, **here)  # 403: not a member
+    call("post", QUALIFY_ANSWER, token=token, body={"position": 1, "answers": {}}, **here)  # 409
+    call("get", QUALIFICATION, token=token, **here)  # 200
+    call("post", QUALIFY_START, token=token, **here)  # 201
+    call("post", QUALIFY_ANSWER, token=token, body={"position": 1, "answers": {}}, **here)  # 400
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        call("post", QUALIFY_START, token=token, body={"x": "y" * 200}, **here)  # 413
+        body = {"position": 1, "answers": {"x": "y" * 200}}
+        call("post", QUALIFY_ANSWER, token=token, body=body, **here)  # 413
+    answer = {"position": 1, "answers": {"rank": [0, 1]}}
+    call("post", QUALIFY_ANSWER, token=token, body=answer, **here)  # 201: passed or failed
+    call("post", QUALIFY_START, token=token, **here)  # 409: passed, or no try left
+
+
 def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     campaign = live_campaign(make_campaign, regular=2, overlap=1, slug="fuzzed")
     _, credentials = provision_annotators(campaign=campaign, count=2)
@@ -292,6 +323,7 @@ def test_every_documented_status_is_what_a_view_returns(make_campaign) -> None:
     _exports(call, campaign)
     _ingest(call, campaign, make_campaign)
     _series_ingest(call, make_campaign)
+    _qualification(call, make_campaign, token)
     call("get", "/api/v1/openapi.json")
     documented = {
         (template, method, status)
