@@ -185,3 +185,57 @@ def item_pass_rates(campaign: Campaign) -> list[ItemRate]:
     )
     rates = [ItemRate(r, r.answered, r.right) for r in records.order_by("id")]
     return sorted(rates, key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0.0))
+
+
+@dataclass(frozen=True)
+class TryRow:
+    """One try as moderators read it: who, when, the outcome, and each record right or not."""
+
+    attempt: QualificationAttempt
+    username: str
+    marks: list[tuple[str, bool]]  # (record external id, matched), in the try's order
+
+    @property
+    def outcome(self) -> str:
+        if self.attempt.passed is None:
+            return "under way"
+        return "passed" if self.attempt.passed else "failed"
+
+
+def _rows(tries: QuerySet[QualificationAttempt]) -> list[TryRow]:
+    rows = []
+    for attempt in tries:
+        marks = [(a.record.external_id, a.matched) for a in attempt.answers.all()]
+        rows.append(TryRow(attempt, attempt.annotator.user.username, marks))
+    return rows
+
+
+def tries_of(annotator: Annotator) -> list[TryRow]:
+    return _rows(
+        QualificationAttempt.objects.filter(annotator=annotator)
+        .select_related("annotator__user")
+        .prefetch_related("answers__record")
+        .order_by("number")
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    passed: int  # annotators who passed
+    failed: int  # annotators whose latest try failed
+    under_way: int  # annotators with a try open
+    latest: list[TryRow]  # the latest tries, newest first
+
+
+def overview(campaign: Campaign, limit: int = 100) -> Overview:
+    """Who passed, who failed and on which records: the counts, and the latest tries."""
+    tries = QualificationAttempt.objects.filter(annotator__campaign=campaign)
+    passed = set(tries.filter(passed=True).values_list("annotator_id", flat=True))
+    open_ = set(tries.filter(finished_at__isnull=True).values_list("annotator_id", flat=True))
+    tried = set(tries.values_list("annotator_id", flat=True))
+    return Overview(
+        passed=len(passed),
+        failed=len(tried - passed - open_),
+        under_way=len(open_ - passed),
+        latest=_rows(latest_tries(campaign)[:limit]),
+    )

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Annotator, Campaign, ModerationKind, Question, RecordKind
+from campaigns.qualification import selectors as qualification
 from campaigns.services.standing import ModerationRefused, moderate
 from scoring import charts, queueing, selectors, tasks
 from scoring.access import moderator_required
@@ -76,6 +77,13 @@ def quality(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             y_label="judgements", x_label="hour (UTC)",
         )),
     }  # fmt: skip
+    if qualification.required(campaign):
+        found = qualification.overview(campaign)
+        context.update(
+            qualification_overview=found,
+            qualification_tries=found.latest,
+            qualification_rates=qualification.item_pass_rates(campaign),
+        )
     return render(request, "scoring/quality.html", context)
 
 
@@ -127,6 +135,7 @@ def report(request: HttpRequest, campaign: Campaign, annotator_id: int) -> HttpR
                       [describe(info, o) for o in others.get(j.assignment.record_id, [])])
                      for j in controls],
         "history": selectors.moderation_history(annotator),
+        "qualification_tries": qualification.tries_of(annotator),
         "form": ActionForm(),
         "answer_chart": _svg(_answer_chart(campaign, score)),
         "time_chart": _svg(charts.histogram(
