@@ -33,6 +33,7 @@ def tried(make_campaign):
 
 def _client(role: str | None, user=None) -> Client:
     if user is None:
+        assert role is not None
         user = get_user_model().objects.create(username=f"staff-{role}")
         grant_role(user=user, role=role)
     client = Client()
