@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.credentials import GeneratedSecretHasher
 from accounts.models import User
 from accounts.roles import MODERATE_PERMISSION, MODERATORS, ORGANIZER_APPS, ORGANIZERS
+from db.batches import batched
 
 
 @transaction.atomic
@@ -16,7 +17,7 @@ def ensure_users(*, usernames: list[str]) -> dict[str, User]:
     Used when judgements made elsewhere are imported: their authors get an account that cannot
     log in until an organizer gives it a password.
     """
-    found = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    found = _by_username(usernames)
     missing = [name for name in dict.fromkeys(usernames) if name not in found]
     new_users = []
     for name in missing:
@@ -25,8 +26,16 @@ def ensure_users(*, usernames: list[str]) -> dict[str, User]:
         new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=1000)
     if new_users:
-        found.update((user.username, user) for user in User.objects.filter(username__in=missing))
+        found.update(_by_username(missing))
     return found
+
+
+def _by_username(usernames: list[str]) -> dict[str, User]:
+    return {
+        user.username: user
+        for names in batched(usernames)
+        for user in User.objects.filter(username__in=names)
+    }
 
 
 def set_local_account(

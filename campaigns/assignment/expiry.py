@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+from db.batches import batched
 
 SWEEP_LIMIT = 500
 SWEEP_SECONDS = 5.0
@@ -18,19 +19,20 @@ _last_sweep: dict[int, datetime] = {}  # campaign id → when this process last 
 
 
 def adjust_filled(deltas: dict[int, int]) -> None:
-    """Add to the `filled` count of regular records (record id → change), in one statement.
+    """Add to the `filled` count of regular records (record id → change), in one statement per
+    1,000 records; callers hold a transaction around it. A record costs three parameters (the
+    cap: db/batches.py), and PostgreSQL tries the CASE's branches in turn for every row, so one
+    statement's time grows with the square of its records.
 
     Rows are updated in id order, so concurrent adjustments lock records in the same order.
     """
-    ids = sorted(pk for pk, delta in deltas.items() if delta)
-    if not ids:
-        return
-    step = Case(
-        *[When(pk=pk, then=Value(deltas[pk])) for pk in ids],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
+    for ids in batched(sorted(pk for pk, delta in deltas.items() if delta), 1000):
+        step = Case(
+            *[When(pk=pk, then=Value(deltas[pk])) for pk in ids],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
 
 
 def give_back_slots(ended: list[tuple[int, str]]) -> None:

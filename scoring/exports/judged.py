@@ -62,10 +62,10 @@ def voter_weights(
     members = campaign.annotators.filter(standing__in=standings).values_list("id", flat=True)
     weights = dict.fromkeys(members, 1.0)
     if by_quality:
+        # The campaign's scores rather than an IN list of its annotators, which passes the cap
+        # on a prepared statement's parameters at 65,536 annotators (db/batches.py).
         quality = dict(
-            AnnotatorScore.objects.filter(annotator_id__in=weights).values_list(
-                "annotator_id", "quality"
-            )
+            AnnotatorScore.objects.filter(campaign=campaign).values_list("annotator_id", "quality")
         )
         weights = {a: float(quality.get(a, 0.0)) for a in weights}
     return weights
