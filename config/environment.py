@@ -50,6 +50,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+# A statement run 5 times on a connection is prepared: PostgreSQL stops planning the annotation
+# loop's statements on every request (docs/decisions.md). Needs server-side parameters, which cap
+# a statement at 65,535 of them: bulk writes and long IN lists are cut under it (db/batches.py).
+# Off behind a pooler that cannot keep them (docs/deploy.md, PgBouncer).
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
+
+
 def database_settings(url: str) -> dict[str, Any]:
     parsed = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
     config: dict[str, Any] = dict(parsed)
@@ -69,10 +76,6 @@ def database_settings(url: str) -> dict[str, Any]:
         # Behind a transaction-mode pooler (PgBouncer), streamed exports cannot hold a
         # server-side cursor across transactions (docs/deploy.md).
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS")
-        if env_bool("DATABASE_PREPARED_STATEMENTS", False):
-            # A statement run 5 times on a connection is prepared: PostgreSQL stops planning
-            # the annotation loop's statements on every request (docs/decisions.md). Needs
-            # server-side parameters, which cap a statement at 65,535 of them: off by default
-            # until every large IN list and bulk write is batched under that.
-            config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            config["OPTIONS"] = {**config.get("OPTIONS", {}), **PREPARED_STATEMENTS}
     return config

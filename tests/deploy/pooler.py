@@ -37,6 +37,12 @@ def binary() -> str:
     return found
 
 
+def version() -> tuple[int, ...]:
+    """The PgBouncer's version, e.g. (1, 18, 0)."""
+    shown = subprocess.run([binary(), "--version"], capture_output=True, text=True, check=True)
+    return tuple(int(n) for n in shown.stdout.split()[1].split("."))
+
+
 def shipped_config() -> configparser.ConfigParser:
     config = configparser.ConfigParser(comment_prefixes=(";", "#"), interpolation=None)
     config.read_string(SHIPPED.read_text())

@@ -16,22 +16,35 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from accounts.models import User
+from config.environment import PREPARED_STATEMENTS, database_settings
 from tests.deploy import pooler
+from tests.deploy.test_pooler_config import WEB_ENV
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROWS = 5
 
 
+def web_options(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The connection OPTIONS of the web processes of the systemd set-up: the settings' own,
+    with deploy/web.env.example's DATABASE_PREPARED_STATEMENTS."""
+    switch = WEB_ENV["DATABASE_PREPARED_STATEMENTS"]
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", switch)
+    return database_settings("postgres://crowdeval@127.0.0.1:6432/crowdeval").get("OPTIONS", {})
+
+
 @pytest.fixture
-def pooled() -> Iterator[Callable[..., str]]:
-    """Make Django connections through one PgBouncer of two server connections."""
+def pooled(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., str]]:
+    """Make Django connections through one PgBouncer of two server connections, with the web
+    processes' connection options unless told otherwise."""
     made: list[str] = []
+    options = web_options(monkeypatch)
     with pooler.pgbouncer(connection.settings_dict, pool_size=2) as port:
 
         def make(**settings: Any) -> str:
             alias = f"pooled_{len(made)}"
             wrapper_class = type(connections["default"])
+            settings.setdefault("OPTIONS", options)
             through = dict(connection.settings_dict, HOST="127.0.0.1", PORT=str(port), **settings)
             connections[alias] = wrapper_class(through, alias)
             made.append(alias)
@@ -98,3 +111,28 @@ def test_the_scoring_runs_lock_holds_behind_the_pooler(pooled) -> None:
     with connections[later].cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
         assert cursor.fetchone()[0] == 0
+
+
+def _count_often(alias: str) -> None:
+    # psycopg prepares a statement at its 5th run on a connection (prepare_threshold).
+    for _ in range(PREPARED_STATEMENTS["prepare_threshold"] + 2):
+        assert User.objects.using(alias).filter(username="pooled-0").count() == 1
+
+
+def test_prepared_statements_break_behind_this_pgbouncer(pooled, users) -> None:
+    """Debian's 1.18 does not follow prepared statements between server connections, which is
+    why web.env turns them off: two clients' statements of the same name meet on one."""
+    if pooler.version() >= (1, 21):
+        pytest.skip("PgBouncer 1.21+ can keep prepared statements (max_prepared_statements)")
+    first, second = pooled(OPTIONS=PREPARED_STATEMENTS), pooled(OPTIONS=PREPARED_STATEMENTS)
+    _count_often(first)
+    with pytest.raises((DatabaseError, psycopg.Error), match="prepared statement"):
+        _count_often(second)
+
+
+def test_the_web_processes_options_repeat_statements_behind_this_pgbouncer(pooled, users) -> None:
+    first, second = pooled(), pooled()
+    assert "prepare_threshold" not in connections[first].settings_dict["OPTIONS"]
+    _count_often(first)
+    _count_often(second)
+    _count_often(first)
