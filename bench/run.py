@@ -26,6 +26,7 @@ BENCHMARKS = [
     "scoring_quality",
     "scoring_load",
     "pages_load",
+    "prepared_scale",
     "rendering",
     "export_load",
     "parquet_io",
