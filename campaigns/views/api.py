@@ -19,6 +19,7 @@ from campaigns.assignment import (
 )
 from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.progress import annotator_progress
+from campaigns.qualification.practice import practice_feedback
 from campaigns.qualification.selectors import needs_qualification
 from campaigns.selectors import (
     assignment_to_act_on,
@@ -132,7 +133,11 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except AnswerInvalid as error:
         return api_error(400, str(error), field=error.question or "answers")
     status = KEPT_STATUS.get(outcome.code, 409)
-    return JsonResponse({"status": outcome.code, "message": outcome.message}, status=status)
+    answer: dict[str, Any] = {"status": outcome.code, "message": outcome.message}
+    feedback = practice_feedback(assignment, outcome.judgement) if outcome.kept else None
+    if feedback is not None:
+        answer["feedback"] = {key: feedback[key] for key in ("matched", "expected", "explanation")}
+    return JsonResponse(answer, status=status)
 
 
 @require_POST

@@ -19,6 +19,7 @@ from campaigns.assignment import Unavailable, next_assignment, skip_assignment, 
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
 from campaigns.progress import annotator_progress
+from campaigns.qualification.practice import practice_feedback
 from campaigns.qualification.selectors import needs_qualification
 from campaigns.rendering import render_shared
 from campaigns.selectors import (
@@ -32,6 +33,9 @@ from campaigns.selectors import (
 from campaigns.services.standing import current_warning
 from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
 from campaigns.views.staff import may_see_drafts
+
+# The session key of practice feedback waiting for the next task page.
+PRACTICE_KEY = "crowdeval_practice"
 
 
 def _member(request: HttpRequest, slug: str) -> Annotator:
@@ -114,7 +118,9 @@ def task(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return _submit(request, assignment)
     if assignment.status != AssignmentStatus.LEASED:
         return _go_next(request, assignment.annotator)
-    return render(request, "campaigns/task.html", _task_context(assignment))
+    context = _task_context(assignment)
+    context["practice"] = request.session.pop(PRACTICE_KEY, None)
+    return render(request, "campaigns/task.html", context)
 
 
 def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
@@ -133,6 +139,9 @@ def _submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     if outcome.code != "accepted":
         level = messages.SUCCESS if outcome.kept else messages.WARNING
         messages.add_message(request, level, outcome.message)
+    feedback = practice_feedback(assignment, outcome.judgement) if outcome.kept else None
+    if feedback is not None:  # shown once, at the top of the next task page
+        request.session[PRACTICE_KEY] = feedback
     return _go_next(request, assignment.annotator)
 
 

@@ -20,6 +20,19 @@ OUTCOME = {
     "properties": {
         "status": {"enum": ["accepted", "accepted_late", "duplicate"]},
         "message": {"type": "string"},
+        "feedback": {
+            "type": "object",
+            "description": "only where the campaign gives practice feedback, after a gold record",
+            "required": ["matched", "expected", "explanation"],
+            "properties": {
+                "matched": {"type": "boolean"},
+                "expected": {
+                    "type": "object",
+                    "description": "the known answer, responses by display position",
+                },
+                "explanation": {"type": "string", "description": "Markdown; may be empty"},
+            },
+        },
     },
 }
 TASK = {

@@ -283,7 +283,9 @@ QUALIFY_ANSWER = "/api/v1/campaigns/{slug}/qualification/answers"
 
 
 def _qualification(call: Recorder, make_campaign: Any, stranger: str) -> None:
-    campaign = qualifying_campaign(make_campaign, items=1, pool=1, slug="qualify")
+    campaign = qualifying_campaign(
+        make_campaign, items=1, pool=1, slug="qualify", qualification_attempts=1
+    )
     user = User.objects.create(username="qualifier")
     join_campaign(user=user, campaign=campaign)
     token = issue_api_token(user=user)
