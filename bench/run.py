@@ -24,6 +24,8 @@ BENCHMARKS = [
     "ingest_load",
     "scoring_real",
     "scoring_quality",
+    "dynamic_overlap",
+    "adaptive_gold",
     "scoring_load",
     "pages_load",
     "prepared_scale",

@@ -19,7 +19,11 @@ CAMPAIGN_FIELDS = [
     "title",
     "guidelines",
     "overlap",
+    "max_overlap",
+    "settle_posterior",
     "gold_rate",
+    "gold_rate_min",
+    "gold_rate_max",
     "lease_seconds",
     "max_tasks_per_annotator",
     "opens_at",
@@ -60,6 +64,19 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = CAMPAIGN_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        overlap, most = data.get("overlap"), data.get("max_overlap")
+        if overlap is not None and most is not None and most < overlap:
+            self.add_error("max_overlap", f"The maximum overlap must be at least {overlap}.")
+        least, top = data.get("gold_rate_min"), data.get("gold_rate_max")
+        if (least is None) != (top is None):
+            field = "gold_rate_max" if top is None else "gold_rate_min"
+            self.add_error(field, "Adaptive gold needs both the lowest and the highest rate.")
+        elif least is not None and top is not None and top < least:
+            self.add_error("gold_rate_max", f"The highest gold rate must be at least {least}.")
+        return data
 
 
 class QuestionForm(forms.ModelForm):

@@ -61,12 +61,52 @@ class Campaign(models.Model):
     overlap = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Distinct annotators who judge each regular record.",
+        help_text=(
+            "Distinct annotators who judge each regular record; with a maximum overlap, the "
+            "fewest (min_overlap in a spec file)."
+        ),
+    )
+    # Dynamic overlap when set above `overlap`: a record whose first `overlap` judgements do not
+    # agree is served again, up to this many. Empty: exactly `overlap`, as before.
+    max_overlap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "Dynamic overlap: a record whose judgements disagree is served again, up to this "
+            "many annotators. Empty: every record gets exactly the overlap."
+        ),
+    )
+    settle_posterior = models.FloatField(
+        default=0.9,
+        validators=[MinValueValidator(0.5), MaxValueValidator(0.999)],
+        help_text=(
+            "Dynamic overlap: a record stops at the overlap when the posterior of its consensus, "
+            "weighted by each annotator's skill, reaches this (0.5 to 0.999)."
+        ),
     )
     gold_rate = models.FloatField(
         default=0.1,
         validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
         help_text="Share of an annotator's tasks that are gold records (0 to 0.5).",
+    )
+    # Adaptive gold when both are set (gold_rate is then unused): new and flagged annotators get
+    # gold_rate_max, less as the lower bound of their skill rises, gold_rate_min once it is
+    # credibly high (campaigns.assignment.strategy.annotator_gold_rate).
+    gold_rate_min = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text=(
+            "Adaptive gold (with the highest rate; replaces the gold rate): the rate for "
+            "annotators whose skill is credibly high."
+        ),
+    )
+    gold_rate_max = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="Adaptive gold: the rate for new annotators and those the scoring flagged.",
     )
     lease_seconds = models.PositiveIntegerField(
         default=600,
@@ -159,6 +199,25 @@ class Campaign(models.Model):
                 condition=Q(license__in=DatasetLicense.values), name="campaign_license_valid"
             ),
             models.CheckConstraint(condition=Q(overlap__gte=1), name="campaign_overlap_positive"),
+            models.CheckConstraint(
+                condition=Q(max_overlap__isnull=True) | Q(max_overlap__gte=F("overlap")),
+                name="campaign_max_overlap_at_least_overlap",
+            ),
+            models.CheckConstraint(
+                condition=Q(settle_posterior__gte=0.5) & Q(settle_posterior__lt=1),
+                name="campaign_settle_posterior_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(gold_rate_min__isnull=True, gold_rate_max__isnull=True)
+                | Q(
+                    gold_rate_min__isnull=False,
+                    gold_rate_max__isnull=False,
+                    gold_rate_min__gte=0,
+                    gold_rate_max__gte=F("gold_rate_min"),
+                    gold_rate_max__lte=0.5,
+                ),
+                name="campaign_adaptive_gold_range",
+            ),
             models.CheckConstraint(
                 condition=Q(gold_rate__gte=0) & Q(gold_rate__lte=0.5),
                 name="campaign_gold_rate_range",
@@ -272,6 +331,10 @@ class Record(models.Model):
     # Regular records only: live leases plus submitted judgements. The assignment engine raises
     # it with a conditional UPDATE (filled < overlap), so a record never passes its overlap.
     filled = models.PositiveIntegerField(default=0)
+    # Dynamic overlap only: its submitted judgements reached the campaign's overlap without
+    # settling, so it is served again up to max_overlap. Set at each submission
+    # (campaigns.assignment.settle); a database default for the COPY loaders.
+    disputed = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -292,6 +355,12 @@ class Record(models.Model):
         indexes = [
             # The engine's pick: this campaign's regular records, fullest first.
             models.Index(fields=["campaign", "kind", "-filled", "id"], name="record_pick"),
+            # Dynamic overlap's first pick: the disputed records, a few at any time.
+            models.Index(
+                fields=["campaign", "kind", "-filled", "id"],
+                condition=Q(disputed=True),
+                name="record_disputed_pick",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -317,6 +386,12 @@ class Annotator(models.Model):
         max_length=16, choices=AnnotatorStanding.choices, default=AnnotatorStanding.ACTIVE
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Written by the scoring job after each run (its skill, the skill's lower credible bound,
+    # whether any flag was raised); null before the first run that saw this annotator. The
+    # assignment engine reads them: adaptive gold, and the weights of dynamic overlap.
+    skill = models.FloatField(null=True, blank=True, editable=False)
+    skill_low = models.FloatField(null=True, blank=True, editable=False)
+    flagged = models.BooleanField(default=False, db_default=False, editable=False)
     # Not a column: the number of submitted judgements when the assignment engine has just
     # counted them in this request (campaigns.progress.annotator_progress then spares a query).
     submitted_count: int | None = None

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from campaigns.assignment.overlap import is_complete
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
 from db.reads import count_where
@@ -11,7 +12,7 @@ from db.reads import count_where
 class Progress:
     mine: int  # judgements this annotator submitted
     quota: int | None  # the campaign's cap per annotator
-    complete: int  # regular records that reached their overlap
+    complete: int  # regular records that reached their overlap (campaigns.assignment.overlap)
     total: int  # regular records
 
     @property
@@ -27,7 +28,7 @@ PROGRESS_SECONDS = 10.0
 def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
     """(complete, total) regular records: two counts over the whole campaign."""
     regular = Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
-    return regular.filter(filled__gte=campaign.overlap).count(), regular.count()
+    return regular.filter(is_complete(campaign, "filled")).count(), regular.count()
 
 
 def _submitted_count(annotator: Annotator) -> int:
@@ -40,7 +41,7 @@ def annotator_progress(annotator: Annotator) -> Progress:
     """Counting a campaign's records on every page is the costliest query of a task page, and
     the campaign's progress need not be exact to the second: it is kept for a few seconds."""
     campaign = annotator.campaign
-    key = ("progress", campaign.pk, campaign.created_at, campaign.overlap)
+    key = ("progress", campaign.pk, campaign.created_at, campaign.overlap, campaign.max_overlap)
     complete, total = remembered(key, PROGRESS_SECONDS, lambda: _campaign_progress(campaign))
     mine = annotator.submitted_count
     if mine is None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Annotator, Campaign, CampaignStatus
 from db.locks import try_transaction_lock
 from scoring import selectors
 from scoring.metrics import flags
@@ -116,7 +116,27 @@ def _store(
             if f.name not in ("id", "annotator", "campaign")
         ],
     )
+    _store_on_annotators(annotator_ids, result)
     return snapshot
+
+
+def _store_on_annotators(annotator_ids: list[int], result: CampaignResult) -> None:
+    """The figures the assignment engine reads from the annotator (adaptive gold, the weights
+    of dynamic overlap): skill, its lower bound, and whether any flag was raised."""
+    c = result.columns
+    Annotator.objects.bulk_update(
+        [
+            Annotator(
+                pk=annotator_id,
+                skill=_value(c["skill"][i]),
+                skill_low=_value(c["skill_low"][i]),
+                flagged=bool(result.flags[i]),
+            )
+            for i, annotator_id in enumerate(annotator_ids)
+        ],
+        ["skill", "skill_low", "flagged"],
+        batch_size=2000,
+    )
 
 
 def _snapshot(

@@ -143,7 +143,8 @@ class CampaignAdmin(ChangeContextAdmin):
     change_form_template = "admin/campaigns/campaign/change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "series", "round_number", "guidelines"]}),
-        ("Assignment", {"fields": ["overlap", "gold_rate", "lease_seconds",
+        ("Assignment", {"fields": ["overlap", "max_overlap", "settle_posterior", "gold_rate",
+                                   "gold_rate_min", "gold_rate_max", "lease_seconds",
                                    "max_tasks_per_annotator", "opens_at", "closes_at"]}),
         ("Leaderboard", {"fields": ["leaderboard_visibility", "leaderboard_min_gold"]}),
         ("Qualification and feedback", {

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from campaigns.assignment import statements
-from campaigns.assignment.strategy import Seen, gold_block_start
+from campaigns.assignment.strategy import GoldPolicy, Seen, annotator_gold_rate, gold_block_start
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Campaign, Record, RecordKind
 
@@ -24,6 +24,13 @@ class AnnotatorTally:
     counted: int  # leased or submitted: what counts toward the quota
     leased: int  # leases not ended yet (some may be past their deadline)
     submitted: int
+    gold_rate: float  # this annotator's share of gold (adaptive gold: it follows the scoring)
+
+
+def gold_rate_of(annotator: Annotator, campaign: Campaign) -> float:
+    """The annotator's gold rate, from the figures the latest scoring run stored on them."""
+    policy = GoldPolicy(campaign.gold_rate, campaign.gold_rate_min, campaign.gold_rate_max)
+    return annotator_gold_rate(policy, annotator.skill_low, annotator.flagged)
 
 
 def _special_totals(campaign: Campaign) -> dict[str, int]:
@@ -43,7 +50,8 @@ def tally_assignments(annotator: Annotator, campaign: Campaign) -> AnnotatorTall
     key = ("special-totals", campaign.pk, campaign.created_at)
     totals = remembered(key, TOTALS_SECONDS, lambda: _special_totals(campaign))
     position = (mine["last"] or 0) + 1
-    block_start = gold_block_start(position, campaign.gold_rate)
+    gold_rate = gold_rate_of(annotator, campaign)
+    block_start = gold_block_start(position, gold_rate)
     seen = Seen(
         position=position,
         controls_total=totals.get(RecordKind.CONTROL, 0),
@@ -51,7 +59,7 @@ def tally_assignments(annotator: Annotator, campaign: Campaign) -> AnnotatorTall
         golds_left=totals.get(RecordKind.GOLD, 0) - mine["golds"],
         gold_in_block=(mine["last_gold"] or 0) >= block_start,
     )
-    return AnnotatorTally(seen, mine["counted"], mine["leased"], mine["submitted"])
+    return AnnotatorTally(seen, mine["counted"], mine["leased"], mine["submitted"], gold_rate)
 
 
 def most_responses(campaign: Campaign) -> int:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from campaigns.assignment.overlap import is_dynamic, reopen_disputed
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
 from db.batches import batched
 
@@ -35,14 +36,17 @@ def adjust_filled(deltas: dict[int, int]) -> None:
         Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
 
 
-def give_back_slots(ended: list[tuple[int, str]]) -> None:
+def give_back_slots(ended: list[tuple[int, str]], campaign: Campaign | None = None) -> None:
     """Give back the overlap slots of assignments (record id, record kind) that ended without
-    a judgement; only regular records have slots."""
+    a judgement; only regular records have slots. Records of a dynamic-overlap campaign (any
+    campaign when None) that lost a lease taken in a dispute are disputed again."""
     deltas: dict[int, int] = {}
     for record_id, kind in ended:
         if kind == RecordKind.REGULAR:
             deltas[record_id] = deltas.get(record_id, 0) - 1
     adjust_filled(deltas)
+    if deltas and (campaign is None or is_dynamic(campaign)):
+        reopen_disputed(sorted(deltas))
 
 
 def expire_stale(
@@ -63,7 +67,7 @@ def expire_stale(
     Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
         status=AssignmentStatus.EXPIRED, finished_at=now
     )
-    give_back_slots([(record_id, kind) for _, record_id, kind in rows])
+    give_back_slots([(record_id, kind) for _, record_id, kind in rows], campaign)
     return len(rows)
 
 

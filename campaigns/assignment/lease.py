@@ -12,13 +12,13 @@ from typing import cast
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from campaigns.assignment import statements
 from campaigns.assignment.counts import AnnotatorTally, most_responses, tally_assignments
 from campaigns.assignment.expiry import expire_leases, expire_stale, sweep_due
 from campaigns.assignment.outcomes import NoTaskReason, Unavailable, unavailable
+from campaigns.assignment.overlap import has_room, is_dynamic, take_slot
 from campaigns.assignment.strategy import Kind, choose_kind, display_order
 from campaigns.models import (
     Annotator,
@@ -101,7 +101,7 @@ def lease_at_once(
     if sweep_due(campaign, now):
         expire_leases(campaign=campaign, now=now)
     annotator.submitted_count = tally.submitted
-    kind = choose_kind(tally.seen, campaign.gold_rate, rng)
+    kind = choose_kind(tally.seen, tally.gold_rate, rng)
     lease = None
     if kind != "regular":
         lease = _take_and_lease(annotator, tally, kind, now, rng)
@@ -134,7 +134,7 @@ def _take_and_lease(
         source = statements.take_regular_params(campaign, annotator)
     else:
         source = statements.unseen_special_params(campaign, annotator, kind)
-    sql = statements.lease_at_once(connection.vendor, kind)
+    sql = statements.lease_at_once(connection.vendor, kind, is_dynamic(campaign))
     params = [*source, *values, json.dumps(shuffles)]
     # Outside a transaction (a request) the statement is atomic by itself: no BEGIN, no COMMIT.
     savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
@@ -176,7 +176,7 @@ def lease_locked(
             expire_stale(campaign, now)
         if _quota_reached(campaign, tally):
             return unavailable(NoTaskReason.QUOTA)
-        kind = choose_kind(tally.seen, campaign.gold_rate, rng)
+        kind = choose_kind(tally.seen, tally.gold_rate, rng)
         record = _pick_special(campaign, annotator, kind) if kind != "regular" else None
         if record is None:
             record = _pick_regular(campaign, annotator)
@@ -217,20 +217,21 @@ def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
     """
     if connection.vendor == "postgresql":
         return _take_regular_postgresql(campaign, annotator)
+    room = has_room(campaign)
+    # Dynamic overlap: disputed records first, as the PostgreSQL statement picks them.
+    order = ("-disputed", "-filled", "id") if is_dynamic(campaign) else ("-filled", "id")
     for _ in range(PICK_ATTEMPTS):
         candidate = (
             Record.objects.select_for_update(skip_locked=True)
-            .filter(campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap)
+            .filter(room, campaign=campaign, kind=RecordKind.REGULAR)
             .exclude(assignments__annotator=annotator)
-            .order_by("-filled", "id")
+            .order_by(*order)
             .only(*TASK_RECORD_FIELDS)
             .first()
         )
         if candidate is None:
             return None
-        taken = Record.objects.filter(pk=candidate.pk, filled__lt=campaign.overlap).update(
-            filled=F("filled") + 1
-        )
+        taken = Record.objects.filter(room, pk=candidate.pk).update(**take_slot(campaign))
         if taken:
             return candidate
     return None
@@ -238,7 +239,7 @@ def _pick_regular(campaign: Campaign, annotator: Annotator) -> Record | None:
 
 def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record | None:
     """The same pick and take as the ORM path, in one statement (statements.take_regular)."""
-    sql = statements.take_regular(connection.vendor)
+    sql = statements.take_regular(connection.vendor, is_dynamic(campaign))
     params = statements.take_regular_params(campaign, annotator)
     for _ in range(PICK_ATTEMPTS):
         taken = list(Record.objects.raw(sql, params))
@@ -252,9 +253,7 @@ def _take_regular_postgresql(campaign: Campaign, annotator: Annotator) -> Record
 
 def _regular_left(campaign: Campaign, annotator: Annotator) -> bool:
     return (
-        Record.objects.filter(
-            campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap
-        )
+        Record.objects.filter(has_room(campaign), campaign=campaign, kind=RecordKind.REGULAR)
         .exclude(assignments__annotator=annotator)
         .exists()
     )

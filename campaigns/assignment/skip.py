@@ -22,6 +22,6 @@ def skip_assignment(*, assignment: Assignment, now: datetime | None = None) -> b
         locked.finished_at = now
         locked.save(update_fields=["status", "finished_at"])
         if held_slot:
-            give_back_slots([(locked.record_id, locked.record_kind)])
+            give_back_slots([(locked.record_id, locked.record_kind)], assignment.campaign)
     assignment.status = AssignmentStatus.SKIPPED
     return True

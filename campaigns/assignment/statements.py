@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from campaigns.assignment.overlap import is_dynamic
 from campaigns.models import (
     Annotator,
     Assignment,
@@ -96,6 +97,29 @@ TAKE_REGULAR = """
             ORDER BY r.filled DESC, r.id LIMIT 1 FOR UPDATE SKIP LOCKED
         ) AND filled < %s
         RETURNING {columns}"""
+# Dynamic overlap: a disputed record below max_overlap first (a few at any time, on their own
+# partial index), else the fullest record below the overlap, as TAKE_REGULAR picks it; the
+# UPDATE looks at `filled` again against the ceiling the row has when it gets the row. Taking a
+# slot ends the dispute: a disputed record gets one more judgement at a time, and the
+# submission of that one decides again (campaigns.assignment.settle).
+TAKE_REGULAR_DYNAMIC = """
+        UPDATE {records} SET filled = filled + 1, disputed = FALSE
+        WHERE id = COALESCE((
+            SELECT r.id FROM {records} r
+            WHERE r.campaign_id = %s AND r.kind = %s AND r.disputed AND r.filled < %s
+              AND r.id NOT IN (
+                  SELECT a.record_id FROM {assignments} a WHERE a.annotator_id = %s
+              )
+            ORDER BY r.filled DESC, r.id LIMIT 1 FOR UPDATE SKIP LOCKED
+        ), (
+            SELECT r.id FROM {records} r
+            WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
+              AND r.id NOT IN (
+                  SELECT a.record_id FROM {assignments} a WHERE a.annotator_id = %s
+              )
+            ORDER BY r.filled DESC, r.id LIMIT 1 FOR UPDATE SKIP LOCKED
+        )) AND filled < CASE WHEN disputed THEN %s ELSE %s END
+        RETURNING {columns}"""
 UNSEEN_SPECIAL = """
         SELECT {columns} FROM {records} r
         WHERE r.campaign_id = %s AND r.kind = %s AND NOT EXISTS (
@@ -113,17 +137,25 @@ def _record_source(template: str) -> str:
 
 
 @cache
-def take_regular(vendor: str) -> str:
+def take_regular(vendor: str, dynamic: bool = False) -> str:
     """Take a slot of the fullest regular record below its overlap that the annotator has not
     seen, skipping rows other requests hold, and return its TASK_RECORD columns; no row when
     none was left or a racing request filled it first. PostgreSQL (FOR UPDATE SKIP LOCKED,
-    RETURNING). Parameters: take_regular_params()."""
-    return _record_source(TAKE_REGULAR)
+    RETURNING). With dynamic overlap, a disputed record below max_overlap comes first
+    (TAKE_REGULAR_DYNAMIC). Parameters: take_regular_params()."""
+    return _record_source(TAKE_REGULAR_DYNAMIC if dynamic else TAKE_REGULAR)
 
 
 def take_regular_params(campaign: Campaign, annotator: Annotator) -> list[Any]:
-    overlap = campaign.overlap
-    return [campaign.pk, RecordKind.REGULAR.value, overlap, annotator.pk, overlap]
+    least, regular = campaign.overlap, RecordKind.REGULAR.value
+    if not is_dynamic(campaign):
+        return [campaign.pk, regular, least, annotator.pk, least]
+    most = campaign.max_overlap
+    return [
+        *(campaign.pk, regular, most, annotator.pk),
+        *(campaign.pk, regular, least, annotator.pk),
+        *(most, least),
+    ]
 
 
 @cache
@@ -139,13 +171,13 @@ def unseen_special_params(campaign: Campaign, annotator: Annotator, kind: str) -
 
 
 @cache
-def lease_at_once(vendor: str, kind: str) -> str:
+def lease_at_once(vendor: str, kind: str, dynamic: bool = False) -> str:
     """Take a record of `kind` (take_regular; unseen_special for control and gold) and insert
     its lease, in one statement (PostgreSQL); returns NEW_LEASE then TASK_RECORD columns. The
     display order is the shuffle passed for the record's number of responses (a JSON array
     indexed by count), or one drawn by PostgreSQL for a count beyond it. Parameters: the
     source's, then the values of LEASE_VALUE_FIELDS, then the JSON array of shuffles."""
-    source = take_regular(vendor) if kind == "regular" else unseen_special(vendor)
+    source = take_regular(vendor, dynamic) if kind == "regular" else unseen_special(vendor)
     marks = ", ".join(["%s"] * len(LEASE_VALUE_FIELDS))
     shuffle = (
         "COALESCE(%s::jsonb -> taken.response_count, (SELECT jsonb_agg(i ORDER BY RANDOM()) "

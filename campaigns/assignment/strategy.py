@@ -12,6 +12,9 @@ import numpy as np
 Kind = Literal["control", "gold", "regular"]
 # Controls are spread at random over the first CONTROL_SPREAD × (number of controls) tasks.
 CONTROL_SPREAD = 3
+# Adaptive gold: an annotator whose skill (chance-corrected) is at least this even at the lower
+# credible bound the latest scoring run stored gets the campaign's gold_rate_min.
+TRUSTED_SKILL_LOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,29 @@ class Seen:
     controls_left: int  # control records this annotator has not been served
     golds_left: int  # gold records this annotator has not been served
     gold_in_block: bool  # a gold record was already served in the current gold block
+
+
+@dataclass(frozen=True)
+class GoldPolicy:
+    """A campaign's gold rates: `rate` for everybody, or adaptive from `most` down to `least`."""
+
+    rate: float
+    least: float | None = None  # gold_rate_min
+    most: float | None = None  # gold_rate_max
+
+
+def annotator_gold_rate(policy: GoldPolicy, skill_low: float | None, flagged: bool) -> float:
+    """The share of gold for one annotator: the campaign's rate, or with adaptive gold the
+    most while nobody has measured them or the scoring flagged them, then from the most at a
+    skill lower bound of 0 down in a straight line to the least at TRUSTED_SKILL_LOW."""
+    if policy.least is None or policy.most is None:
+        return policy.rate
+    if skill_low is None or flagged:
+        return policy.most
+    if skill_low >= TRUSTED_SKILL_LOW:
+        return policy.least
+    trust = max(0.0, skill_low / TRUSTED_SKILL_LOW)
+    return policy.most - (policy.most - policy.least) * trust
 
 
 def gold_block_size(gold_rate: float) -> int:

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import cast
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from campaigns.answers import QuestionSpec, to_canonical, validate_answers
 from campaigns.assignment import statements
 from campaigns.assignment.outcomes import SubmissionOutcome, Submitted, submitted
+from campaigns.assignment.overlap import has_room, is_dynamic, take_slot
+from campaigns.assignment.settle import settle
 from campaigns.models import (
     AnnotatorStanding,
     Assignment,
@@ -63,6 +64,18 @@ def submit_judgement(
     kept only if the record still has room below its overlap.
     """
     sent = Submission(answers, active_ms, source, now or timezone.now(), specs)
+    if not is_dynamic(assignment.campaign):
+        return _submit(assignment, sent)
+    # Dynamic overlap: whether the record goes on is decided with the judgement, in its
+    # transaction (campaigns.assignment.settle), so no count ever reads one without the other.
+    with transaction.atomic():
+        outcome = _submit(assignment, sent)
+        if outcome.code in (SubmissionOutcome.ACCEPTED, SubmissionOutcome.ACCEPTED_LATE):
+            settle(assignment, sent.specs)
+        return outcome
+
+
+def _submit(assignment: Assignment, sent: Submission) -> Submitted:
     if _lease_open(assignment, sent.now) and connection.vendor == "postgresql":
         # The usual case, in one statement: take the open lease and store the judgement
         # (atomic on its own, so no BEGIN and COMMIT round trips). The UPDATE takes the lease
@@ -180,11 +193,12 @@ def _refusal(locked: Assignment, now: datetime) -> Submitted | None:
 
 def _retake_slot(expired: Assignment) -> bool:
     """An expired assignment gave its record's slot back: take one again if the record still
-    has room below its overlap. Control and gold records have no slots."""
+    has room (campaigns.assignment.overlap.has_room). Control and gold records have no slots."""
     if expired.record_kind != RecordKind.REGULAR:
         return True
-    room = Record.objects.filter(pk=expired.record_id, filled__lt=expired.campaign.overlap).update(
-        filled=F("filled") + 1
+    campaign = expired.campaign
+    room = Record.objects.filter(has_room(campaign), pk=expired.record_id).update(
+        **take_slot(campaign)
     )
     return bool(room)
 

@@ -80,6 +80,18 @@ def _flatten_qualification(obj: dict[str, Any]) -> tuple[dict[str, Any], list[Li
     return obj, errors
 
 
+def _overlap_alias(obj: dict[str, Any]) -> list[LineError]:
+    """`min_overlap` is another name for `overlap` (the fewest judgements of a record when
+    max_overlap is set): read it as `overlap`, in place."""
+    if "min_overlap" not in obj:
+        return []
+    least = obj.pop("min_overlap")
+    if "overlap" in obj and obj["overlap"] != least:
+        return [LineError(0, "min_overlap", "is another name for overlap; give one of them")]
+    obj["overlap"] = least
+    return []
+
+
 def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> CampaignSpec:
     """Parse and validate a spec; raise ImportFailed listing every problem."""
     try:
@@ -88,13 +100,14 @@ def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> Cam
         raise ImportFailed([LineError(0, error.field, error.reason)]) from None
     if not isinstance(obj, dict):
         raise ImportFailed([LineError(0, "", "a spec is a JSON object")])
+    errors = _overlap_alias(obj)
     obj = {**(defaults or {}), **obj}
     top_level = set(CAMPAIGN_FIELDS) - set(QUALIFICATION_FIELDS) | {
         "questions",
         "status",
         "qualification",
     }
-    errors = [LineError(0, key, "unknown field") for key in sorted(set(obj) - top_level)]
+    errors += [LineError(0, key, "unknown field") for key in sorted(set(obj) - top_level)]
     obj, qualification_errors = _flatten_qualification(obj)
     errors += qualification_errors
     if "practice_feedback" in obj and not isinstance(obj["practice_feedback"], bool):

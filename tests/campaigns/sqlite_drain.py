@@ -1,5 +1,6 @@
 """Run by test_sqlite_concurrency in a process of its own: drain a campaign on a SQLite file
-with concurrent threads and print what happened as JSON. Usage: python -m ... DB_PATH."""
+with concurrent threads and print what happened as JSON. Usage: python -m ... DB_PATH [dynamic]
+(dynamic: overlap 2 up to 4, answers that agree 70% of the time)."""
 
 import io
 import json
@@ -9,25 +10,36 @@ import threading
 from collections import Counter
 
 
-def main(path: str) -> None:
+def main(path: str, dynamic: bool = False) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    import numpy as np
     from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import User
     from campaigns.assignment import Unavailable, next_assignment, submit_judgement
-    from campaigns.models import Annotator, Assignment, AssignmentStatus, RecordKind
+    from campaigns.models import (
+        Annotator,
+        Assignment,
+        AssignmentStatus,
+        Judgement,
+        Record,
+        RecordKind,
+    )
     from campaigns.services.campaigns import create_campaign
     from campaigns.services.imports import import_records
 
     call_command("migrate", verbosity=0)
     spec = {"slug": "s", "title": "S", "status": "active", "overlap": 2, "gold_rate": 0.1,
             "questions": [{"name": "rank", "title": "Rank", "kind": "ranking"}]}  # fmt: skip
+    most = 4 if dynamic else 2
+    if dynamic:
+        spec |= {"max_overlap": most, "settle_posterior": 0.85}
     campaign = create_campaign(spec=io.BytesIO(json.dumps(spec).encode()))
     pair = [{"text": "a"}, {"text": "b"}]
     rows: list[dict[str, object]] = [
@@ -47,12 +59,17 @@ def main(path: str) -> None:
     lock = threading.Lock()
     start = threading.Barrier(len(people))
 
+    def answer(lease: Assignment, rng: np.random.Generator) -> dict[str, object]:
+        best = 0 if not dynamic or rng.random() < 0.7 else 1
+        return {"rank": [lease.display_order.index(best), lease.display_order.index(1 - best)]}
+
     def work(person: Annotator) -> None:
         nonlocal acknowledged
+        rng = np.random.default_rng(person.pk)
         try:
             start.wait()
             while not isinstance(result := next_assignment(annotator=person), Unavailable):
-                if submit_judgement(assignment=result, answers={"rank": [0, 1]}).kept:
+                if submit_judgement(assignment=result, answers=answer(result, rng)).kept:
                     with lock:
                         acknowledged += 1
         except Exception as error:  # reported to the test
@@ -71,15 +88,33 @@ def main(path: str) -> None:
     )
     per_record = Counter(live.values_list("record_id", flat=True))
     pairs = list(Assignment.objects.values_list("annotator_id", "record_id"))
+    said: dict[int, list[int]] = {}
+    regular = Judgement.objects.filter(assignment__record_kind=RecordKind.REGULAR)
+    for record_id, answers in regular.values_list("assignment__record_id", "answers"):
+        said.setdefault(record_id, []).append(answers["rank"][0])
     print(json.dumps({
         "errors": errors,
         "acknowledged": acknowledged,
         "submitted": Assignment.objects.filter(status=AssignmentStatus.SUBMITTED).count(),
-        "over_overlap": sum(1 for n in per_record.values() if n > 2),
+        "over_overlap": sum(1 for n in per_record.values() if n > most),
         "complete": sum(1 for n in per_record.values() if n == 2),
+        "judgements_per_record": sorted(Counter(len(v) for v in said.values()).items()),
+        # Went past 2 although its first two agreed (they would have settled it): none.
+        "went_on_agreeing": sum(1 for v in said.values() if len(v) > 2 and len(set(v)) == 1),
+        # Stopped between 2 and the maximum without agreeing enough: none.
+        "stopped_disputed": sum(
+            1 for v in said.values() if 2 <= len(v) < most and not agreed(v)
+        ),
+        "left_disputed": Record.objects.filter(disputed=True).count(),
         "duplicates": len(pairs) - len(set(pairs)),
     }))  # fmt: skip
 
 
+def agreed(said: list[int]) -> bool:
+    from campaigns.assignment.consensus import is_settled
+
+    return is_settled(said, [None] * len(said), 2, threshold=0.85)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], dynamic=sys.argv[2:] == ["dynamic"])

@@ -21,7 +21,11 @@ from tests.campaigns.engine import annotators, live_campaign
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def drain(campaign, people) -> tuple[set[int], list[BaseException]]:
+def same_answer(lease, rng) -> dict:
+    return {"rank": [1, 0]}
+
+
+def drain(campaign, people, answer=same_answer) -> tuple[set[int], list[BaseException]]:
     """Every annotator asks and answers until nothing is left; return acknowledged judgements."""
     acknowledged: set[int] = set()
     errors: list[BaseException] = []
@@ -36,7 +40,7 @@ def drain(campaign, people) -> tuple[set[int], list[BaseException]]:
                 result = engine.next_assignment(annotator=person, rng=rng)
                 if isinstance(result, engine.Unavailable):
                     return
-                outcome = submit_judgement(assignment=result, answers={"rank": [1, 0]})
+                outcome = submit_judgement(assignment=result, answers=answer(result, rng))
                 if outcome.kept and outcome.judgement is not None:
                     with lock:
                         acknowledged.add(outcome.judgement.pk)
@@ -53,7 +57,7 @@ def drain(campaign, people) -> tuple[set[int], list[BaseException]]:
     return acknowledged, errors
 
 
-def over_overlap(campaign) -> int:
+def over_overlap(campaign, most: int | None = None) -> int:
     counts = (
         Assignment.objects.filter(
             campaign=campaign,
@@ -63,7 +67,7 @@ def over_overlap(campaign) -> int:
         .values("record")
         .annotate(n=Count("id"))
     )
-    return sum(1 for row in counts if row["n"] > campaign.overlap)
+    return sum(1 for row in counts if row["n"] > (most or campaign.overlap))
 
 
 def test_forty_annotators_drain_a_thousand_records(make_campaign) -> None:

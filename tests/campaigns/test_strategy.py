@@ -1,6 +1,7 @@
 """The pure strategy: controls spread over the first tasks, one gold per block, else regular."""
 
 import numpy as np
+import pytest
 
 from campaigns.answers import to_canonical
 from campaigns.assignment.strategy import (
@@ -73,3 +74,16 @@ def test_display_answers_map_back_to_canonical_order() -> None:
     assert to_canonical("preference", -2, [0, 1]) == -2
     assert to_canonical("ranking", [0, 9], [1, 0]) == [0, 9]  # left for validation to refuse
     assert to_canonical("label", "a", [1, 0]) == "a"
+
+
+def test_adaptive_gold_follows_the_latest_scoring() -> None:
+    from campaigns.assignment.strategy import GoldPolicy, annotator_gold_rate
+
+    fixed = GoldPolicy(0.1)
+    adaptive = GoldPolicy(0.1, least=0.05, most=0.25)
+    assert annotator_gold_rate(fixed, None, True) == 0.1, "without the range: one rate for all"
+    assert annotator_gold_rate(adaptive, None, False) == 0.25, "new: the most gold"
+    assert annotator_gold_rate(adaptive, 0.9, True) == 0.25, "flagged: the most gold"
+    assert annotator_gold_rate(adaptive, 0.7, False) == 0.05, "credibly skilled: the least"
+    assert annotator_gold_rate(adaptive, 0.0, False) == 0.25, "no credible skill: the most"
+    assert annotator_gold_rate(adaptive, 0.25, False) == pytest.approx(0.15), "halfway"
