@@ -1,7 +1,7 @@
 """Simulated crowds for the quality-driven assignment benchmarks: dynamic overlap and adaptive
 gold, each policy against its fixed counterpart on the same crowd, records and seeds.
 
-The crowd is bench/simulation.py's (careful, noisy, random, constant, first-shown, fast; the
+The crowd is bench/crowds/judgements.py's (careful, noisy, random, constant, first-shown, fast; the
 same answer functions) on 2-response preference records with a hidden true utility. The
 decisions are the engine's own pure functions: consensus.is_settled for dynamic overlap,
 strategy.choose_kind and annotator_gold_rate for gold; the flag is scoring's
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench import one_coin
-from bench.simulation import BAD, NOISE, Config, _shown_answer, _verdict_answer
+from bench.crowds.judgements import BAD, NOISE, Config, _shown_answer, _verdict_answer
 
 SEEDS = [int(s) for s in os.environ.get("BENCH_SEEDS", "1,2,3,4,5").split(",")]
 CROWD = Config().crowd  # 150 people: 110 honest, 40 careless
