@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.assignment import expire_leases, submit_judgement
+from campaigns.assignment import expire_leases, skip_assignment, submit_judgement
 from campaigns.models import Annotator, Assignment, Record, RecordKind
 from campaigns.progress import annotator_progress
 from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
@@ -110,6 +110,19 @@ def test_a_disputed_record_is_served_one_more_time_at_a_time(make_campaign) -> N
     record = Record.objects.get()
     assert (record.filled, record.disputed) == (2, True), "the lost lease reopens the dispute"
     assert lease(d, now=later).record_id == held.record_id
+
+
+def test_a_skipped_extra_lease_reopens_the_dispute_for_someone_else(make_campaign) -> None:
+    campaign = dynamic(make_campaign)
+    a, b, c, d = annotators(campaign, 4)
+    judge(a, 0)
+    judge(b, 1)
+    held = lease(c)
+    assert skip_assignment(assignment=held)
+    record = Record.objects.get()
+    assert (record.filled, record.disputed) == (2, True)
+    assert lease(d).record_id == held.record_id
+    assert unavailable(c).reason == "finished", "never back to the one who skipped it"
 
 
 def test_a_late_answer_is_kept_while_a_disputed_record_has_room(make_campaign) -> None:
