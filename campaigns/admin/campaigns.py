@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from accounts.csvfiles import credentials_response
 from accounts.handover import HANDOVER_SECONDS, keep_for_download, take_for_download, waiting
@@ -21,6 +22,7 @@ from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
 from campaigns.importing.sources import file_format
 from campaigns.models import Campaign, CampaignStatus, Question
+from campaigns.qualification.selectors import item_pass_rates
 from campaigns.rendering import render_markdown
 from campaigns.selectors import campaign_counts
 from campaigns.services.annotators import provision_annotators
@@ -131,7 +133,7 @@ class CampaignAdmin(ChangeContextAdmin):
     list_filter = ["status", "series"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "series", "round_number"]
+    readonly_fields = ["status", "series", "round_number", "qualification_pass_rates"]
     inlines = [QuestionInline]
     actions = [
         "provision_accounts",
@@ -150,13 +152,39 @@ class CampaignAdmin(ChangeContextAdmin):
         ("Qualification and feedback", {
             "fields": ["qualification_items", "qualification_pass_share",
                        "qualification_min_skill", "qualification_attempts",
-                       "qualification_retry_minutes", "practice_feedback"],
+                       "qualification_retry_minutes", "practice_feedback",
+                       "qualification_pass_rates"],
             "description": "Annotators answer qualification records (kind 'qualification') "
                            "with feedback before regular work; 0 items: no qualification.",
         }),
         ("People", {"fields": ["open_signup"]}),
         ("Exports", {"fields": ["license"]}),
     ]  # fmt: skip
+
+    @admin.display(description="Pass rate of each qualification record")
+    def qualification_pass_rates(self, campaign: Campaign) -> str:
+        """Lowest first: a record almost nobody gets right is probably wrong or unclear."""
+        rates = item_pass_rates(campaign) if campaign.pk else []
+        if not rates:
+            return "No qualification records."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.record.external_id,
+                    r.answered,
+                    r.matched,
+                    "—" if r.rate is None else f"{r.rate:.0%}",
+                )
+                for r in rates
+            ),
+        )
+        return format_html(
+            "<table><tr><th>record</th><th>answered</th><th>matched</th><th>pass rate</th></tr>"
+            "{}</table>",
+            rows,
+        )
 
     @admin.action(description="Provision annotator accounts…")
     def provision_accounts(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> Any:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns.answers import AnswerInvalid
@@ -177,3 +178,14 @@ def test_item_pass_rates_put_the_hardest_first(make_campaign) -> None:
     rates = item_pass_rates(campaign)
     assert [(r.record.external_id, r.answered, r.matched) for r in rates][:1] == [("q0", 2, 0)]
     assert [r.rate for r in rates] == [0.0, 1.0, 1.0, 1.0]
+
+
+def test_the_campaign_admin_shows_each_records_pass_rate(make_campaign, client) -> None:
+    campaign = qualifying_campaign(make_campaign, items=2, pool=2)
+    (member,) = annotators(campaign, 1)
+    take(member, [False, False])
+    admin = get_user_model().objects.create_superuser(username="root", password="x" * 12)
+    client.force_login(admin)
+    page = client.get(f"/admin/campaigns/campaign/{campaign.pk}/change/").content.decode()
+    assert "Pass rate of each qualification record" in page
+    assert "<td>q0</td><td>1</td><td>0</td><td>0%</td>" in page
