@@ -25,6 +25,7 @@ from accounts.views import BACKEND
 from campaigns.assignment import NoTaskReason, Unavailable, campaign_unavailable
 from campaigns.models import Annotator, AnnotatorStanding, Campaign, CampaignStatus
 from campaigns.progress import annotator_progress
+from campaigns.qualification.selectors import needs_qualification
 from campaigns.selectors import (
     membership,
     nothing_left,
@@ -110,6 +111,7 @@ def campaign_home(request: HttpRequest, slug: str) -> HttpResponse:
     if annotator is not None:
         context["progress"] = annotator_progress(annotator)
         context["unavailable"] = _why_no_task(annotator)
+        context["needs_qualification"] = needs_qualification(annotator)
     return render(request, "campaigns/campaign.html", context)
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from campaigns.models import Assignment, QualificationAnswer, QualificationAttempt
 from tests.campaigns.engine import annotators
@@ -126,3 +127,17 @@ def test_a_campaign_without_qualification_serves_work_at_once(make_campaign) -> 
     client.force_login(member.user)
     assert client.post(f"/c/{campaign.slug}/start/")["Location"].startswith("/a/")
     assert client.get(f"/c/{campaign.slug}/qualification/")["Location"] == f"/c/{campaign.slug}/"
+
+
+def test_the_campaign_page_says_a_qualification_comes_first(setup) -> None:
+    campaign, member, _, client = setup
+    page = client.get(f"/c/{campaign.slug}/").content.decode()
+    assert "asks for a qualification first: 2 practice records" in page
+    QualificationAttempt.objects.create(
+        annotator=member,
+        number=1,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        passed=True,
+    )
+    assert "qualification-needed" not in client.get(f"/c/{campaign.slug}/").content.decode()
