@@ -29,7 +29,8 @@ FINAL_SCORING_TASK = "scoring.score_campaign"
 CARRIED_STANDINGS = (AnnotatorStanding.SUSPENDED, AnnotatorStanding.EXCLUDED)
 # Copied from the previous round as they are; status, dates and membership are set apart.
 SETTINGS = (
-    "guidelines", "overlap", "gold_rate", "lease_seconds", "max_tasks_per_annotator",
+    "guidelines", "overlap", "max_overlap", "settle_posterior", "gold_rate", "gold_rate_min",
+    "gold_rate_max", "lease_seconds", "max_tasks_per_annotator",
     "leaderboard_visibility", "leaderboard_min_gold", "open_signup", "license",
     "qualification_items", "qualification_pass_share", "qualification_min_skill",
     "qualification_attempts", "qualification_retry_minutes", "practice_feedback",

@@ -23,7 +23,7 @@ from campaigns.qualification.models import QualificationAttempt
 from campaigns.qualification.selectors import needs_qualification
 from campaigns.services.annotators import provision_annotators
 from campaigns.services.imports import import_records, import_responses
-from campaigns.services.rounds import RoundRefused, close_due_campaigns, new_round
+from campaigns.services.rounds import SETTINGS, RoundRefused, close_due_campaigns, new_round
 from scoring import tasks as scoring_tasks
 from scoring.models import AnnotatorScore, CampaignScore
 from scoring.services import score_campaign
@@ -286,3 +286,11 @@ def test_the_next_round_keeps_the_qualification_and_who_passed_it(week1) -> None
     again = {m.user.username: m for m in Annotator.objects.filter(campaign=week2)}
     assert not needs_qualification(again["alice"])
     assert needs_qualification(again["bob"]) and needs_qualification(again["carol"])
+
+
+def test_every_setting_of_a_campaign_is_copied_or_set_apart() -> None:
+    """A field added to Campaign must be copied into the next round or set apart on purpose."""
+    set_apart = {"id", "slug", "title", "status", "opens_at", "closes_at", "series",
+                 "round_number", "created_at"}  # fmt: skip
+    fields = {field.name for field in Campaign._meta.concrete_fields}
+    assert fields - set_apart == set(SETTINGS)
