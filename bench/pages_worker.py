@@ -1,6 +1,9 @@
-"""Child process of the pages benchmark: seed 10,000 scored annotators, time the pages.
+"""Child process of the pages benchmark: seed N scored annotators, time the pages.
 
 Run as `python -m bench.pages_worker N` with DATABASE_URL set (a migrated, empty database).
+The pages: the leaderboard (a moderator's, and the public one), the moderators' quality page
+(its review list and quality histogram) and their annotator table (first and last page,
+filtered and sorted, searched).
 Requests go through Django's test client in this process: the figure is the server's time to
 answer (view, queries, template), without network or a WSGI server.
 """
@@ -72,18 +75,22 @@ def _time(client: Any, url: str) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm: templates compiled, connection open
-    times, queries = [], set()
+    times, cpu, queries = [], [], set()
     for _ in range(REQUESTS):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries.add(len(captured))
     times.sort()
     return {
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+        # This process's CPU (view and template, not PostgreSQL's): steadier than the wall time
+        # on a busy machine.
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
         "queries": sorted(queries),
     }
 
@@ -98,19 +105,22 @@ def main(count: int) -> None:
 
     someone = _seed(count)
     grant_role(user=someone, role="moderator")
-    client = Client()
-    client.force_login(someone)
+    moderator = Client()
+    moderator.force_login(someone)
     pages = {
         "leaderboard": f"/c/{SLUG}/leaderboard/",
+        "quality": f"/moderate/{SLUG}/",
         "annotator_table": f"/moderate/{SLUG}/annotators/",
+        "annotator_table_last_page": f"/moderate/{SLUG}/annotators/?page={-(-count // 100)}",
         "annotator_table_flagged_sorted": f"/moderate/{SLUG}/annotators/?flag=random&sort=quality",
-        "annotator_table_search": f"/moderate/{SLUG}/annotators/?q=annotator-04",
+        # Ten matches at every size (a search that matches nobody renders no rows and sends fewer
+        # queries, which is not growth).
+        "annotator_table_search": f"/moderate/{SLUG}/annotators/?q=annotator-0000",
     }
-    print(
-        json.dumps(
-            {"annotators": count} | {name: _time(client, url) for name, url in pages.items()}
-        )
-    )
+    figures = {name: _time(moderator, url) for name, url in pages.items()}
+    # The public page counts the people under review instead of naming them: another query.
+    figures["leaderboard_public"] = _time(Client(), pages["leaderboard"])
+    print(json.dumps({"annotators": count} | figures))
 
 
 if __name__ == "__main__":
