@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from campaigns.models import Assignment, QualificationAnswer, QualificationAttempt
+from campaigns.models import Assignment, QualificationAnswer, QualificationAttempt, Record
 from tests.campaigns.engine import annotators
 from tests.campaigns.qualify import form, qualifying_campaign
 
@@ -141,3 +141,18 @@ def test_the_campaign_page_says_a_qualification_comes_first(setup) -> None:
         passed=True,
     )
     assert "qualification-needed" not in client.get(f"/c/{campaign.slug}/").content.decode()
+
+
+def test_an_explanation_is_sanitized_like_record_text(setup) -> None:
+    campaign, member, _, client = setup
+    Record.objects.filter(kind="qualification").update(
+        explanation="<script>alert(1)</script> [x](javascript:alert(2)) "
+        '<img src=x onerror="alert(3)">'
+    )
+    client.post(f"/c/{campaign.slug}/qualification/start/")
+    answer(client, campaign, member, 1, True)
+    page = client.get(f"/c/{campaign.slug}/qualification/1/1/").content.decode()
+    explanation = page[page.index('id="explanation"') :]
+    explanation = explanation[: explanation.index("</div>")]
+    assert "<script" not in explanation and "<img" not in explanation
+    assert 'href="javascript:' not in explanation
