@@ -3,9 +3,11 @@
 With prepared statements (DATABASE_PREPARED_STATEMENTS, on by default) psycopg sends the values
 apart from the statement, and the protocol counts them in 16 bits: a statement with more than
 65,535 parameters fails ("number of parameters must be between 0 and 65535"). Django does not
-cut for PostgreSQL by itself: its backend has no `max_query_params`, so `bulk_create`,
-`bulk_update` and `in_bulk` send one statement for all their rows unless given a `batch_size`,
-and an `__in=` list becomes one parameter per value. COPY has no such cap.
+cut for PostgreSQL by itself: its backend has no `max_query_params`, so `bulk_update` and
+`in_bulk` send one statement for all their rows unless given a `batch_size`, and an `__in=` list
+becomes one parameter per value. `bulk_create` sends one array per column (UNNEST, Django 5.2)
+unless a row holds an expression (then one parameter per cell: use `rows_per_insert`). COPY has
+no parameters.
 
 Imports Django only, never an app: callers pass their models in.
 """

@@ -132,7 +132,9 @@ def _carry_qualifications(previous: Campaign, new: Campaign) -> None:
     (its answers stay with the previous round's records)."""
     passed = QualificationAttempt.objects.filter(annotator__campaign=previous, passed=True)
     by_user = {a.annotator.user_id: a for a in passed.select_related("annotator")}
-    members = Annotator.objects.filter(campaign=new, user_id__in=list(by_user))
+    # A subquery, not a list of ids: a list passes the 65,535 parameters of a prepared
+    # statement at that many qualified people (db/batches.py).
+    members = Annotator.objects.filter(campaign=new, user_id__in=passed.values("annotator__user"))
     QualificationAttempt.objects.bulk_create(
         [
             QualificationAttempt(
