@@ -55,6 +55,7 @@ def annotator_columns(
         "median_duration_ms": speed.median_ms,
         "fast_share": speed.fast_share,
         "timed": speed.timed,
+        "peer_fast": speed.peer_fast,
         "skill": model.skill,
         "skill_low": model.low,
         "skill_high": model.high,
@@ -93,6 +94,8 @@ def flag_signals(
         skill_answers=model.answers,
         skill=np.nan_to_num(model.skill),
         skill_high=np.nan_to_num(model.high, nan=1.0),
+        skill_center=model.center,
+        skill_spread=model.spread,
         typical_skill=leaderboard.typical_skill(model.skill, model.answers),
         position_trials=position.trials if position else np.zeros(n_a),
         position_share=c["first_shown_share"],
@@ -105,9 +108,14 @@ def flag_signals(
         longest_run=runs,
         timed=c["timed"],
         fast_share=c["fast_share"],
+        peer_fast=c["peer_fast"],
         gold_seen=found.gold_seen,
+        gold_correct=found.gold_correct,
+        gold_chance=found.gold_chance,
         gold_skill_high=gold_high,
         shared=found.shared,
+        agreement=found.agreement,
+        agreement_chance=found.agreement_chance,
         agreement_skill_high=agree_high,
     )
 
@@ -126,17 +134,18 @@ def _least_variety(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per annotator, on the question where their answers vary least (the lowest entropy ratio):
     that ratio, their answers, longest run and entropy there, and the p-value of answering that
-    straight by chance (0 where the question has no label reference)."""
+    straight by chance (against the crowd model on a label question, against the campaign's
+    clicks on the others)."""
     j = data.judgements
     n_a, nan = j.n_annotators, np.full(j.n_annotators, np.nan)
     worst_ratio, answers, runs, entropy = nan.copy(), np.zeros(n_a), np.zeros(n_a), nan.copy()
-    straight_p = np.zeros(n_a)
+    straight_p = np.ones(n_a)
     for codes in data.questions:
         if not codes.has_verdicts:
             continue
         monotony = behaviour.monotony(j, codes)
         ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
-        p = np.zeros(n_a)
+        p = monotony.p_value
         if codes.name in model.label_reference:
             ratio, p = behaviour.variety(j, codes, model.label_reference[codes.name])
         worse = ~(ratio >= worst_ratio)

@@ -74,6 +74,9 @@ class Monotony:
     entropy: FloatArray  # of the clicked answers, normalized to [0, 1]; nan without answers
     campaign_entropy: float  # the same over everybody's answers to the question
     longest_run: FloatArray  # identical clicked answers in a row, in submission order
+    # P(so few clicks other than one's most common | clicking like the campaign as a whole):
+    # binomial, per annotator; 1 without answers.
+    p_value: FloatArray
 
 
 def _normalized_entropy(counts: FloatArray, n_values: int) -> FloatArray:
@@ -93,7 +96,18 @@ def monotony(judgements: Judgements, codes: Codes) -> Monotony:
     answers = counts.sum(axis=1)
     entropy = np.where(answers > 0, _normalized_entropy(counts, v), np.nan)
     overall = float(_normalized_entropy(counts.sum(axis=0), v))
-    return Monotony(answers, entropy, overall, _longest_runs(annotator, codes.shown, n_a))
+    runs = _longest_runs(annotator, codes.shown, n_a)
+    return Monotony(answers, entropy, overall, runs, _few_others_p(counts))
+
+
+def _few_others_p(counts: FloatArray) -> FloatArray:
+    """Per annotator (rows of clicked-answer counts): the binomial probability of giving
+    answers other than one's most common this rarely, were each click drawn from the campaign's
+    clicked answers."""
+    campaign = counts.sum(axis=0) / max(float(counts.sum()), 1.0)
+    others = counts.sum(axis=1) - counts.max(axis=1)
+    chance_other = 1.0 - campaign[counts.argmax(axis=1)]
+    return np.asarray(stats.binom.cdf(others, counts.sum(axis=1), chance_other), np.float64)
 
 
 def _longest_runs(annotator: NDArray[np.int64], value: NDArray[np.int64], n_a: int) -> FloatArray:
@@ -137,6 +151,10 @@ class Speed:
     timed: FloatArray
     median_ms: FloatArray
     fast_share: FloatArray  # share of timed judgements below the record's reading floor
+    # Σ over one's timed judgements of the share of the others' timed judgements on the same
+    # record below the floor (the campaign's share where nobody else timed it): what the crowd
+    # on one's records would have given.
+    peer_fast: FloatArray
 
 
 def speed(judgements: Judgements) -> Speed:
@@ -145,6 +163,7 @@ def speed(judgements: Judgements) -> Speed:
     annotator = judgements.annotator[timed]
     duration = judgements.duration_ms[timed]
     fast = (duration < judgements.reading_floor_ms[timed]).astype(np.float64)
+    peer_fast = np.bincount(annotator, _others_fast(judgements.record[timed], fast), n_a)
     count = np.bincount(annotator, minlength=n_a).astype(np.float64)
     fast_share = np.where(
         count > 0, np.bincount(annotator, fast, n_a) / np.maximum(count, 1), np.nan
@@ -158,4 +177,15 @@ def speed(judgements: Judgements) -> Speed:
     lo = (starts + ends - 1) // 2
     hi = (starts + ends) // 2
     median[has] = (d[lo[has]] + d[hi[has]]) / 2.0
-    return Speed(count, median, fast_share)
+    return Speed(count, median, fast_share, np.asarray(peer_fast, dtype=np.float64))
+
+
+def _others_fast(record: NDArray[np.int64], fast: FloatArray) -> FloatArray:
+    """Per timed judgement: the share of the other timed judgements on its record that were
+    fast; the campaign's share where it is the record's only one."""
+    _, unit = np.unique(record, return_inverse=True)
+    fast_on = np.bincount(unit, fast)[unit] - fast
+    timed_on = np.bincount(unit)[unit] - 1.0
+    overall = float(fast.mean()) if len(fast) else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(timed_on > 0, fast_on / np.maximum(timed_on, 1.0), overall)

@@ -29,6 +29,10 @@ class Skill:
     low: FloatArray
     high: FloatArray
     accuracy: FloatArray  # expected share right under the model (one-coin competence)
+    # Mean and standard deviation of the skill draws: the flags' tests read the posterior
+    # through them (a normal approximation resolves tails that 64 draws cannot).
+    center: FloatArray
+    spread: FloatArray
     # Per label question (by name): for each of its verdict rows, P(true verdict) without it.
     label_reference: dict[str, FloatArray]
 
@@ -57,12 +61,14 @@ def estimate(
                 label_reference[codes.name] = found.loo
     answers, skill, draws = dawid_skene.pool(fits, n_a)
     low, high = np.full(n_a, np.nan), np.full(n_a, np.nan)
+    center, spread = np.full(n_a, np.nan), np.full(n_a, np.nan)
     seen = answers > 0
     if seen.any():
         low[seen], high[seen] = np.percentile(draws[:, seen], CREDIBLE, axis=0)
+        center[seen], spread[seen] = draws[:, seen].mean(axis=0), draws[:, seen].std(axis=0)
     with np.errstate(invalid="ignore"):
         accuracy = np.where(total > 0, correct / np.maximum(total, 1e-12), np.nan)
-    return Skill(answers, skill, low, high, accuracy, label_reference)
+    return Skill(answers, skill, low, high, accuracy, center, spread, label_reference)
 
 
 def parts(
