@@ -376,6 +376,7 @@ def issue_targets(
         "spearman_one_coin_vs_accuracy": _spearman(coin, accuracy)[0],
         "spearman_peer_quality_vs_accuracy": _spearman(peer, accuracy)[0],
         "quality_minus_peer_spearman_95ci": _paired_difference(quality, peer, accuracy),
+        "quality_minus_one_coin_spearman_95ci": _paired_difference(quality, coin, accuracy),
         "credible_pairs": credible_pairs(
             [evaluated[w] for w in workers], {"quality": quality, "one_coin": coin, "peer": peer}
         ),
@@ -391,6 +392,7 @@ def issue_targets(
                 "flags": rows[w]["flags"],
                 "skill": _round(rows[w]["skill"]),
                 "truth_kappa": _round(evaluated[w].kappa),
+                **_held_out_evidence(evaluated[w], rows[w]),
             }
             for w in near
             if w not in caught
@@ -412,6 +414,23 @@ def issue_targets(
                 ]
             ),
         )[0],  # fmt: skip
+    }
+
+
+def _held_out_evidence(truth: Truth, row: Row) -> dict[str, Any]:
+    """How much a worker's held-out labels say: their accuracy's 95% Wilson interval, and the
+    probability of so few right were the job's expected share right (competence) their true
+    accuracy (one-sided binomial)."""
+    interval = stats.binomtest(truth.correct, truth.labels).proportion_ci(method="wilson")
+    competence = row["competence"]
+    return {
+        "held_out": truth.labels,
+        "held_out_correct": truth.correct,
+        "held_out_accuracy_95ci": [round(interval.low, 2), round(interval.high, 2)],
+        "competence": _round(competence),
+        "p_so_few_right_at_competence": None
+        if competence is None
+        else _round(float(stats.binom.cdf(truth.correct, truth.labels, competence))),
     }
 
 
