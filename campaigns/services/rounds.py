@@ -169,8 +169,9 @@ def new_round(
     *, campaign: Campaign, closes_at: datetime | None = None, now: datetime | None = None
 ) -> Campaign:
     """Start the round after `campaign`: its questions, guidelines, settings, qualification
-    (records and who passed) and annotators, no other records; `campaign` closes (its final scoring is queued). Raise RoundRefused when the
-    campaign already has a next round or the new round's slug is taken."""
+    (records and who passed) and annotators, no other records; `campaign` closes (its final
+    scoring is queued). Raise RoundRefused when the campaign already has a next round or the
+    new round's slug is taken."""
     now = now or timezone.now()
     previous = Campaign.objects.select_for_update().get(pk=campaign.pk)
     series = _series_of(previous)
