@@ -28,8 +28,9 @@ from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
 from scoring.metrics.judgements import KIND_CODES, Judgements, reading_floor_ms
 from scoring.models import AnnotatorScore, CampaignScore
+from scoring.selectors.standings import IN_GOOD_STANDING
 
-RANKED_STANDINGS = (AnnotatorStanding.ACTIVE, AnnotatorStanding.WARNED)
+RANKED_STANDINGS = IN_GOOD_STANDING
 CHUNK = 50_000  # rows fetched at a time: a few MB of Python objects, whatever the campaign size
 T = TypeVar("T")
 

@@ -113,6 +113,7 @@ def test_the_export_api_gives_parquet_when_asked(scored) -> None:
     assert pq.read_table(io.BytesIO(body)).column_names[:2] == ["prompt", "completion"]
 
 
+@pytest.mark.postgres
 def test_pairs_postgresql_writes_go_to_parquet_through_arrows_json_reader(
     scored, tmp_path, monkeypatch
 ) -> None:
