@@ -86,4 +86,24 @@ def activation_warnings(campaign: Campaign) -> list[str]:
             )
     if not gold and not need:
         warnings.append(f"{name} has no gold records: annotators' accuracy cannot be checked.")
+    warnings.extend(_qualification_warnings(campaign))
     return warnings
+
+
+def _qualification_warnings(campaign: Campaign) -> list[str]:
+    items = campaign.qualification_items
+    if not items:
+        return []
+    held = Record.objects.filter(campaign=campaign, kind=RecordKind.QUALIFICATION).count()
+    name = campaign.slug
+    if not held:
+        return [
+            f"{name} asks for a qualification of {items} records and has none: every annotator "
+            "will be told it is not ready, and nobody will get regular work."
+        ]
+    if held < items:
+        return [
+            f"{name} asks for a qualification of {items} records and has {held}: each try will "
+            f"be {held} records long."
+        ]
+    return []

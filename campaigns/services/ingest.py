@@ -36,6 +36,7 @@ COMPARED = {
     "metadata": "metadata",
     "kind": "kind",
     "gold_answer": "gold",
+    "explanation": "explanation",
 }
 CREATED, UNCHANGED = "created", "unchanged"
 
@@ -137,6 +138,7 @@ def _stored(row: RecordRow) -> dict[str, Any]:
         "metadata": row.metadata,
         "kind": row.kind,
         "gold_answer": row.gold,
+        "explanation": row.explanation,
     }
 
 

@@ -42,8 +42,15 @@ RECORD = {
                 "additionalProperties": False,
             },
         },
-        "kind": {"enum": ["regular", "gold", "control"]},
-        "gold": {"type": "object", "description": "gold records: question name → answer"},
+        "kind": {"enum": ["regular", "gold", "control", "qualification"]},
+        "gold": {
+            "type": "object",
+            "description": "gold and qualification records: question name → answer",
+        },
+        "explanation": {
+            "type": "string",
+            "description": "gold and qualification records: why the answer is right (Markdown)",
+        },
         "metadata": {"type": "object", "description": "kept with the record, e.g. request_id"},
     },
     "additionalProperties": False,

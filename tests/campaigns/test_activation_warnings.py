@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.services.campaigns import activation_warnings
 from campaigns.services.imports import import_records
 from tests.conftest import jsonl, record
 
@@ -62,6 +63,21 @@ def test_a_quota_too_small_for_the_leaderboard_warns(organizer, make_campaign) -
     campaign = make_campaign(leaderboard_min_gold=5, gold_rate=0.1, max_tasks_per_annotator=20)
     shown = " ".join(activate(organizer, with_records(campaign, regular=3, gold=6)))
     assert "an annotator does at most 20 tasks, about 2 of them gold" in shown
+
+
+def test_a_qualification_with_too_few_records_warns(organizer, make_campaign) -> None:
+    campaign = with_records(make_campaign(leaderboard_min_gold=5, qualification_items=3), 3, 5)
+    assert "asks for a qualification of 3 records and has none" in " ".join(
+        activate(organizer, campaign)
+    )
+    tests = [record(f"q{i}", kind="qualification", gold={"rank": [0, 1]}) for i in range(2)]
+    import_records(campaign=campaign, source=jsonl(*tests))
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.DRAFT)
+    assert "has 2: each try will be 2 records long" in " ".join(activate(organizer, campaign))
+    import_records(
+        campaign=campaign, source=jsonl(record("q2", kind="qualification", gold={"rank": [1, 0]}))
+    )
+    assert activation_warnings(campaign) == []
 
 
 def test_a_campaign_set_up_well_activates_without_a_warning(organizer, make_campaign) -> None:

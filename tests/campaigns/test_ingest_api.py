@@ -84,6 +84,14 @@ def test_a_retry_changes_nothing_and_says_unchanged(client, live, token) -> None
     assert Record.objects.filter(campaign=live).count() == 3
 
 
+def test_a_changed_explanation_is_a_changed_record(client, live, token) -> None:
+    gold = record("g1", kind="gold", gold={"rank": [0, 1]}, explanation="A is right.")
+    assert push(client, "live", token, {"records": [gold]}).status_code == 201
+    response = push(client, "live", token, {"records": [dict(gold, explanation="B is.")]})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "explanation"
+
+
 def test_a_changed_record_under_a_known_id_refuses_the_whole_batch(client, live, token) -> None:
     push(client, "live", token, {"records": [record("r1")]})
     changed = record("r1")
