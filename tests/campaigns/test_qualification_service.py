@@ -123,7 +123,9 @@ def test_a_retry_waits_and_the_tries_run_out(annotator) -> None:
     second = start_attempt(annotator=annotator, now=later)
     assert second.number == 2
     for position in (1, 2, 3):
-        answer_item(attempt=second, position=position, answers={"rank": [0, 1]}, now=later)
+        # Wrong whatever order the responses were shown in (a fixed answer passed by chance).
+        wrong = ranking(second, position, False)
+        answer_item(attempt=second, position=position, answers={"rank": wrong}, now=later)
     with pytest.raises(QualificationRefused, match="used every try"):
         start_attempt(annotator=annotator, now=later + timedelta(days=1))
 
