@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from campaigns.assignment.overlap import is_complete
 from campaigns.memo import remembered
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+from campaigns.overlap import is_complete
 from db.reads import count_where
 
 
@@ -12,7 +12,7 @@ from db.reads import count_where
 class Progress:
     mine: int  # judgements this annotator submitted
     quota: int | None  # the campaign's cap per annotator
-    complete: int  # regular records that reached their overlap (campaigns.assignment.overlap)
+    complete: int  # regular records that reached their overlap (campaigns.overlap)
     total: int  # regular records
 
     @property

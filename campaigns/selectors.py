@@ -25,6 +25,7 @@ from campaigns.models import (
     RecordKind,
     Series,
 )
+from campaigns.overlap import has_room, is_complete
 from db.reads import Column, CountOf, Join, Read, read_one
 from db.rows import Part
 
@@ -79,10 +80,10 @@ def with_submission_counts(records: QuerySet[Record]) -> QuerySet[Record]:
 
 
 def complete_records(campaign: Campaign) -> QuerySet[Record]:
-    """Regular records that reached the campaign's overlap."""
+    """Regular records that reached the campaign's overlap (campaigns/overlap.py)."""
     return with_submission_counts(
         Record.objects.filter(campaign=campaign, kind=RecordKind.REGULAR)
-    ).filter(submitted__gte=campaign.overlap)  # type: ignore[misc]
+    ).filter(is_complete(campaign))
 
 
 def pool_has_free_account(campaign: Campaign) -> bool:
@@ -237,9 +238,8 @@ def nothing_left(annotator: Annotator) -> str | None:
     if quota and mine.filter(status__in=live).count() >= quota:
         return "quota"
     seen = Assignment.objects.filter(annotator=annotator, record=OuterRef("pk"))
-    left = Record.objects.filter(
-        campaign=campaign, kind=RecordKind.REGULAR, filled__lt=campaign.overlap
-    ).filter(~Exists(seen))
+    left = Record.objects.filter(has_room(campaign), campaign=campaign, kind=RecordKind.REGULAR)
+    left = left.filter(~Exists(seen))
     return None if left.exists() else "finished"
 
 

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from campaigns.admin.change_context import ChangeContextAdmin
 from campaigns.admin.data import ReadOnlyAdmin
 from campaigns.models import AssignmentStatus, Record
+from campaigns.overlap import is_complete_in_its_campaign, is_incomplete_in_its_campaign
 from campaigns.rendering import render_markdown
 from campaigns.selectors import with_submission_counts
 
@@ -48,10 +49,13 @@ class CompletionFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         value = self.value()
         if value == "complete":
-            return queryset.filter(submitted__gte=F("campaign__overlap"))
+            return queryset.filter(is_complete_in_its_campaign())
         if value == "in_progress":
-            started = Q(submitted__gt=0) | Q(assignments__status=AssignmentStatus.LEASED)
-            return queryset.filter(started, submitted__lt=F("campaign__overlap")).distinct()
+            # Counted, not joined: a filter across assignments beside the submitted count (an
+            # aggregate) in one condition dropped every row.
+            leased = Count("assignments", filter=Q(assignments__status=AssignmentStatus.LEASED))
+            started = Q(submitted__gt=0) | Q(leased__gt=0)
+            return queryset.annotate(leased=leased).filter(started, is_incomplete_in_its_campaign())
         if value == "untouched":
             return queryset.filter(submitted=0).exclude(assignments__status=AssignmentStatus.LEASED)
         return queryset

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from campaigns.assignment.overlap import is_dynamic, reopen_disputed
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+from campaigns.overlap import is_dynamic, reopen_disputed
 from db.batches import batched
 
 SWEEP_LIMIT = 500

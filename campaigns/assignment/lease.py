@@ -18,7 +18,6 @@ from campaigns.assignment import statements
 from campaigns.assignment.counts import AnnotatorTally, most_responses, tally_assignments
 from campaigns.assignment.expiry import expire_leases, expire_stale, sweep_due
 from campaigns.assignment.outcomes import NoTaskReason, Unavailable, unavailable
-from campaigns.assignment.overlap import has_room, is_dynamic, take_slot
 from campaigns.assignment.strategy import Kind, choose_kind, display_order
 from campaigns.models import (
     Annotator,
@@ -30,6 +29,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
+from campaigns.overlap import has_room, is_dynamic, take_slot
 from campaigns.selectors import TASK_RECORD_FIELDS
 from db.inserts import insert
 from db.names import concrete_field

@@ -10,7 +10,6 @@ from typing import Any
 
 from campaigns.answers import QuestionSpec
 from campaigns.assignment.consensus import is_settled
-from campaigns.assignment.overlap import is_dynamic, most_judgements
 from campaigns.models import (
     AnnotatorStanding,
     Assignment,
@@ -20,6 +19,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
+from campaigns.overlap import is_dynamic, most_judgements
 from campaigns.selectors import served_question_specs
 
 # The question whose agreement settles a record: the first that compares responses, else the

@@ -12,7 +12,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from campaigns.assignment.overlap import is_dynamic
 from campaigns.models import (
     Annotator,
     Assignment,
@@ -22,6 +21,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
+from campaigns.overlap import is_dynamic
 from campaigns.selectors import TASK_RECORD_FIELDS
 from db.names import concrete_field, table
 from db.rows import Part, select_list

@@ -16,7 +16,6 @@ from django.utils import timezone
 from campaigns.answers import QuestionSpec, to_canonical, validate_answers
 from campaigns.assignment import statements
 from campaigns.assignment.outcomes import SubmissionOutcome, Submitted, submitted
-from campaigns.assignment.overlap import has_room, is_dynamic, take_slot
 from campaigns.assignment.settle import settle
 from campaigns.models import (
     AnnotatorStanding,
@@ -29,6 +28,7 @@ from campaigns.models import (
     Record,
     RecordKind,
 )
+from campaigns.overlap import has_room, is_dynamic, take_slot
 from campaigns.selectors import served_question_specs
 from db.inserts import insert
 from db.names import concrete_field
@@ -193,7 +193,7 @@ def _refusal(locked: Assignment, now: datetime) -> Submitted | None:
 
 def _retake_slot(expired: Assignment) -> bool:
     """An expired assignment gave its record's slot back: take one again if the record still
-    has room (campaigns.assignment.overlap.has_room). Control and gold records have no slots."""
+    has room (campaigns.overlap.has_room). Control and gold records have no slots."""
     if expired.record_kind != RecordKind.REGULAR:
         return True
     campaign = expired.campaign

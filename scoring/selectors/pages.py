@@ -22,6 +22,7 @@ from campaigns.models import (
     Question,
     RecordKind,
 )
+from campaigns.overlap import is_complete
 from campaigns.selectors import taking_part
 from scoring.metrics.flags import CODES
 from scoring.models import AnnotatorScore, CampaignScore
@@ -150,7 +151,7 @@ def record_progress(campaign: Campaign) -> RecordProgress:
         done=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED)),
         touched=Count("assignments"),
     ).aggregate(
-        complete=Count("id", filter=Q(done__gte=campaign.overlap)),
+        complete=Count("id", filter=is_complete(campaign, counted="done")),
         untouched=Count("id", filter=Q(touched=0)),
         total=Count("id"),
     )

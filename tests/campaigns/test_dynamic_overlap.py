@@ -10,6 +10,8 @@ from django.utils import timezone
 from campaigns.assignment import expire_leases, skip_assignment, submit_judgement
 from campaigns.models import Annotator, Assignment, Record, RecordKind
 from campaigns.progress import annotator_progress
+from campaigns.selectors import complete_records, nothing_left
+from scoring.selectors.pages import RecordProgress, record_progress
 from tests.campaigns.engine import annotators, lease, live_campaign, unavailable
 
 
@@ -160,3 +162,25 @@ def test_gold_and_control_records_are_never_disputed(make_campaign) -> None:
 def test_the_database_refuses_a_maximum_below_the_overlap(make_campaign) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         make_campaign(overlap=3, max_overlap=2)
+
+
+def test_pages_admin_and_reports_count_a_disputed_record_as_open(make_campaign, admin_client):
+    """'Complete' is campaigns/overlap.py's everywhere: a disputed record at its overlap is
+    still open for the pages, the dashboard's progress and the admin's filter."""
+    campaign = dynamic(make_campaign)
+    people = annotators(campaign, 4)
+    judge(people[0], 0)
+    judge(people[1], 1)
+    assert Record.objects.get().disputed
+    assert nothing_left(people[2]) is None
+    assert not complete_records(campaign).exists()
+    assert record_progress(campaign) == RecordProgress(0, 1, 0)
+    url = "/admin/campaigns/record/?completion={}"
+    in_progress = admin_client.get(url.format("in_progress"))
+    assert [r.external_id for r in in_progress.context["cl"].result_list] == ["r0"]
+    assert not admin_client.get(url.format("complete")).context["cl"].result_list
+    judge(people[2], 0)
+    judge(people[3], 0)  # the maximum of 4: complete however it stands
+    assert [r.external_id for r in complete_records(campaign)] == ["r0"]
+    assert record_progress(campaign) == RecordProgress(1, 0, 0)
+    assert admin_client.get(url.format("complete")).context["cl"].result_list

@@ -11,6 +11,7 @@ definitions of "open" and "complete".
 from typing import Any
 
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from campaigns.models import Campaign, Record
 
@@ -60,4 +61,23 @@ def is_complete(campaign: Campaign, counted: str = "submitted") -> Q:
         return Q(**{f"{counted}__gte": campaign.overlap})
     return Q(**{f"{counted}__gte": campaign.max_overlap}) | Q(
         **{f"{counted}__gte": campaign.overlap}, disputed=False
+    )
+
+
+def is_complete_in_its_campaign(counted: str = "submitted") -> Q:
+    """`is_complete` for records of many campaigns at once (each read against its own
+    campaign's overlap): a fixed campaign never marks a record disputed, and its maximum is its
+    overlap."""
+    most = Coalesce(F("campaign__max_overlap"), F("campaign__overlap"))
+    return Q(**{f"{counted}__gte": most}) | Q(
+        **{f"{counted}__gte": F("campaign__overlap")}, disputed=False
+    )
+
+
+def is_incomplete_in_its_campaign(counted: str = "submitted") -> Q:
+    """The complement of `is_complete_in_its_campaign`, written out: Django's exclude() of it
+    after a filter across assignments dropped every row."""
+    most = Coalesce(F("campaign__max_overlap"), F("campaign__overlap"))
+    return Q(**{f"{counted}__lt": most}) & (
+        Q(**{f"{counted}__lt": F("campaign__overlap")}) | Q(disputed=True)
     )
