@@ -154,8 +154,11 @@ def test_without_a_maximum_the_overlap_is_fixed_and_nothing_is_disputed(make_cam
 def test_gold_and_control_records_are_never_disputed(make_campaign) -> None:
     campaign = dynamic(make_campaign, regular=0, gold=1, gold_rate=0.5)
     a, b = annotators(campaign, 2)
-    judge(a, 0)
-    judge(b, 1)
+    # Seed 2 draws gold at a first task (block of 2); a draw of regular finds nothing left.
+    for person, best in ((a, 0), (b, 1)):
+        held = lease(person, seed=2)
+        assert held.record_kind == RecordKind.GOLD
+        assert say(held, best).kept
     assert not Record.objects.filter(kind=RecordKind.GOLD, disputed=True).exists()
 
 
