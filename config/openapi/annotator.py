@@ -1,4 +1,5 @@
-"""The OpenAPI paths and schemas of the annotator API: tokens, the next task, answers and skips."""
+"""The OpenAPI paths and schemas of the annotator API: tokens, the next task, answers, skips and
+the qualification (its schemas are in config/openapi/qualification.py)."""
 
 from typing import Any
 
@@ -12,6 +13,10 @@ from config.openapi.components import (
     json_response,
     path_parameter,
 )
+from config.openapi.qualification import FEEDBACK, QUALIFICATION_ANSWER, QUALIFICATION_STATE
+from config.openapi.task import ANSWERS
+from config.openapi.task import QUESTION as QUESTION
+from config.openapi.task import TASK as TASK
 
 ASSIGNMENT = path_parameter("assignment", {"type": "string", "format": "uuid"})
 OUTCOME = {
@@ -35,70 +40,6 @@ OUTCOME = {
         },
     },
 }
-TASK = {
-    "type": "object",
-    "required": [
-        "assignment",
-        "leased_until",
-        "system_prompt",
-        "messages",
-        "prompt",
-        "responses",
-        "questions",
-        "progress",
-    ],
-    "properties": {
-        "assignment": {"type": "string", "format": "uuid"},
-        "leased_until": {"type": ["string", "null"], "format": "date-time"},
-        "system_prompt": {"type": "string", "description": "empty when the record has none"},
-        "messages": {
-            "type": "array",
-            "description": "the conversation before `prompt`, oldest first; empty for one turn",
-            "items": {
-                "type": "object",
-                "required": ["role", "content"],
-                "properties": {
-                    "role": {"enum": ["user", "assistant"]},
-                    "content": {"type": "string"},
-                },
-                "additionalProperties": False,
-            },
-        },
-        "prompt": {"type": "string", "description": "the final user turn"},
-        "responses": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["position", "text"],
-                "properties": {"position": {"type": "integer"}, "text": {"type": "string"}},
-                "additionalProperties": False,
-            },
-        },
-        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
-        "progress": {
-            "type": "object",
-            "required": ["mine", "quota"],
-            "properties": {
-                "mine": {"type": "integer"},
-                "quota": {"type": ["integer", "null"]},
-            },
-        },
-    },
-    "additionalProperties": False,
-}
-QUESTION = {
-    "type": "object",
-    "required": ["name", "title", "help_text", "kind", "required", "choices", "scale_max"],
-    "properties": {
-        "name": {"type": "string"},
-        "title": {"type": "string"},
-        "help_text": {"type": "string"},
-        "kind": {"enum": ["ranking", "preference", "rating", "label", "multilabel", "text"]},
-        "required": {"type": "boolean"},
-        "choices": {"type": "array", "items": {"type": "string"}},
-        "scale_max": {"type": ["integer", "null"]},
-    },
-}
 CREDENTIALS = {
     "oneOf": [
         {
@@ -112,126 +53,6 @@ CREDENTIALS = {
             "properties": {"login_token": {"type": "string"}},
         },
     ]
-}
-ANSWERS = {
-    "type": "object",
-    "required": ["answers"],
-    "properties": {
-        "answers": {
-            "type": "object",
-            "description": "question name → answer, responses by display position",
-        },
-        "active_ms": {"type": "integer", "minimum": 0},
-    },
-}
-
-QUALIFICATION_ITEM = {
-    "type": "object",
-    "description": "a qualification record to answer: no known answer, no explanation",
-    "required": [
-        "position",
-        "total",
-        "system_prompt",
-        "messages",
-        "prompt",
-        "responses",
-        "questions",
-    ],
-    "properties": {
-        "position": {"type": "integer", "minimum": 1, "description": "send it with the answer"},
-        "total": {"type": "integer"},
-        "system_prompt": TASK["properties"]["system_prompt"],  # type: ignore[index]
-        "messages": TASK["properties"]["messages"],  # type: ignore[index]
-        "prompt": TASK["properties"]["prompt"],  # type: ignore[index]
-        "responses": TASK["properties"]["responses"],  # type: ignore[index]
-        "questions": TASK["properties"]["questions"],  # type: ignore[index]
-    },
-    "additionalProperties": False,
-}
-NULLABLE_ITEM = {"oneOf": [{"type": "null"}, QUALIFICATION_ITEM]}
-QUALIFICATION_STATE = {
-    "type": "object",
-    "required": [
-        "required",
-        "passed",
-        "items",
-        "pass_share",
-        "min_skill",
-        "tries_used",
-        "tries_left",
-        "retry_at",
-        "may_start",
-        "refusal",
-        "last",
-        "item",
-    ],
-    "properties": {
-        "required": {"type": "boolean", "description": "whether the campaign asks for one"},
-        "passed": {"type": "boolean"},
-        "items": {"type": "integer", "description": "records in a try"},
-        "pass_share": {"type": "number"},
-        "min_skill": {"type": ["number", "null"]},
-        "tries_used": {"type": "integer"},
-        "tries_left": {"type": ["integer", "null"], "description": "null: no limit"},
-        "retry_at": {"type": ["string", "null"], "format": "date-time"},
-        "may_start": {"type": "boolean"},
-        "refusal": {"type": ["string", "null"], "description": "why no try may start now"},
-        "last": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": ["number", "right", "total", "skill", "passed"],
-                    "properties": {
-                        "number": {"type": "integer"},
-                        "right": {"type": "integer"},
-                        "total": {"type": "integer"},
-                        "skill": {"type": ["number", "null"]},
-                        "passed": {"type": ["boolean", "null"]},
-                    },
-                },
-            ]
-        },
-        "item": NULLABLE_ITEM,
-    },
-}
-QUALIFICATION_ANSWER = {
-    "type": "object",
-    "required": ["position", "answers"],
-    "properties": {
-        "position": {"type": "integer", "minimum": 1, "description": "the item's position"},
-        "answers": ANSWERS["properties"]["answers"],  # type: ignore[index]
-    },
-}
-FEEDBACK = {
-    "type": "object",
-    "required": [
-        "position",
-        "total",
-        "matched",
-        "expected",
-        "explanation",
-        "finished",
-        "passed",
-        "right",
-        "skill",
-        "next",
-    ],
-    "properties": {
-        "position": {"type": "integer"},
-        "total": {"type": "integer"},
-        "matched": {"type": "boolean", "description": "whether the answer matched"},
-        "expected": {
-            "type": "object",
-            "description": "the known answer, responses by display position",
-        },
-        "explanation": {"type": "string", "description": "Markdown; may be empty"},
-        "finished": {"type": "boolean", "description": "whether this was the try's last record"},
-        "passed": {"type": ["boolean", "null"], "description": "once finished"},
-        "right": {"type": ["integer", "null"]},
-        "skill": {"type": ["number", "null"], "description": "chance-corrected share right"},
-        "next": NULLABLE_ITEM,
-    },
 }
 SLUG_PARAMETER = path_parameter("slug", SLUG)
 
