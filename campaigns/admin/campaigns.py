@@ -1,7 +1,6 @@
 """Admin for campaigns: questions, status actions, account provisioning and record uploads."""
 
-import secrets
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,12 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from accounts.csvfiles import credentials_response
-from accounts.handover import HANDOVER_SECONDS, keep_for_download, take_for_download, waiting
-from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
-from accounts.selectors import claimed
-from accounts.services.provisioning import MAX_BATCH
 from campaigns.admin.change_context import ChangeContextAdmin
+from campaigns.admin.provisioning import ProvisioningAdmin
 from campaigns.forms import QuestionForm
 from campaigns.importing.errors import ImportFailed
 from campaigns.importing.sources import file_format
@@ -25,7 +20,6 @@ from campaigns.models import Campaign, CampaignStatus, Question
 from campaigns.qualification.selectors import item_pass_rates
 from campaigns.rendering import render_markdown
 from campaigns.selectors import campaign_counts
-from campaigns.services.annotators import provision_annotators
 from campaigns.services.campaigns import (
     StatusChangeRefused,
     activation_warnings,
@@ -34,28 +28,6 @@ from campaigns.services.campaigns import (
 from campaigns.services.imports import import_records
 from campaigns.services.rounds import RoundRefused, close_campaign, new_round
 
-FORM_NONCES = "crowdeval_provision_forms"
-
-
-def _new_form_nonce(request: HttpRequest) -> str:
-    """A token for one provisioning form: a batch is made only by the first POST carrying it."""
-    nonce = secrets.token_urlsafe(16)
-    request.session[FORM_NONCES] = [*request.session.get(FORM_NONCES, [])[-19:], nonce]
-    return nonce
-
-
-def _take_form_nonce(request: HttpRequest) -> bool:
-    nonces = request.session.get(FORM_NONCES, [])
-    nonce = request.POST.get("nonce", "")
-    if nonce not in nonces:
-        return False
-    request.session[FORM_NONCES] = [n for n in nonces if n != nonce]
-    return True
-
-
-def _provisioned_url(batch: ProvisioningBatch) -> str:
-    return reverse("admin:campaigns_campaign_provisioned", args=[batch.campaign_id, batch.pk])
-
 
 class QuestionInline(admin.StackedInline):
     model = Question
@@ -63,17 +35,6 @@ class QuestionInline(admin.StackedInline):
     extra = 0
     fields = ["position", "name", "title", "help_text", "kind", "required", "choices", "scale_max"]
     ordering = ["position", "id"]
-
-
-class ProvisionForm(forms.Form):
-    count = forms.IntegerField(min_value=1, max_value=MAX_BATCH, initial=100)
-    kind = forms.ChoiceField(
-        choices=BatchKind.choices,
-        initial=BatchKind.HANDOUT,
-        widget=forms.RadioSelect,
-        help_text="Handed-out accounts download their credentials file now, once. Pool "
-        "accounts are claimed by visitors with 'Join' on the campaign page.",
-    )
 
 
 class RecordUploadForm(forms.Form):
@@ -128,7 +89,7 @@ def start_next_round(
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ChangeContextAdmin):
+class CampaignAdmin(ProvisioningAdmin, ChangeContextAdmin):
     list_display = ["title", "slug", "status", "series", "round_number", "closes_at", "created_at"]
     list_filter = ["status", "series"]
     search_fields = ["title", "slug"]
@@ -186,97 +147,11 @@ class CampaignAdmin(ChangeContextAdmin):
             rows,
         )
 
-    @admin.action(description="Provision annotator accounts…")
-    def provision_accounts(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> Any:
-        if queryset.count() != 1:
-            self.message_user(request, "Provision one campaign at a time.", messages.WARNING)
-            return None
-        campaign = queryset.get()
-        form = ProvisionForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and not _take_form_nonce(request):
-            return self._already_provisioned(request, campaign)
-        if form.is_valid():
-            batch, credentials = provision_annotators(
-                campaign=campaign,
-                count=form.cleaned_data["count"],
-                pool=form.cleaned_data["kind"] == BatchKind.POOL,
-                created_by=cast(User, request.user),
-            )
-            if credentials:
-                keep_for_download(request.session, batch.pk, credentials)
-            return HttpResponseRedirect(_provisioned_url(batch))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Provision accounts for {campaign.title}",
-            "campaign": campaign,
-            "form": form,
-            "nonce": _new_form_nonce(request),
-            "opts": self.model._meta,
-            "action_name": "provision_accounts",
-        }
-        return TemplateResponse(request, "admin/campaigns/campaign/provision.html", context)
-
-    def _already_provisioned(self, request: HttpRequest, campaign: Campaign) -> HttpResponse:
-        """A second submission of the same form (a double click, a reload): no second batch."""
-        latest = ProvisioningBatch.objects.filter(campaign=campaign).order_by("-pk").first()
-        self.message_user(
-            request,
-            "That form was already submitted, so no other batch was made. To make another "
-            "batch, run “Provision annotator accounts…” again.",
-            messages.WARNING,
-        )
-        if latest is None:
-            return HttpResponseRedirect(reverse("admin:campaigns_campaign_changelist"))
-        return HttpResponseRedirect(_provisioned_url(latest))
-
-    def provisioned(self, request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
-        """What the last provisioning made, with the one download of its credentials."""
-        batch = get_object_or_404(ProvisioningBatch, pk=batch_id, campaign_id=pk)
-        if not self.has_change_permission(request, batch.campaign):
-            return HttpResponse("You cannot change this campaign.", status=403)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{batch.size} accounts for {batch.campaign.title}",
-            "campaign": batch.campaign,
-            "batch": batch,
-            "pool": batch.kind == BatchKind.POOL,
-            "claimed": GeneratedAccount.objects.filter(batch=batch).filter(claimed()).count(),
-            "download_waiting": waiting(request.session, batch.pk),
-            "minutes": HANDOVER_SECONDS // 60,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/campaign/provisioned.html", context)
-
-    def download_credentials(self, request: HttpRequest, pk: int, batch_id: int) -> HttpResponse:
-        batch = get_object_or_404(ProvisioningBatch, pk=batch_id, campaign_id=pk)
-        if not self.has_change_permission(request, batch.campaign):
-            return HttpResponse("You cannot change this campaign.", status=403)
-        credentials = take_for_download(request.session, batch.pk)
-        if credentials is None:
-            self.message_user(
-                request,
-                "The credentials file can be downloaded once, by whoever made the batch, within "
-                f"{HANDOVER_SECONDS // 60} minutes. For new credentials, rotate the batch.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(_provisioned_url(batch))
-        name = f"{batch.campaign.slug}-accounts-{batch.pk}.csv"
-        return credentials_response(credentials, request.build_absolute_uri("/"), name)
-
     def get_urls(self) -> list:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/upload/", view(self.upload_records), name="campaigns_campaign_upload"),
-            path(
-                "<int:pk>/provisioned/<int:batch_id>/",
-                view(self.provisioned),
-                name="campaigns_campaign_provisioned",
-            ),
-            path(
-                "<int:pk>/provisioned/<int:batch_id>/credentials.csv",
-                view(self.download_credentials),
-                name="campaigns_campaign_credentials",
-            ),
+            *self.provisioning_urls(),
         ] + super().get_urls()
 
     def change_context(self, campaign: Campaign) -> dict[str, Any]:
