@@ -92,6 +92,36 @@ def _overlap_alias(obj: dict[str, Any]) -> list[LineError]:
     return []
 
 
+def _parse_questions(raw_questions: object) -> tuple[list[QuestionForm], list[LineError]]:
+    """The spec's questions as bound forms (validated), with every problem found in them."""
+    errors: list[LineError] = []
+    if not isinstance(raw_questions, list):
+        raw_questions = []
+        errors.append(LineError(0, "questions", "must be a list"))
+    questions = []
+    names: set[object] = set()
+    for index, raw in enumerate(raw_questions):
+        prefix = f"questions[{index}]."
+        if not isinstance(raw, dict):
+            errors.append(LineError(0, prefix.rstrip("."), "must be an object"))
+            continue
+        errors += [
+            LineError(0, prefix + key, "unknown field")
+            for key in sorted(set(raw) - set(QUESTION_FIELDS))
+        ]
+        if "required" in raw and not isinstance(raw["required"], bool):
+            errors.append(LineError(0, prefix + "required", "must be true or false"))
+        form = QuestionForm(data=_form_data(raw, QuestionForm))
+        form.is_valid()
+        errors += _form_errors(form, prefix)
+        name = raw.get("name")
+        if name in names:
+            errors.append(LineError(0, prefix + "name", f"duplicate question name {name!r}"))
+        names.add(name)
+        questions.append(form)
+    return questions, errors
+
+
 def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> CampaignSpec:
     """Parse and validate a spec; raise ImportFailed listing every problem."""
     try:
@@ -118,31 +148,8 @@ def parse_spec(source: IO[bytes], defaults: dict[str, Any] | None = None) -> Cam
     campaign = CampaignForm(data=_form_data(obj, CampaignForm))
     campaign.is_valid()
     errors += _form_errors(campaign, "")
-    raw_questions = obj.get("questions", [])
-    if not isinstance(raw_questions, list):
-        raw_questions = []
-        errors.append(LineError(0, "questions", "must be a list"))
-    questions = []
-    names: set[object] = set()
-    for index, raw in enumerate(raw_questions):
-        prefix = f"questions[{index}]."
-        if not isinstance(raw, dict):
-            errors.append(LineError(0, prefix.rstrip("."), "must be an object"))
-            continue
-        errors += [
-            LineError(0, prefix + key, "unknown field")
-            for key in sorted(set(raw) - set(QUESTION_FIELDS))
-        ]
-        if "required" in raw and not isinstance(raw["required"], bool):
-            errors.append(LineError(0, prefix + "required", "must be true or false"))
-        form = QuestionForm(data=_form_data(raw, QuestionForm))
-        form.is_valid()
-        errors += _form_errors(form, prefix)
-        name = raw.get("name")
-        if name in names:
-            errors.append(LineError(0, prefix + "name", f"duplicate question name {name!r}"))
-        names.add(name)
-        questions.append(form)
+    questions, question_errors = _parse_questions(obj.get("questions", []))
+    errors += question_errors
     if errors:
         raise ImportFailed(errors)
     return CampaignSpec(campaign=campaign, questions=questions, status=status)
