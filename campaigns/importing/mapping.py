@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from campaigns.importing.errors import LineError
+from campaigns.importing.records import RECORD_FIELD_ORDER
 from config.safe_json import JsonRefused, load_json
 
 TARGETS = (
@@ -35,17 +36,8 @@ TARGETS = (
     "explanation",
     "metadata",
 )
-PASSED = (
-    "id",
-    "prompt",
-    "messages",
-    "system",
-    "responses",
-    "kind",
-    "gold",
-    "explanation",
-    "metadata",
-)
+# A column named like one of these passes through (unless the map names that field or reads it).
+PASSED = RECORD_FIELD_ORDER
 STRUCTURED = ("messages", "gold", "metadata", "responses")
 LIST_TARGETS = ("prompt", "responses", "models", "metadata")
 # Keys of a response object in other tools' files, in order of preference.

@@ -14,7 +14,9 @@ from campaigns.answers import (
 from campaigns.importing.errors import ErrorLog
 from config.safe_json import text_problem
 
-RECORD_FIELDS = {
+# The fields of a record in an import file, in the order a mapped row passes them on
+# (campaigns/importing/mapping.py).
+RECORD_FIELD_ORDER = (
     "id",
     "prompt",
     "messages",
@@ -24,7 +26,8 @@ RECORD_FIELDS = {
     "gold",
     "explanation",
     "metadata",
-}
+)
+RECORD_FIELDS = frozenset(RECORD_FIELD_ORDER)
 MAX_TURNS = 200
 RECORD_KINDS = ("regular", "gold", "control", "qualification")
 # Kinds whose records carry a known answer (`gold`) and may explain it (`explanation`).
