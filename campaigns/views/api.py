@@ -17,7 +17,7 @@ from campaigns.assignment import (
     skip_assignment,
     submit_judgement,
 )
-from campaigns.models import Assignment, Campaign, CampaignStatus, JudgementSource
+from campaigns.models import Annotator, Assignment, Campaign, CampaignStatus, JudgementSource
 from campaigns.progress import annotator_progress
 from campaigns.qualification.practice import practice_feedback
 from campaigns.qualification.selectors import needs_qualification
@@ -51,6 +51,22 @@ def question_json(question: Any) -> dict[str, Any]:
     }
 
 
+def api_member(request: HttpRequest, slug: str) -> Annotator | HttpResponse:
+    """The token owner's membership, or the error answer. A draft is not there for annotators:
+    404, as a missing campaign, so that an outsider cannot tell one from the other."""
+    exists, annotator = membership_by_slug(request.user, slug)
+    if annotator is None:
+        drafts = Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT)
+        exists = exists and not drafts.exists()
+    elif annotator.campaign.status == CampaignStatus.DRAFT:
+        exists = False
+    if not exists:
+        return api_error(404, f"no campaign {slug!r}")
+    if annotator is None:
+        return api_error(403, "you do not take part in this campaign")
+    return annotator
+
+
 def _task(assignment: Assignment) -> dict[str, Any]:
     """What an annotator may see: texts in display order; no ids, models, kinds or answers."""
     record = assignment.record
@@ -73,18 +89,9 @@ def _task(assignment: Assignment) -> dict[str, Any]:
 @require_GET
 @token_required
 def next_task(request: HttpRequest, slug: str) -> HttpResponse:
-    exists, annotator = membership_by_slug(request.user, slug)
-    # A draft is not there for annotators: 404, as a missing campaign, so that an outsider
-    # cannot tell one from the other.
-    if annotator is None:
-        drafts = Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT)
-        exists = exists and not drafts.exists()
-    elif annotator.campaign.status == CampaignStatus.DRAFT:
-        exists = False
-    if not exists:
-        return api_error(404, f"no campaign {slug!r}")
-    if annotator is None:
-        return api_error(403, "you do not take part in this campaign")
+    annotator = api_member(request, slug)
+    if isinstance(annotator, HttpResponse):
+        return annotator
     if needs_qualification(annotator):
         return api_error(
             409,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.api import api_error, read_json, token_required
 from campaigns.answers import AnswerInvalid
-from campaigns.models import Annotator, Campaign, CampaignStatus
+from campaigns.models import Annotator
 from campaigns.qualification.selectors import (
     Feedback,
     Item,
@@ -19,25 +19,9 @@ from campaigns.qualification.selectors import (
     required,
 )
 from campaigns.qualification.services import QualificationRefused, answer_item, start_attempt
-from campaigns.selectors import membership_by_slug, served_questions
-from campaigns.views.api import question_json
+from campaigns.selectors import served_questions
+from campaigns.views.api import api_member, question_json
 from config.safe_json import JsonRefused
-
-
-def _member(request: HttpRequest, slug: str) -> Annotator | HttpResponse:
-    """The token owner's membership, or the error answer (404 as for a missing campaign)."""
-    exists, annotator = membership_by_slug(request.user, slug)
-    if annotator is None:
-        exists = (
-            exists and not Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT).exists()
-        )
-    elif annotator.campaign.status == CampaignStatus.DRAFT:
-        exists = False
-    if not exists:
-        return api_error(404, f"no campaign {slug!r}")
-    if annotator is None:
-        return api_error(403, "you do not take part in this campaign")
-    return annotator
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -88,7 +72,7 @@ def _state(annotator: Annotator, state: State) -> dict[str, Any]:
 @require_GET
 @token_required
 def status(request: HttpRequest, slug: str) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = api_member(request, slug)
     if isinstance(annotator, HttpResponse):
         return annotator
     return JsonResponse(_state(annotator, qualification_state(annotator, timezone.now())))
@@ -97,7 +81,7 @@ def status(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @token_required
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = api_member(request, slug)
     if isinstance(annotator, HttpResponse):
         return annotator
     if not required(annotator.campaign):
@@ -131,7 +115,7 @@ def _feedback(annotator: Annotator, shown: Feedback) -> dict[str, Any]:
 @require_POST
 @token_required
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = api_member(request, slug)
     if isinstance(annotator, HttpResponse):
         return annotator
     try:
