@@ -57,7 +57,6 @@ def main(path: str, dynamic: bool = False) -> None:
     errors: list[str] = []
     acknowledged = 0
     lock = threading.Lock()
-    start = threading.Barrier(len(people))
 
     def answer(lease: Assignment, rng: np.random.Generator) -> dict[str, object]:
         best = 0 if not dynamic or rng.random() < 0.7 else 1
@@ -65,7 +64,7 @@ def main(path: str, dynamic: bool = False) -> None:
 
     def work(person: Annotator) -> None:
         nonlocal acknowledged
-        rng = np.random.default_rng(person.pk)
+        rng = np.random.default_rng([person.pk, acknowledged])
         try:
             start.wait()
             while not isinstance(result := next_assignment(annotator=person), Unavailable):
@@ -77,11 +76,19 @@ def main(path: str, dynamic: bool = False) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(p,)) for p in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # A thread stops at its first "nothing left", but with dynamic overlap a later submission
+    # may dispute a record that thread could still take: go round again until a round takes
+    # nothing (a fixed campaign drains in the first).
+    while True:
+        before = acknowledged
+        start = threading.Barrier(len(people))
+        threads = [threading.Thread(target=work, args=(p,)) for p in people]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if acknowledged == before or errors:
+            break
     live = Assignment.objects.filter(
         record_kind=RecordKind.REGULAR,
         status__in=[AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED],

@@ -33,7 +33,7 @@ def drain(campaign, people, answer=same_answer) -> tuple[set[int], list[BaseExce
     start = threading.Barrier(len(people))
 
     def work(person, seed: int) -> None:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng([seed, len(acknowledged)])
         try:
             start.wait()
             while True:
@@ -49,12 +49,19 @@ def drain(campaign, people, answer=same_answer) -> tuple[set[int], list[BaseExce
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(p, i)) for i, p in enumerate(people)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return acknowledged, errors
+    # A thread stops at its first "nothing left"; with dynamic overlap a later submission may
+    # dispute a record that thread could still take: go round again until a round takes nothing
+    # (a fixed campaign drains in the first).
+    while True:
+        before = len(acknowledged)
+        start = threading.Barrier(len(people))
+        threads = [threading.Thread(target=work, args=(p, i)) for i, p in enumerate(people)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if len(acknowledged) == before or errors:
+            return acknowledged, errors
 
 
 def over_overlap(campaign, most: int | None = None) -> int:
