@@ -134,6 +134,22 @@ def membership_by_slug(user: User | AnonymousUser, slug: str) -> tuple[bool, Ann
     return Campaign.objects.filter(slug=slug).exists(), None
 
 
+def visible_membership(
+    user: User | AnonymousUser, slug: str, *, drafts_visible: bool
+) -> tuple[bool, Annotator | None]:
+    """membership_by_slug, with a draft campaign missing for whoever may not see drafts: an
+    outsider cannot tell a draft from a slug nobody uses (the pages and the API both)."""
+    exists, annotator = membership_by_slug(user, slug)
+    if drafts_visible or not exists:
+        return exists, annotator
+    if annotator is None:
+        drafts = Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT)
+        return not drafts.exists(), None
+    if annotator.campaign.status == CampaignStatus.DRAFT:
+        return False, None
+    return True, annotator
+
+
 # What a task needs of its record: never the gold answer or the metadata.
 TASK_RECORD_FIELDS = (
     "id", "campaign", "prompt", "messages", "system_prompt", "responses", "response_count", "kind",

@@ -17,14 +17,14 @@ from campaigns.assignment import (
     skip_assignment,
     submit_judgement,
 )
-from campaigns.models import Annotator, Assignment, Campaign, CampaignStatus, JudgementSource
+from campaigns.models import Annotator, Assignment, JudgementSource
 from campaigns.progress import annotator_progress
 from campaigns.qualification.practice import practice_feedback
 from campaigns.qualification.selectors import needs_qualification
 from campaigns.selectors import (
     assignment_to_act_on,
-    membership_by_slug,
     served_questions,
+    visible_membership,
 )
 from config.safe_json import JsonRefused
 
@@ -54,12 +54,7 @@ def question_json(question: Any) -> dict[str, Any]:
 def api_member(request: HttpRequest, slug: str) -> Annotator | HttpResponse:
     """The token owner's membership, or the error answer. A draft is not there for annotators:
     404, as a missing campaign, so that an outsider cannot tell one from the other."""
-    exists, annotator = membership_by_slug(request.user, slug)
-    if annotator is None:
-        drafts = Campaign.objects.filter(slug=slug, status=CampaignStatus.DRAFT)
-        exists = exists and not drafts.exists()
-    elif annotator.campaign.status == CampaignStatus.DRAFT:
-        exists = False
+    exists, annotator = visible_membership(request.user, slug, drafts_visible=False)
     if not exists:
         return api_error(404, f"no campaign {slug!r}")
     if annotator is None:

@@ -27,7 +27,7 @@ from campaigns.qualification.wording import in_words
 from campaigns.rendering import render_shared
 from campaigns.selectors import served_questions
 from campaigns.taskform import answers_from_post
-from campaigns.views.task import _member, _questions_html
+from campaigns.views.task import member_or_404, questions_html
 
 
 def _texts(record_prompt: str, texts: list[str]) -> tuple[str, list[dict[str, str]]]:
@@ -51,7 +51,7 @@ def _item_page(
         "record": record,
         "prompt_html": prompt_html,
         "responses": responses,
-        "questions_html": _questions_html(campaign, len(responses), posted),
+        "questions_html": questions_html(campaign, len(responses), posted),
         "error": error,
     }
     return render(
@@ -71,7 +71,7 @@ def _state_page(request: HttpRequest, annotator: Annotator) -> HttpResponse:
 @never_cache
 @login_required
 def qualification(request: HttpRequest, slug: str) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = member_or_404(request, slug)
     if not required(annotator.campaign):
         return redirect("campaigns:campaign", slug=slug)
     state = qualification_state(annotator, timezone.now())
@@ -84,7 +84,7 @@ def qualification(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = member_or_404(request, slug)
     try:
         start_attempt(annotator=annotator)
     except QualificationRefused as refused:
@@ -95,7 +95,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, slug: str, position: int) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = member_or_404(request, slug)
     state = qualification_state(annotator, timezone.now())
     item = current_item(state.open) if state.open is not None else None
     if item is None or item.position != position:
@@ -121,7 +121,7 @@ def answer(request: HttpRequest, slug: str, position: int) -> HttpResponse:
 @never_cache
 @login_required
 def feedback(request: HttpRequest, slug: str, number: int, position: int) -> HttpResponse:
-    annotator = _member(request, slug)
+    annotator = member_or_404(request, slug)
     found = QualificationAnswer.objects.filter(
         attempt__annotator=annotator, attempt__number=number, position=position
     ).values_list("attempt_id", flat=True)

@@ -17,7 +17,7 @@ from accounts.models import User
 from campaigns.answers import AnswerInvalid
 from campaigns.assignment import Unavailable, next_assignment, skip_assignment, submit_judgement
 from campaigns.memo import remembered
-from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, CampaignStatus
+from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign
 from campaigns.progress import annotator_progress
 from campaigns.qualification.practice import practice_feedback
 from campaigns.qualification.selectors import needs_qualification
@@ -26,9 +26,9 @@ from campaigns.selectors import (
     QUESTIONS_SECONDS,
     assignment_to_act_on,
     assignment_to_show,
-    membership_by_slug,
     served_question_specs,
     served_questions,
+    visible_membership,
 )
 from campaigns.services.standing import current_warning
 from campaigns.taskform import active_ms_from_post, answers_from_post, question_views
@@ -38,12 +38,11 @@ from campaigns.views.staff import may_see_drafts
 PRACTICE_KEY = "crowdeval_practice"
 
 
-def _member(request: HttpRequest, slug: str) -> Annotator:
-    exists, annotator = membership_by_slug(request.user, slug)
+def member_or_404(request: HttpRequest, slug: str) -> Annotator:
+    """The request user's membership in campaign `slug` (a draft only for staff who may see it)."""
+    visible = may_see_drafts(request.user)
+    exists, annotator = visible_membership(request.user, slug, drafts_visible=visible)
     if not exists:
-        raise Http404("No such campaign.")
-    draft = annotator is not None and annotator.campaign.status == CampaignStatus.DRAFT
-    if draft and not may_see_drafts(request.user):  # a draft answers as a missing one does
         raise Http404("No such campaign.")
     if annotator is None:
         raise Http404("You are not taking part in this campaign.")
@@ -73,7 +72,7 @@ def _go_next(request: HttpRequest, annotator: Annotator) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    return _go_next(request, _member(request, slug))
+    return _go_next(request, member_or_404(request, slug))
 
 
 def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> dict[str, object]:
@@ -88,13 +87,13 @@ def _task_context(assignment: Assignment, posted: QueryDict | None = None) -> di
         "campaign": assignment.campaign,
         "prompt_html": prompt_html,
         "responses": responses,
-        "questions_html": _questions_html(assignment.campaign, len(responses), posted),
+        "questions_html": questions_html(assignment.campaign, len(responses), posted),
         "progress": annotator_progress(assignment.annotator),
         "warning": current_warning(assignment.annotator),
     }
 
 
-def _questions_html(campaign: Campaign, responses: int, posted: QueryDict | None) -> SafeString:
+def questions_html(campaign: Campaign, responses: int, posted: QueryDict | None) -> SafeString:
     """The form's questions. Without answers to show again, they are the same markup for every
     task of the campaign with as many responses: each process keeps it as long as the questions
     themselves (it was a quarter of the task page's CPU)."""
