@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.services.users import ensure_users
 from campaigns.assignment import adjust_filled
+from campaigns.assignment.settle import settle_records
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.mapping import FieldMap, RowInvalid
 from campaigns.importing.records import RecordRow, RecordValidator
@@ -169,6 +170,7 @@ class _ResponseWriter:
         self.annotators: dict[str, int] = {}
         self.next_position: dict[int, int] = {}
         self.new_annotators = 0
+        self.regular_records: set[int] = set()  # their judgements decide them (dynamic overlap)
 
     def _resolve(self, usernames: set[str]) -> None:
         missing = sorted(usernames - set(self.annotators))
@@ -233,6 +235,7 @@ class _ResponseWriter:
         Assignment.objects.bulk_create(assignments)
         regular = Counter(row.record.pk for row in batch if row.record.kind == RecordKind.REGULAR)
         adjust_filled(dict(regular))
+        self.regular_records.update(regular)
         Judgement.objects.bulk_create(
             Judgement(
                 assignment=assignment,
@@ -283,6 +286,9 @@ def import_responses(*, campaign: Campaign, source: IO[bytes]) -> ImportResult:
             if batch:
                 flush(batch)
             log.raise_if_any()
+            # Dynamic overlap: each record judged ends disputed or settled as if its judgements
+            # had been submitted one by one (the last submission's settle decides).
+            settle_records(campaign, writer.regular_records)
             result.rows = sum(result.by_kind.values())
             result.new_annotators = writer.new_annotators
             if not result.rows:

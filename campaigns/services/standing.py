@@ -3,7 +3,9 @@
 Excluding someone takes their regular assignments out of the overlap counts (live leases end,
 submitted judgements stop counting), so their records return to the pool for others; the scoring
 job and the exports leave their judgements out from then on. Reinstating counts the submitted
-ones again — a record may then hold more than `overlap` judgements, never fewer.
+ones again — a record may then hold more than `overlap` judgements, never fewer. With dynamic
+overlap each record whose count changed is settled again (disputed or not) by the same rule as
+a submission, in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -13,11 +15,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.assignment import adjust_filled
+from campaigns.assignment.settle import settle_records
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
     Assignment,
     AssignmentStatus,
+    Campaign,
     ModerationAction,
     ModerationKind,
     RecordKind,
@@ -44,11 +48,22 @@ class Moderated:
 
 
 def _regular(annotator_ids: list[int], statuses: list[str]) -> list[tuple[int, int]]:
+    """(campaign id, record id) of the annotators' regular assignments in these statuses."""
     return list(
         Assignment.objects.filter(
             annotator_id__in=annotator_ids, record_kind=RecordKind.REGULAR, status__in=statuses
-        ).values_list("id", "record_id")
+        ).values_list("campaign_id", "record_id")
     )
+
+
+def _settle_again(touched: list[tuple[int, int]]) -> None:
+    """Records whose counted judgements or leases changed are disputed or settled again
+    (dynamic overlap; campaigns.assignment.settle), once the standings are written."""
+    by_campaign: dict[int, set[int]] = {}
+    for campaign_id, record_id in touched:
+        by_campaign.setdefault(campaign_id, set()).add(record_id)
+    for campaign in Campaign.objects.filter(pk__in=list(by_campaign)).order_by("pk"):
+        settle_records(campaign, by_campaign[campaign.pk])
 
 
 @transaction.atomic
@@ -101,6 +116,7 @@ def moderate(
     )
     changed = Annotator.objects.filter(pk__in=[a.pk for a in people]).exclude(standing=after)
     count = changed.update(standing=after)
+    _settle_again(leases + submitted_out + submitted_back)
     return Moderated(count, len(leases) + len(submitted_out), len(submitted_back))
 
 
