@@ -6,10 +6,11 @@ SWEEP_SECONDS per process) and every minute by Celery beat (campaigns.tasks.expi
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from campaigns.assignment import statements
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
 from campaigns.overlap import is_dynamic, reopen_disputed
 from db.batches import batched
@@ -20,20 +21,30 @@ _last_sweep: dict[int, datetime] = {}  # campaign id → when this process last 
 
 
 def adjust_filled(deltas: dict[int, int]) -> None:
-    """Add to the `filled` count of regular records (record id → change), in one statement per
-    1,000 records; callers hold a transaction around it. A record costs three parameters (the
-    cap: db/batches.py), and PostgreSQL tries the CASE's branches in turn for every row, so one
-    statement's time grows with the square of its records.
+    """Add to the `filled` count of regular records (record id → change); callers hold a
+    transaction around it. Records are locked in id order, so concurrent adjustments wait for
+    each other instead of deadlocking.
 
-    Rows are updated in id order, so concurrent adjustments lock records in the same order.
+    PostgreSQL: one statement from two arrays (statements.add_to_filled), two parameters
+    whatever the number of records. Elsewhere a CASE per record, 1,000 records a statement: it
+    costs Django 0.2-0.5 ms of CPU per record to build and three parameters each (the cap:
+    db/batches.py), and the database tries the branches in turn for every row.
     """
-    for ids in batched(sorted(pk for pk, delta in deltas.items() if delta), 1000):
+    changes = sorted((pk, delta) for pk, delta in deltas.items() if delta)
+    if not changes:
+        return
+    if connection.vendor == "postgresql":
+        ids, steps = [pk for pk, _ in changes], [delta for _, delta in changes]
+        with connection.cursor() as cursor:
+            cursor.execute(statements.add_to_filled(connection.vendor), [ids, steps])
+        return
+    for batch in batched(changes, 1000):
         step = Case(
-            *[When(pk=pk, then=Value(deltas[pk])) for pk in ids],
+            *[When(pk=pk, then=Value(delta)) for pk, delta in batch],
             default=Value(0),
             output_field=IntegerField(),
         )
-        Record.objects.filter(pk__in=ids).update(filled=F("filled") + step)
+        Record.objects.filter(pk__in=[pk for pk, _ in batch]).update(filled=F("filled") + step)
 
 
 def give_back_slots(ended: list[tuple[int, str]], campaign: Campaign | None = None) -> None:

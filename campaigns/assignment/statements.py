@@ -208,3 +208,26 @@ def submit_and_store(vendor: str) -> str:
         f"{_columns(Judgement, JUDGEMENT_VALUE_FIELDS)}) "
         f"SELECT id, campaign_id, {marks} FROM taken RETURNING id"
     )
+
+
+# Records are locked in id order first (a MATERIALIZED CTE with ORDER BY … FOR UPDATE), so that
+# two adjustments of overlapping records wait for each other instead of deadlocking; the UPDATE
+# then finds them locked by its own transaction.
+ADD_TO_FILLED = """
+        WITH changes AS (
+            SELECT * FROM unnest(%s::bigint[], %s::integer[]) AS c(id, delta)
+        ), locked AS MATERIALIZED (
+            SELECT r.id FROM {records} r WHERE r.id IN (SELECT id FROM changes)
+            ORDER BY r.id FOR UPDATE
+        )
+        UPDATE {records} SET filled = {records}.filled + changes.delta
+        FROM changes JOIN locked ON locked.id = changes.id
+        WHERE {records}.id = changes.id"""
+
+
+@cache
+def add_to_filled(vendor: str) -> str:
+    """Add to the `filled` count of records, one change per record id, in one statement
+    (PostgreSQL): two parameters (the ids, and the changes in the same order, as arrays),
+    whatever the number of records, so no cap and one plan however many."""
+    return ADD_TO_FILLED.format(records=table(Record))
