@@ -17,16 +17,21 @@ half of the careful annotators (median q 0.09 with about 50 items). The summed s
 same null and is far more powerful for this dense, weak signal.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from scoring.metrics import keys
 from scoring.metrics.coding import Codes
 from scoring.metrics.judgements import GOLD, Judgements
 
 FloatArray = NDArray[np.float64]
+# Items worked out at a time: their items × verdicts temporaries stay a few MB.
+ROWS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -62,32 +67,52 @@ def _zeros(n: int) -> FloatArray:
 
 
 def _answer_distribution(
-    annotator: NDArray[np.int64], verdict: NDArray[np.int64], n_a: int, v: int
+    annotator: NDArray[np.integer], verdict: NDArray[np.integer], n_a: int, v: int
 ) -> FloatArray:
     counts = np.bincount(annotator * v + verdict, minlength=n_a * v).reshape(n_a, v)
     totals = counts.sum(axis=1, keepdims=True)
     return np.asarray(counts / np.maximum(totals, 1), dtype=np.float64)
 
 
-def _others(codes: Codes, judgements: Judgements) -> FloatArray:
-    """Per item, how many *other* reference judgements of its record gave each verdict."""
+def _record_table(
+    codes: Codes, judgements: Judgements
+) -> tuple[FloatArray, NDArray[np.int64], FloatArray]:
+    """How many reference judgements of each record gave each verdict (records × verdicts), each
+    item's row in it, and whether the item itself is a reference judgement (1.0 or 0.0)."""
     v = codes.n_verdicts
-    _, record = np.unique(judgements.record[codes.judgement], return_inverse=True)
+    record, n_records = keys.dense(judgements.record[codes.judgement])
     reference = judgements.in_reference[codes.judgement].astype(np.float64)
-    table = np.bincount(
-        record * v + codes.verdict, weights=reference, minlength=(record.max() + 1) * v
-    ).reshape(-1, v)
-    others: FloatArray = np.asarray(table[record], dtype=np.float64)
-    others[np.arange(len(record)), codes.verdict] -= reference
+    table = np.bincount(record * v + codes.verdict, weights=reference, minlength=n_records * v)
+    return np.asarray(table.reshape(-1, v), dtype=np.float64), record, reference
+
+
+def _others(
+    table: FloatArray,
+    record: NDArray[np.int64],
+    reference: FloatArray,
+    verdict: NDArray[np.integer],
+) -> FloatArray:
+    """Per item (a row each), how many *other* reference judgements of its record gave each
+    verdict."""
+    others: FloatArray = table[record]
+    others[np.arange(len(record)), verdict] -= reference
     return others
+
+
+def _chunks(n: int) -> list[slice]:
+    return [slice(start, min(start + ROWS, n)) for start in range(0, n, ROWS)]
 
 
 def plurality(codes: Codes, judgements: Judgements) -> NDArray[np.int64]:
     """Per item, the verdict most of the others gave; -1 without others or on a tie."""
-    others = _others(codes, judgements)
-    top = others.max(axis=1)
-    unique = (others == top[:, None]).sum(axis=1) == 1
-    return np.where(unique & (top > 0), others.argmax(axis=1), -1).astype(np.int64)
+    table, record, reference = _record_table(codes, judgements)
+    found = np.full(len(record), -1, dtype=np.int64)
+    for rows in _chunks(len(record)):
+        others = _others(table, record[rows], reference[rows], codes.verdict[rows])
+        top = others.max(axis=1)
+        unique = (others == top[:, None]).sum(axis=1) == 1
+        found[rows] = np.where(unique & (top > 0), others.argmax(axis=1), -1)
+    return found
 
 
 def collect_evidence(judgements: Judgements, questions: list[Codes]) -> Evidence:
@@ -103,40 +128,105 @@ def collect_evidence(judgements: Judgements, questions: list[Codes]) -> Evidence
 def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Codes) -> None:
     n_a, v = judgements.n_annotators, codes.n_verdicts
     annotator = judgements.annotator[codes.judgement]
-    verdict = codes.verdict
-    null = _answer_distribution(annotator, verdict, n_a, v)[annotator]
-    onehot = np.eye(v, dtype=np.float64)[verdict]
-
     gold = (judgements.kind[codes.judgement] == GOLD) & (codes.gold >= 0)
-    truth = np.eye(v, dtype=np.float64)[np.where(gold, codes.gold, 0)]
-    correct = (truth * onehot).sum(axis=1)
-    _add(sums["gold_seen"], annotator, gold, np.ones(len(verdict)))
-    _add(sums["gold_correct"], annotator, gold, correct)
-    _add(sums["gold_chance"], annotator, gold, (null * truth).sum(axis=1))
-    sums["gold_skill_sum"] += skill_sum(codes.kind, annotator, gold, truth, onehot, null, n_a)
+    item = _item_figures(judgements, codes, annotator, gold)
+    a, given, gold_verdict = annotator[gold], codes.verdict[gold], codes.gold[gold]
+    sums["gold_seen"] += np.bincount(a, minlength=n_a)
+    sums["gold_correct"] += np.bincount(a, item["correct"], n_a)
+    sums["gold_chance"] += np.bincount(a, item["gold_chance"], n_a)
+    confusion = _confusion(a, given, lambda t: gold_verdict == t, np.ones(len(a)), n_a, v)
+    sums["gold_skill_sum"] += _corrected_sum(codes.kind, a, confusion, item["gold_chance"], n_a)
 
-    others = _others(codes, judgements)
+    shared = item["shared"]
+    a, given, on_top = annotator[shared], codes.verdict[shared], item["on_top"]
+    sums["shared"] += np.bincount(a, minlength=n_a)
+    sums["agreement"] += np.bincount(a, item["agreement"], n_a)
+    sums["agreement_chance"] += np.bincount(a, item["agreement_chance"], n_a)
+    confusion = _confusion(a, given, lambda t: on_top[:, t], item["credit"], n_a, v)
+    chance = item["agreement_chance"]
+    sums["agreement_skill_sum"] += _corrected_sum(codes.kind, a, confusion, chance, n_a)
+
+    a = annotator[gold | shared]
+    sums["score"] += np.bincount(a, item["score"], n_a)
+    sums["score_mean"] += np.bincount(a, item["mean"], n_a)
+    sums["score_variance"] += np.bincount(a, item["variance"], n_a)
+    sums["items"] += np.bincount(a, minlength=n_a)
+
+
+def _item_figures(
+    judgements: Judgements, codes: Codes, annotator: NDArray[np.integer], gold: NDArray[np.bool_]
+) -> dict[str, NDArray[Any]]:
+    """Each item's figures, ROWS items at a time (their items × verdicts temporaries stay
+    small), each figure over the items it concerns (gold, shared or either) in judgement
+    order; "shared" marks the shared items."""
+    n_a, v = judgements.n_annotators, codes.n_verdicts
+    null = _answer_distribution(annotator, codes.verdict, n_a, v)
+    table, record, reference = _record_table(codes, judgements)
+    parts = [
+        _chunk_figures(
+            _others(table, record[rows], reference[rows], codes.verdict[rows]),
+            null[annotator[rows]],
+            np.eye(v)[codes.verdict[rows]],
+            gold[rows],
+            np.eye(v)[np.where(gold[rows], codes.gold[rows], 0)],
+        )
+        for rows in _chunks(len(record))
+    ]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _chunk_figures(
+    others: FloatArray,
+    null: FloatArray,
+    onehot: FloatArray,
+    gold: NDArray[np.bool_],
+    truth: FloatArray,
+) -> dict[str, NDArray[Any]]:
+    """Items × verdicts: the others' verdicts, the person's answer distribution, the answer and
+    the gold answer (one-hot rows)."""
     count = others.sum(axis=1)
     shared = ~gold & (count > 0)
-    top = others.max(axis=1, keepdims=True)
-    plurality = (others == top) & (top > 0)
-    plurality_credit = plurality / np.maximum(plurality.sum(axis=1, keepdims=True), 1)
-    _add(sums["shared"], annotator, shared, np.ones(len(verdict)))
-    _add(sums["agreement"], annotator, shared, (plurality_credit * onehot).sum(axis=1))
-    _add(sums["agreement_chance"], annotator, shared, (null * plurality_credit).sum(axis=1))
-    sums["agreement_skill_sum"] += skill_sum(
-        codes.kind, annotator, shared, plurality_credit, onehot, null, n_a
-    )
-
+    tested = gold | shared
+    s = others[shared]
+    top = s.max(axis=1, keepdims=True)
+    on_top = (s == top) & (top > 0)
+    ties = np.maximum(on_top.sum(axis=1, keepdims=True), 1)
+    credit = on_top / ties
     # The test scores an answer by the share of the others who gave it (finer than the plurality,
     # so more powerful), or by being right on gold.
-    scores = np.where(gold[:, None], truth, others / np.maximum(count, 1)[:, None])
-    tested = gold | shared
-    mean = (null * scores).sum(axis=1)
-    _add(sums["score"], annotator, tested, (scores * onehot).sum(axis=1))
-    _add(sums["score_mean"], annotator, tested, mean)
-    _add(sums["score_variance"], annotator, tested, (null * scores**2).sum(axis=1) - mean**2)
-    _add(sums["items"], annotator, tested, np.ones(len(verdict)))
+    scores = np.where(gold[:, None], truth, others / np.maximum(count, 1)[:, None])[tested]
+    mean = (null[tested] * scores).sum(axis=1)
+    return {
+        "correct": (truth[gold] * onehot[gold]).sum(axis=1),
+        "gold_chance": (null[gold] * truth[gold]).sum(axis=1),
+        "shared": shared,
+        "on_top": on_top,
+        "credit": 1.0 / ties[:, 0],
+        "agreement": (credit * onehot[shared]).sum(axis=1),
+        "agreement_chance": (null[shared] * credit).sum(axis=1),
+        "score": (scores * onehot[tested]).sum(axis=1),
+        "mean": mean,
+        "variance": (null[tested] * scores**2).sum(axis=1) - mean**2,
+    }
+
+
+def _confusion(
+    annotator: NDArray[np.integer],
+    given: NDArray[np.integer],
+    is_reference: Callable[[int], NDArray[np.bool_]],
+    credit: FloatArray,
+    n_a: int,
+    v: int,
+) -> FloatArray:
+    """annotator × reference verdict × answer: the credit of the items with each answer whose
+    reference is that verdict (`is_reference(t)` marks them)."""
+    confusion = np.zeros((n_a, v, v))
+    for answer in range(v):
+        answered = given == answer
+        for truth in range(v):
+            rows = answered & is_reference(truth)
+            confusion[:, truth, answer] = np.bincount(annotator[rows], credit[rows], n_a)
+    return confusion
 
 
 def skill_sum(
@@ -169,6 +259,13 @@ def skill_sum(
         for truth in range(v):
             credit = reference[:, truth] * weight
             confusion[:, truth, given] = np.bincount(annotator, credit, minlength=n_a)
+    return _corrected_sum(kind, annotator, confusion, (null * reference).sum(axis=1), n_a)
+
+
+def _corrected_sum(
+    kind: str, annotator: NDArray[np.integer], confusion: FloatArray, chance: FloatArray, n_a: int
+) -> FloatArray:
+    """skill_sum from the annotators' confusions and each item's chance credit."""
     n = np.bincount(annotator, minlength=n_a).astype(np.float64)
     given = confusion.sum(axis=1)  # answers per verdict
     truth = confusion.sum(axis=2)  # reference credit per verdict
@@ -181,17 +278,6 @@ def skill_sum(
             defined = (truth > 1e-12) & (n[:, None] - truth > 1e-12)
             terms = np.where(defined, given * (sensitivity - false_alarms), 0.0)
             return np.asarray(terms.sum(axis=1), dtype=np.float64)
-        chance = np.bincount(annotator, (null * reference).sum(axis=1), minlength=n_a)
-        skill = np.where(n - chance > 1e-12, (right - chance) / (n - chance), 0.0)
+        expected = np.bincount(annotator, chance, minlength=n_a)
+        skill = np.where(n - expected > 1e-12, (right - expected) / (n - expected), 0.0)
     return np.asarray(np.where(n > 0, n * skill, 0.0), dtype=np.float64)
-
-
-def _add(
-    total: FloatArray,
-    annotator: NDArray[np.int64],
-    mask: NDArray[np.bool_] | None,
-    values: FloatArray,
-) -> None:
-    if mask is not None:
-        annotator, values = annotator[mask], values[mask]
-    total += np.bincount(annotator, weights=values, minlength=len(total))
