@@ -226,3 +226,22 @@ def test_a_unit_that_thousands_coded_keeps_the_bootstrap_on_patterns() -> None:
     assert frequency.sum() == len(counts)
     rows = {tuple(row) for row in counts}
     assert {tuple(row) for row in patterns} == rows
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval"])
+@pytest.mark.parametrize("units_at_a_time", [1, 7, 16_384])
+def test_it_is_krippendorffs_number_bit_for_bit_summed_a_few_units_at_a_time(
+    level: Level, units_at_a_time: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alpha_module, "_UNITS", units_at_a_time)
+    rng = np.random.default_rng(5)
+    counts = np.zeros((500, 7))
+    for _ in range(4):  # coders
+        coded = rng.random(500) < 0.8
+        counts[np.flatnonzero(coded), rng.integers(0, 7, coded.sum())] += 1
+    counts[3] += 900  # a control record thousands coded
+    pairable = counts[counts.sum(axis=1) >= 2]
+    expected = krippendorff.alpha(
+        value_counts=pairable, value_domain=range(7), level_of_measurement=level
+    )
+    assert alpha(counts, level) == float(expected)
