@@ -168,7 +168,8 @@ def consensus_alpha(j: Judgements, main: Codes | None) -> FloatArray:
     a = j.annotator[main.judgement][ok]
     v, cons, k = main.verdict[ok], consensus[ok], main.n_verdicts
     # Coincidences of a two-coder unit (x, y): o[x, y] and o[y, x] each gain 1.
-    o = np.bincount(a * k * k + v * k + cons, minlength=n_a * k * k).reshape(n_a, k, k)
+    cells = (a.astype(np.int64) * k + v) * k + cons
+    o = np.bincount(cells, minlength=n_a * k * k).reshape(n_a, k, k)
     o = (o + o.transpose(0, 2, 1)).astype(np.float64)
     n_c = o.sum(axis=2)
     n = n_c.sum(axis=1)

@@ -6,6 +6,7 @@ assignment, so an honest person picks the response shown first about 1/n of the 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -91,7 +92,7 @@ def monotony(judgements: Judgements, codes: Codes) -> Monotony:
     """Straight-lining on one question: low answer entropy and long identical runs."""
     n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
     annotator = judgements.annotator[codes.judgement]
-    flat = np.bincount(annotator * v + codes.shown, minlength=n_a * v)
+    flat = np.bincount(annotator.astype(np.int64) * v + codes.shown, minlength=n_a * v)
     counts = np.asarray(flat.reshape(n_a, v), dtype=np.float64)
     answers = counts.sum(axis=1)
     entropy = np.where(answers > 0, _normalized_entropy(counts, v), np.nan)
@@ -110,7 +111,9 @@ def _few_others_p(counts: FloatArray) -> FloatArray:
     return np.asarray(stats.binom.cdf(others, counts.sum(axis=1), chance_other), np.float64)
 
 
-def _longest_runs(annotator: NDArray[np.int64], value: NDArray[np.int64], n_a: int) -> FloatArray:
+def _longest_runs(
+    annotator: NDArray[np.integer[Any]], value: NDArray[np.integer[Any]], n_a: int
+) -> FloatArray:
     # Judgements are in submission order; a stable sort by annotator keeps that order per person.
     order = np.argsort(annotator, kind="stable")
     a, x = annotator[order], value[order]
@@ -135,7 +138,8 @@ def variety(
     `reference` gives, per verdict row of `codes`, P(true verdict) without that answer."""
     n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
     annotator = judgements.annotator[codes.judgement]
-    counts = np.bincount(annotator * v + codes.verdict, minlength=n_a * v).reshape(n_a, v)
+    cells = annotator.astype(np.int64) * v + codes.verdict
+    counts = np.bincount(cells, minlength=n_a * v).reshape(n_a, v)
     top = counts.argmax(axis=1)
     others = counts.sum(axis=1) - counts.max(axis=1)
     expected = np.bincount(

@@ -213,7 +213,7 @@ def _answer_counts(data: CampaignData, main: Codes | None) -> NDArray[np.int64] 
         return None
     n_a, v = data.judgements.n_annotators, main.n_verdicts
     annotator = data.judgements.annotator[main.judgement]
-    flat = np.bincount(annotator * v + main.shown, minlength=n_a * v)
+    flat = np.bincount(annotator.astype(np.int64) * v + main.shown, minlength=n_a * v)
     return np.asarray(flat.reshape(n_a, v), dtype=np.int64)
 
 

@@ -31,6 +31,14 @@ Level = Literal["nominal", "ordinal"]
 CATEGORICAL = ("ranking", "preference", "rating", "label", "multilabel")
 # Alpha units of one record for a pair (i, j) of responses or an option: record × MAX_SLOTS + slot.
 MAX_SLOTS = 1024
+# Judgement positions; a question's verdicts and alpha values (below 2**15 unless a label
+# question has more choices).
+JUDGEMENT = np.int32
+
+
+def code_type(n_values: int) -> type[np.signedinteger[Any]]:
+    """The integer type of codes 0 .. n_values - 1 (and -1)."""
+    return np.int16 if n_values < 2**15 else np.int32
 
 
 @dataclass(frozen=True)
@@ -48,17 +56,17 @@ class Codes:
     name: str
     kind: str
     n_verdicts: int
-    judgement: NDArray[np.int64]
-    verdict: NDArray[np.int64]
+    judgement: NDArray[np.integer[Any]]  # JUDGEMENT from the run's read
+    verdict: NDArray[np.signedinteger[Any]]  # code_type(...) of the question's values
     # The verdict as clicked on the page (display positions): what straight-lining looks at.
-    shown: NDArray[np.int64]
+    shown: NDArray[np.signedinteger[Any]]
     # The gold verdict of the judged record, -1 where the record has no gold for this question.
-    gold: NDArray[np.int64]
+    gold: NDArray[np.signedinteger[Any]]
     alpha_level: Level
     alpha_values: int
     alpha_unit: NDArray[np.int64]
-    alpha_value: NDArray[np.int64]
-    alpha_judgement: NDArray[np.int64]
+    alpha_value: NDArray[np.signedinteger[Any]]
+    alpha_judgement: NDArray[np.integer[Any]]
 
     @property
     def has_verdicts(self) -> bool:
@@ -99,6 +107,8 @@ class _Coder:
             "label": len(question.choices),
         }.get(question.kind, 0)
         self.index = {choice: i for i, choice in enumerate(question.choices)}
+        widest = max(self.n_verdicts, len(question.choices), question.scale_max or 0, 7)
+        self.dtype = code_type(widest)
         # Only a ranking's and a preference's codes depend on the display order.
         self.uses_order = question.kind in ("ranking", "preference")
         self.entries: dict[Any, int] = {}
@@ -109,8 +119,8 @@ class _Coder:
         self.slots: list[int] = []
         self.values: list[int] = []
         self.gold_records, self.gold_verdicts = self._gold(gold)
-        self.parts: list[tuple[NDArray[np.int64], ...]] = []
-        self.alpha_parts: list[tuple[NDArray[np.int64], ...]] = []
+        self.parts: list[tuple[NDArray[np.integer[Any]], ...]] = []
+        self.alpha_parts: list[tuple[NDArray[np.integer[Any]], ...]] = []
 
     def _gold(self, gold: Mapping[int, Mapping[str, Any]]) -> tuple[NDArray[np.int64], ...]:
         """The gold verdict of every record that has one for this question, by record id."""
@@ -187,15 +197,17 @@ class _Coder:
             self._learn(key)
         entry = np.fromiter(map(self.entries.__getitem__, keys), dtype=np.int64, count=len(keys))
         rows = np.flatnonzero(np.array(self.has_verdict, dtype=bool)[entry])
-        coded = np.array(self.verdicts, dtype=np.int64).reshape(-1, 2)[entry[rows]]
-        self.parts.append((first + rows, coded[:, 0], coded[:, 1], self._gold_of(records[rows])))
+        coded = np.array(self.verdicts, dtype=self.dtype).reshape(-1, 2)[entry[rows]]
+        gold = self._gold_of(records[rows]).astype(self.dtype)
+        self.parts.append(((first + rows).astype(JUDGEMENT), coded[:, 0], coded[:, 1], gold))
         count = np.array(self.unit_count, dtype=np.int64)[entry]
         source = np.repeat(np.arange(len(keys), dtype=np.int64), count)
         within = np.arange(len(source), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
         at = np.array(self.unit_start, dtype=np.int64)[entry][source] + within
         slots = np.array(self.slots, dtype=np.int64)[at]
-        values = np.array(self.values, dtype=np.int64)[at]
-        self.alpha_parts.append((records[source] * MAX_SLOTS + slots, values, first + source))
+        values = np.array(self.values, dtype=self.dtype)[at]
+        units = records[source] * MAX_SLOTS + slots
+        self.alpha_parts.append((units, values, (first + source).astype(JUDGEMENT)))
 
     def _gold_of(self, records: NDArray[np.int64]) -> NDArray[np.int64]:
         if not len(self.gold_records):
@@ -204,9 +216,15 @@ class _Coder:
         return np.where(self.gold_records[at] == records, self.gold_verdicts[at], -1)
 
     def codes(self) -> Codes:
-        rows = [_joined([part[i] for part in self.parts]) for i in range(4)]
-        alpha = [_joined([part[i] for part in self.alpha_parts]) for i in range(3)]
+        types = (JUDGEMENT, self.dtype, self.dtype, self.dtype, np.int64, self.dtype, JUDGEMENT)
+        columns = [list(c) for c in zip(*self.parts, strict=True)] or [[]] * 4
+        columns += [list(c) for c in zip(*self.alpha_parts, strict=True)] or [[]] * 3
         self.parts, self.alpha_parts = [], []
+        joined = []
+        for i, dtype in enumerate(types):  # each column's chunks let go once it is joined
+            joined.append(_joined(columns[i], dtype))
+            columns[i] = []
+        rows, alpha = joined[:4], joined[4:]
         level: Level = "ordinal" if self.q.kind in ("preference", "rating") else "nominal"
         alpha_values = {"preference": 7, "rating": self.q.scale_max or 2, "label": len(self.index)}
         return Codes(
@@ -225,8 +243,10 @@ class _Coder:
         )
 
 
-def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
-    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+def _joined(parts: list[NDArray[Any]], dtype: Any) -> NDArray[Any]:
+    if not parts:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
 
 
 class AnswerCoder:

@@ -32,6 +32,7 @@ than taken from crowd-kit, which would add pandas and a DataFrame round trip to 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,7 +55,7 @@ _FLOOR = 1e-6
 class Part:
     """Observation i: annotator[i] gave value[i] (0..k-1) on unit[i] (0..n_units-1)."""
 
-    annotator: IntArray
+    annotator: NDArray[np.integer[Any]]
     unit: IntArray
     value: IntArray
     weight: FloatArray  # how much of an answer the observation is when parts are pooled

@@ -69,7 +69,8 @@ def _zeros(n: int) -> FloatArray:
 def _answer_distribution(
     annotator: NDArray[np.integer], verdict: NDArray[np.integer], n_a: int, v: int
 ) -> FloatArray:
-    counts = np.bincount(annotator * v + verdict, minlength=n_a * v).reshape(n_a, v)
+    counts = np.bincount(annotator.astype(np.int64) * v + verdict, minlength=n_a * v)
+    counts = counts.reshape(n_a, v)
     totals = counts.sum(axis=1, keepdims=True)
     return np.asarray(counts / np.maximum(totals, 1), dtype=np.float64)
 

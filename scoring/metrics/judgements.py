@@ -1,12 +1,18 @@
 """A campaign's submitted judgements as parallel numpy arrays. Imports no Django."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 REGULAR, GOLD, CONTROL = 0, 1, 2
 KIND_CODES = {"regular": REGULAR, "gold": GOLD, "control": CONTROL}
+# The types the scoring run's read gives the arrays, as narrow as their values allow (34 bytes a
+# judgement here): annotator slots stay below 2**31, a record's responses below 2**15. The
+# metrics take any integer type.
+SLOT, KIND, SMALL = np.int32, np.int8, np.int16
+Integers = NDArray[np.integer[Any]]
 
 
 @dataclass(frozen=True)
@@ -14,13 +20,13 @@ class Judgements:
     """Element i of every array describes judgement i; judgements are in submission order."""
 
     n_annotators: int
-    annotator: NDArray[np.int64]  # 0 .. n_annotators - 1
+    annotator: Integers  # 0 .. n_annotators - 1
     record: NDArray[np.int64]  # the record's database id
-    kind: NDArray[np.int64]  # REGULAR, GOLD or CONTROL
+    kind: Integers  # REGULAR, GOLD or CONTROL
     duration_ms: NDArray[np.float64]  # nan when unknown
     reading_floor_ms: NDArray[np.float64]  # faster than this, the record was not read
-    first_shown: NDArray[np.int64]  # canonical index of the response shown first; -1 unknown
-    n_responses: NDArray[np.int64]
+    first_shown: Integers  # canonical index of the response shown first; -1 unknown
+    n_responses: Integers
     # False for judgements of excluded annotators: they are scored, but nobody is compared with
     # them and they count in no campaign figure.
     in_reference: NDArray[np.bool_]

@@ -9,6 +9,7 @@ of the best response). Multi-labels and free text have no skill.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,7 @@ from scoring.metrics.judgements import GOLD, Judgements
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+CodeArray = NDArray[np.integer[Any]]
 CREDIBLE = (5.0, 95.0)  # percentiles of the skill draws: a one-sided 95% bound each way
 
 
@@ -87,10 +89,10 @@ def parts(
 
 def _part(
     judgements: Judgements,
-    judgement: IntArray,
-    unit_key: IntArray,
-    value: IntArray,
-    gold: IntArray,
+    judgement: CodeArray,
+    unit_key: CodeArray,
+    value: CodeArray,
+    gold: CodeArray,
     weight: FloatArray,
     reference: NDArray[np.bool_],
     k: int,

@@ -28,7 +28,7 @@ from campaigns.models import (
 from db import scoring_run
 from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
-from scoring.metrics.judgements import KIND_CODES, Judgements, reading_floor_ms
+from scoring.metrics.judgements import KIND, KIND_CODES, SLOT, SMALL, Judgements, reading_floor_ms
 from scoring.models import AnnotatorScore, CampaignScore
 from scoring.selectors.standings import IN_GOOD_STANDING
 
@@ -72,7 +72,7 @@ class _RecordFacts:
     models: np.ndarray  # record × response position → model index, -1 for none
     model_names: list[str]
     chars: np.ndarray  # float64
-    responses: np.ndarray  # int64
+    responses: np.ndarray  # int16
     gold: dict[int, Any]  # record id → gold answers, for the records that have them
 
     def rows(self, record_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +96,7 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
     for rows in scoring_run.record_rows(Record, campaign.pk, CHUNK):
         pks, counts, lengths, model_texts, gold_texts = zip(*rows, strict=True)
         ids.append(np.array(pks, dtype=np.int64))
-        responses.append(np.array(counts, dtype=np.int64))
+        responses.append(np.array(counts, dtype=SMALL))
         chars.append(np.array([length or 0 for length in lengths], dtype=np.float64))
         models.extend(model_texts)
         for pk, text in zip(pks, gold_texts, strict=True):
@@ -108,7 +108,7 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
         models=matrix,
         model_names=model_names,
         chars=_joined(chars, np.float64),
-        responses=_joined(responses, np.int64),
+        responses=_joined(responses, SMALL),
         gold=gold,
     )
 
@@ -161,13 +161,13 @@ def _read_judgements(
         if not len(record_ids):
             continue
         _, _, kinds, durations, orders, *answers = columns
-        parts.annotator.append(slot)
+        parts.annotator.append(slot.astype(SLOT))
         parts.record.append(record_ids)
-        parts.kind.append(np.fromiter(map(KIND_CODES.__getitem__, kinds), np.int64, len(kinds)))
+        parts.kind.append(np.fromiter(map(KIND_CODES.__getitem__, kinds), KIND, len(kinds)))
         parts.duration_ms.append(np.array(durations, dtype=np.float64))
         parts.reading_floor_ms.append(reading_floor_ms(facts.chars[row], *reading))
         shown = _decoded(orders, first_shown, lambda text: (_json(text) or [-1])[0])
-        parts.first_shown.append(np.array(shown, dtype=np.int64))
+        parts.first_shown.append(np.array(shown, dtype=SMALL))
         parts.n_responses.append(facts.responses[row])
         coder.add(record_ids, dict(zip(names_, answers, strict=True)), orders)
     return parts
@@ -203,7 +203,7 @@ def campaign_data(
     max_responses = int(facts.responses.max()) if len(facts.responses) else 0
     coder = coding.AnswerCoder(questions, facts.gold, max_responses)
     parts = _read_judgements(campaign, member_ids, facts, coder, (chars_per_second, reading_min_ms))
-    annotator = parts.joined("annotator", np.int64)
+    annotator = parts.joined("annotator", SLOT)
     excluded = [
         i for i, (_, standing) in enumerate(members) if standing == AnnotatorStanding.EXCLUDED
     ]
@@ -211,11 +211,11 @@ def campaign_data(
         n_annotators=len(members),
         annotator=annotator,
         record=parts.joined("record", np.int64),
-        kind=parts.joined("kind", np.int64),
+        kind=parts.joined("kind", KIND),
         duration_ms=parts.joined("duration_ms", np.float64),
         reading_floor_ms=parts.joined("reading_floor_ms", np.float64),
-        first_shown=parts.joined("first_shown", np.int64),
-        n_responses=parts.joined("n_responses", np.int64),
+        first_shown=parts.joined("first_shown", SMALL),
+        n_responses=parts.joined("n_responses", SMALL),
         in_reference=~np.isin(annotator, excluded),
     )
     codes = coder.codes()

@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 from campaigns.models import AnnotatorStanding, Campaign, Judgement, Record
 from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
-from scoring.metrics.judgements import KIND_CODES, Judgements, reading_floor_ms
+from scoring.metrics.judgements import KIND, KIND_CODES, SLOT, SMALL, Judgements, reading_floor_ms
 from scoring.selectors import run
 
 
@@ -96,21 +96,23 @@ class _Coder:
 
     def codes(self) -> coding.Codes:
         rows = np.array(self.rows, dtype=np.int64).reshape(-1, 4)
+        widest = max(self.n_verdicts, len(self.q.choices), self.q.scale_max or 0, 7)
+        code = coding.code_type(widest)
         level: coding.Level = "ordinal" if self.q.kind in ("preference", "rating") else "nominal"
         values = {"preference": 7, "rating": self.q.scale_max or 2, "label": len(self.index)}
         return coding.Codes(
             name=self.q.name,
             kind=self.q.kind,
             n_verdicts=self.n_verdicts,
-            judgement=rows[:, 0],
-            verdict=rows[:, 1],
-            shown=rows[:, 2],
-            gold=rows[:, 3],
+            judgement=rows[:, 0].astype(coding.JUDGEMENT),
+            verdict=rows[:, 1].astype(code),
+            shown=rows[:, 2].astype(code),
+            gold=rows[:, 3].astype(code),
             alpha_level=level,
             alpha_values=max(2, values.get(self.q.kind, 2)),
             alpha_unit=np.array(self.units, dtype=np.int64),
-            alpha_value=np.array(self.values, dtype=np.int64),
-            alpha_judgement=np.array(self.sources, dtype=np.int64),
+            alpha_value=np.array(self.values, dtype=code),
+            alpha_judgement=np.array(self.sources, dtype=coding.JUDGEMENT),
         )
 
 
@@ -158,21 +160,21 @@ def campaign_data(campaign: Campaign, *, chars_per_second: float, reading_min_ms
         )
     )
     rows = [r for r in judged if r[0] in slot and r[1] in chars]
-    annotator = np.array([slot[r[0]] for r in rows], dtype=np.int64)
+    annotator = np.array([slot[r[0]] for r in rows], dtype=SLOT)
     excluded = [i for i, (_, s) in enumerate(members) if s == AnnotatorStanding.EXCLUDED]
     judgements = Judgements(
         n_annotators=len(members),
         annotator=annotator,
         record=np.array([r[1] for r in rows], dtype=np.int64),
-        kind=np.array([KIND_CODES[r[2]] for r in rows], dtype=np.int64),
+        kind=np.array([KIND_CODES[r[2]] for r in rows], dtype=KIND),
         duration_ms=np.array([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64),
         reading_floor_ms=reading_floor_ms(
             np.array([chars[r[1]] for r in rows], dtype=np.float64),
             chars_per_second,
             reading_min_ms,
         ),
-        first_shown=np.array([r[4][0] if r[4] else -1 for r in rows], dtype=np.int64),
-        n_responses=np.array([responses[r[1]] for r in rows], dtype=np.int64),
+        first_shown=np.array([r[4][0] if r[4] else -1 for r in rows], dtype=SMALL),
+        n_responses=np.array([responses[r[1]] for r in rows], dtype=SMALL),
         in_reference=~np.isin(annotator, excluded),
     )
     matrix, names = _model_matrix([r[4] for r in records])
