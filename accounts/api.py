@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.adapter import get_adapter
 from allauth.core.ratelimit import consume
@@ -59,12 +59,17 @@ class LockedOut(Exception):
     """Too many failed logins for this username (or from this address)."""
 
 
+LONGEST_USERNAME = cast(int, User._meta.get_field("username").max_length)
+
+
 def _credentials_user(request: HttpRequest, body: dict[str, Any]) -> User | None:
     if isinstance(body.get("login_token"), str):
         found = use_login_token(token=body["login_token"])
         return found[0] if found else None
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
+        return None
+    if len(username) > LONGEST_USERNAME:  # nobody has it; and SQLite refuses so long a LIKE
         return None
     # allauth's adapter keeps the failed-login count under the same key as the web login form
     # (accounts.adapters: the username alone), so a username locked on one is locked on both.

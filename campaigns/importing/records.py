@@ -166,7 +166,10 @@ class RecordValidator:
     def _external_id(self, line: int, value: object, log: ErrorLog) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not value.strip():
+        if value is not None and not isinstance(value, str):
+            log.add(line, "id", f"must be a string or a whole number, not {_json_kind(value)}")
+            return ""
+        if value is None or not value.strip():
             log.add(line, "id", "missing or empty")
             return ""
         problem = text_problem(value)
@@ -265,3 +268,16 @@ class RecordValidator:
             return ""
         self._text(line, "explanation", value, log)
         return value
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in the words of a person who wrote the file."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -62,8 +62,32 @@ def claim_for_visitor(*, campaign: Campaign) -> Credential | None:
     )
 
 
+# Names a display name may not take: the leaderboard shows a display name where the username
+# would be, so these would pass for the people who run the campaign.
+RESERVED_NAMES = frozenset(
+    {"admin", "administrator", "crowdeval", "moderator", "organiser", "organizer", "staff"}
+)
+
+
+def display_name_clash(*, annotator: Annotator, display_name: str) -> str | None:
+    """Why this display name would let its owner pass for someone else (a reserved name, another
+    account's username, another member's display name), or None. Case and runs of spaces do
+    not tell names apart."""
+    name = " ".join(display_name.split())
+    if not name:
+        return None
+    if name.casefold() in RESERVED_NAMES:
+        return "This name is reserved for the people who run the campaign."
+    if User.objects.filter(username__iexact=name).exclude(pk=annotator.user_id).exists():
+        return "This is another account's username."
+    others = Annotator.objects.filter(campaign=annotator.campaign_id, display_name__iexact=name)
+    if others.exclude(pk=annotator.pk).exists():
+        return "Another annotator of this campaign already shows this name."
+    return None
+
+
 @transaction.atomic
 def update_profile(*, annotator: Annotator, display_name: str, contact: str) -> None:
-    annotator.display_name = display_name.strip()
+    annotator.display_name = " ".join(display_name.split())
     annotator.save(update_fields=["display_name"])
     set_contact(user=annotator.user, contact=contact)

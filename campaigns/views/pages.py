@@ -2,6 +2,7 @@
 
 import time
 import unicodedata
+from typing import cast
 
 from allauth.core.ratelimit import consume
 from django import forms
@@ -33,7 +34,12 @@ from campaigns.selectors import (
     visible_campaigns,
     with_submitted_counts,
 )
-from campaigns.services.annotators import claim_for_visitor, join_campaign, update_profile
+from campaigns.services.annotators import (
+    claim_for_visitor,
+    display_name_clash,
+    join_campaign,
+    update_profile,
+)
 from campaigns.views.staff import can_organize, may_see_drafts, staff_links
 
 
@@ -228,6 +234,17 @@ class ProfileForm(forms.Form):
         "Never shown to other annotators.",
     )
 
+    def __init__(self, *args: object, annotator: Annotator, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.annotator = annotator
+
+    def clean_display_name(self) -> str:
+        name = cast(str, self.cleaned_data["display_name"])
+        clash = display_name_clash(annotator=self.annotator, display_name=name)
+        if clash:
+            raise ValidationError(clash)
+        return name
+
 
 @login_required
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
@@ -236,15 +253,14 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     if annotator is None:
         raise Http404("You are not taking part in this campaign.")
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, annotator=annotator)
         if form.is_valid():
             update_profile(annotator=annotator, **form.cleaned_data)
             messages.success(request, "Saved.")
             return redirect("campaigns:profile", slug=campaign.slug)
     else:
-        form = ProfileForm(
-            initial={"display_name": annotator.display_name, "contact": annotator.user.contact}
-        )
+        initial = {"display_name": annotator.display_name, "contact": annotator.user.contact}
+        form = ProfileForm(initial=initial, annotator=annotator)
     return render(
         request,
         "campaigns/profile.html",

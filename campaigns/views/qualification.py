@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.answers import AnswerInvalid
 from campaigns.models import Annotator, QualificationAnswer
@@ -82,8 +82,10 @@ def qualification(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":  # a shared or bookmarked link: the page with its button
+        return redirect("campaigns:qualification", slug=slug)
     annotator = member_or_404(request, slug)
     try:
         start_attempt(annotator=annotator)

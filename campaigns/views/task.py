@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from campaigns.answers import AnswerInvalid
@@ -70,8 +70,10 @@ def _go_next(request: HttpRequest, annotator: Annotator) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":  # a shared or bookmarked link: the campaign's page, with its button
+        return redirect("campaigns:campaign", slug=slug)
     return _go_next(request, member_or_404(request, slug))
 
 

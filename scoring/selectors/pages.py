@@ -4,14 +4,15 @@ an annotator's judgements and durations, and the campaign's progress figures."""
 import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from math import isfinite
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from accounts.models import GeneratedAccount
-from accounts.selectors import claimed
+from accounts.models import GeneratedAccount, User
+from accounts.selectors import claimed, unclaimed_pool
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -91,9 +92,16 @@ def history(campaign: Campaign, limit: int = 200) -> list[CampaignScore]:
     )[:limit]))  # fmt: skip
 
 
+# No name is longer than a username (a display name is shorter).
+LONGEST_NAME = cast(int, User._meta.get_field("username").max_length)
+
+
 def annotator_table(campaign: Campaign, params: dict[str, str]) -> QuerySet[AnnotatorScore]:
     """The moderators' table: filters and sort from the query string (unknown values ignored)."""
     rows = AnnotatorScore.objects.filter(campaign=campaign).select_related("annotator__user")
+    rows = rows.exclude(unclaimed_pool("annotator__user__"))  # nobody is behind these yet
+    if params.get("idle") != "on":  # members who have not judged anything: only when asked
+        rows = rows.filter(judgements__gt=0)
     flag = params.get("flag", "")
     if flag in CODES:
         rows = rows.filter(flag_text__contains=f" {flag} ")
@@ -103,11 +111,16 @@ def annotator_table(campaign: Campaign, params: dict[str, str]) -> QuerySet[Anno
         rows = rows.filter(annotator__standing=params["status"])
     for field, key in (("quality__gte", "min_quality"), ("judgements__gte", "min_judgements")):
         with contextlib.suppress(ValueError):
-            rows = rows.filter(**{field: float(params[key])}) if params.get(key) else rows
-    if params.get("q"):
+            least = float(params[key]) if params.get(key) else None
+            rows = rows.filter(**{field: least}) if least is not None and isfinite(least) else rows
+    search = params.get("q", "")
+    if len(search) > LONGEST_NAME:
+        # A LIKE pattern of many thousand characters is an error on SQLite, and finds nobody.
+        rows = rows.none()
+    elif search:
         rows = rows.filter(
-            Q(annotator__user__username__icontains=params["q"])
-            | Q(annotator__display_name__icontains=params["q"])
+            Q(annotator__user__username__icontains=search)
+            | Q(annotator__display_name__icontains=search)
         )
     return rows.order_by(SORTS.get(params.get("sort", ""), "-score"), "annotator_id")
 

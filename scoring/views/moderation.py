@@ -1,5 +1,6 @@
 """Moderator pages: the campaign's quality, the annotator table and report, and actions."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -93,7 +95,7 @@ def annotators(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     page = Paginator(selectors.annotator_table(campaign, params), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = "&".join(f"{k}={v}" for k, v in params.items() if k != "page")
+    query = urlencode({k: v for k, v in params.items() if k != "page"})
     return render(
         request,
         "scoring/annotators.html",
@@ -173,11 +175,15 @@ def _answer_chart(campaign: Campaign, score: AnnotatorScore | None) -> str:
     return charts.bar_chart(bars, title="Answers as clicked, main question", y_label="% of answers")
 
 
+# An annotator's id as a form sends it: ASCII digits that fit a bigint (isdigit() takes '²').
+_ID = re.compile(r"[0-9]{1,18}")
+
+
 @require_POST
 @moderator_required
 def act(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = ActionForm(request.POST)
-    ids = [int(i) for i in request.POST.getlist("annotator") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("annotator") if _ID.fullmatch(i)]
     members = selectors.members_among(campaign, ids)
     back = request.POST.get("next") or ""
     if not form.is_valid() or not members:

@@ -19,7 +19,7 @@ PAGES = [
     ("get", "/c/draft/", [404, 404, 200, 200]),  # staff (moderators too) see drafts
     ("get", "/c/live/me/", [LOGIN, 200, 404, 404]),
     ("get", "/c/live/join/", [200, 302, 200, 200]),
-    ("get", "/c/live/start/", [LOGIN, 405, 405, 405]),
+    ("get", "/c/live/start/", [LOGIN, 302, 302, 302]),
     ("post", "/c/live/start/", [LOGIN, 302, 404, 404]),
     ("get", "/a/00000000-0000-0000-0000-000000000000/", [LOGIN, 404, 404, 404]),
     ("post", "/a/00000000-0000-0000-0000-000000000000/skip/", [LOGIN, 404, 404, 404]),

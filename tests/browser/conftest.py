@@ -26,19 +26,26 @@ TIMEOUT_MS = 90_000
 
 
 class _PatientBrowser:
-    """The browser, whose pages and contexts wait TIMEOUT_MS for navigation and elements."""
+    """The browser, whose pages and contexts wait TIMEOUT_MS for navigation and elements, and
+    note every script error a page throws (`script_errors`: a test fails on any)."""
 
     def __init__(self, browser: Any) -> None:
         self._browser = browser
+        self.script_errors: list[str] = []
+
+    def _watch(self, page: Any) -> None:
+        page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
 
     def new_page(self, **options: Any) -> Any:
         page = self._browser.new_page(**options)
         page.set_default_timeout(TIMEOUT_MS)
+        self._watch(page)
         return page
 
     def new_context(self, **options: Any) -> Any:
         context = self._browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("page", self._watch)
         return context
 
     def __getattr__(self, name: str) -> Any:
@@ -67,3 +74,15 @@ def browser() -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_script_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that used the browser fails when one of its pages threw a script error."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    browser.script_errors.clear()
+    yield
+    assert browser.script_errors == [], "script errors in the pages"

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from campaigns.importing.sources import file_format
 from campaigns.models import Campaign, CampaignStatus, Record
 from campaigns.services.imports import import_records, import_responses
 from tests.conftest import jsonl, record
@@ -51,6 +52,12 @@ def test_the_campaign_page_carries_an_upload_form_outside_the_change_form(organi
     form = html.split(b'id="record-upload">')[1].split(b"</form>")[0]
     assert b"csrfmiddlewaretoken" in form
     assert f'action="{upload_url}"'.encode() in html
+
+
+def test_the_file_picker_offers_every_format_the_import_reads(organizer, campaign) -> None:
+    html = organizer.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content
+    accept = html.split(b'accept="')[1].split(b'"')[0].decode().split(",")
+    assert {file_format(f"records{suffix}") for suffix in accept} == {"csv", "jsonl", "parquet"}
 
 
 def test_an_upload_imports_jsonl_and_csv(organizer, campaign: Campaign) -> None:

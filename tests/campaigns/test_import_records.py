@@ -136,6 +136,30 @@ def test_it_names_unknown_fields_and_kinds(campaign: Campaign) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (["r1"], "a list"),
+        (1.5, "a number with a fraction"),
+        (True, "true/false"),
+        ({"id": 1}, "an object"),
+    ],
+)
+def test_an_id_of_the_wrong_type_is_named_as_such(campaign: Campaign, value, words) -> None:
+    assert errors_of(campaign, jsonl(record("r1", id=value))) == [
+        f"line 1, field 'id': must be a string or a whole number, not {words}"
+    ]
+
+
+def test_a_missing_id_is_missing(campaign: Campaign) -> None:
+    bad = record("r1")
+    del bad["id"]
+    assert errors_of(campaign, jsonl(bad, record("r2", id="  "))) == [
+        "line 1, field 'id': missing or empty",
+        "line 2, field 'id': missing or empty",
+    ]
+
+
 def test_it_reports_every_bad_line_not_just_the_first(campaign: Campaign) -> None:
     rows = [record(f"r{i}") for i in range(3000)]
     rows[10]["prompt"] = ""

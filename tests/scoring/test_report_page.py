@@ -92,7 +92,7 @@ def test_preference_answers_read_as_the_question_title_and_the_scale_words(prefe
     ).first()
     assert gold is not None
     assert "<dt>Which response is better?</dt>" in html
-    words = re.findall(r"<dd>([^<]*)</dd>", html)
+    words = re.findall(r"<dd><bdi>([^<]*)</bdi></dd>", html)  # free text is its own bidi island
     scale = {"A is much better", "A is better", "A is slightly better", "About the same"}
     scale |= {"B is slightly better", "B is better", "B is much better"}
     assert words and set(words) <= scale

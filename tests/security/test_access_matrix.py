@@ -56,14 +56,15 @@ EXPECTED: dict[str, Expect] = {
     "campaigns:join": Expect((200, 302, 200, 200)),
     "campaigns:signup": Expect(every(404)),  # the campaign does not take sign-ups
     "campaigns:profile": Expect(MEMBER),
-    "campaigns:start": Expect((LOGIN, 405, 405, 405)),
+    # A GET (a shared or bookmarked link) is sent to the page that has the button.
+    "campaigns:start": Expect((LOGIN, 302, 302, 302)),
     # Another annotator's assignment: nobody else may open it, organizers included.
     "campaigns:task": Expect((LOGIN, 404, 404, 404)),
     "campaigns:skip": Expect((LOGIN, 405, 405, 405)),
     # The qualification: members only. The site's campaign asks for none, so its member is sent
     # to the campaign page; a feedback page exists only for one's own answered record.
     "campaigns:qualification": Expect((LOGIN, 302, 404, 404)),
-    "campaigns:qualification_start": Expect((LOGIN, 405, 405, 405)),
+    "campaigns:qualification_start": Expect((LOGIN, 302, 302, 302)),
     "campaigns:qualification_answer": Expect((LOGIN, 405, 405, 405)),
     "campaigns:qualification_feedback": Expect((LOGIN, 404, 404, 404)),
     "campaigns:api_next": Expect(TOKEN_ONLY, POST_ONLY),

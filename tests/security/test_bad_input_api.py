@@ -1,8 +1,12 @@
 """Bad input to the annotator API: a 4xx naming the field for every malformed body, never 500."""
 
+import json
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.services.api_tokens import issue_api_token
 from campaigns.models import Judgement
@@ -106,3 +110,13 @@ def test_a_body_over_the_size_limit_gets_a_json_413(client, leased, settings) ->
     assert "1,000 bytes" in response.json()["error"]
     token = post_raw(client, "/api/v1/auth/token", '{"password": "' + "x" * 2000 + '"}')
     assert token.status_code == 413 and "error" in token.json()
+
+
+def test_a_username_longer_than_any_account_is_refused_before_the_database(client, db) -> None:
+    """SQLite (the demo's database) fails a case-insensitive lookup of a 50,000-character name
+    with a 500; no account has such a name, so the answer is a plain 401 without asking."""
+    body = json.dumps({"username": "u" * 50_001, "password": "p"})
+    with CaptureQueriesContext(connection) as queries:
+        response = post_raw(client, "/api/v1/auth/token", body)
+    assert response.status_code == 401
+    assert not [q for q in queries.captured_queries if "username" in q["sql"]]

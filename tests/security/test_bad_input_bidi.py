@@ -60,3 +60,24 @@ def test_a_display_name_with_control_characters_is_refused_and_nothing_changes(
     assert saved.status_code == 302
     annotator.refresh_from_db()
     assert annotator.display_name == "Ada L."
+
+
+def test_a_free_text_answer_on_a_moderators_report_is_isolated_and_stripped() -> None:
+    html = Template('{% include "scoring/_answers.html" %}').render(
+        Context({"answers": [{"title": "Why?", "text": "fine \u202edesrever"}]})
+    )
+    assert "<bdi>fine desrever</bdi>" in html and "\u202e" not in html
+
+
+def test_record_texts_take_the_direction_of_their_own_words(make_campaign) -> None:
+    """Arabic or Hebrew responses lay out right to left, English ones left to right, on one page."""
+    campaign = live_campaign(make_campaign, regular=0, overlap=1)
+    rtl = record("r1", prompt="ما هي عاصمة فرنسا؟")
+    import_records(campaign=campaign, source=jsonl(rtl))
+    (annotator,) = annotators(campaign, 1)
+    client = Client()
+    client.force_login(annotator.user)
+    response = client.post(f"/c/{campaign.slug}/start/")
+    task = client.get(response["Location"]).content.decode()
+    blocks = task.count('class="md"')
+    assert blocks == 3 and task.count('class="md" dir="auto"') == blocks  # prompt, 2 responses

@@ -228,7 +228,8 @@
         return;
       }
       sent = true;
-      form.querySelector("#active-ms").value = String(elapsed());
+      var active = form.querySelector("#active-ms"); // the qualification's form has none
+      if (active) active.value = String(elapsed());
     });
   }
 
