@@ -12,7 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
+from django.contrib.auth.hashers import (
+    UNUSABLE_PASSWORD_PREFIX,
+    UNUSABLE_PASSWORD_SUFFIX_LENGTH,
+    BasePasswordHasher,
+    mask_hash,
+)
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,6 +32,13 @@ def new_secret() -> str:
     while (secret := secrets.token_urlsafe(SECRET_BYTES)).startswith("-"):
         pass
     return secret
+
+
+def unusable_password() -> str:
+    """What set_unusable_password() stores (a `!` and 40 random characters), from one call to
+    the system's random source instead of 40 draws of a character (a tenth of the time, which
+    counts when 20,000 accounts are made at once)."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)[:UNUSABLE_PASSWORD_SUFFIX_LENGTH]
 
 
 def new_token() -> str:
@@ -67,6 +79,12 @@ class GeneratedSecretHasher(BasePasswordHasher):
     """Salted SHA-256 for generated high-entropy secrets only; never for chosen passwords."""
 
     algorithm = "crowdeval_secret_sha256"
+
+    def salt(self) -> str:
+        """128 random bits as 22 URL-safe characters (never a `$`), from one call to the
+        system's random source: Django's draws 22 characters one by one, which was most of the
+        time a batch of 20,000 accounts spent hashing."""
+        return secrets.token_urlsafe(16)
 
     def encode(self, password: str, salt: str) -> str:
         if password is None or not salt or "$" in salt:

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.credentials import new_token, stamp_matches, token_digest
@@ -62,6 +63,8 @@ def revoke_api_token(*, token: str) -> bool:
     return bool(live.update(revoked_at=timezone.now()))
 
 
-def revoke_api_tokens(*, user_ids: Iterable[int]) -> int:
-    live = ApiToken.objects.filter(user_id__in=list(user_ids), revoked_at__isnull=True)
+def revoke_api_tokens(*, user_ids: "Iterable[int] | QuerySet[Any, Any]") -> int:
+    """Revoke the live API tokens of these users (ids, or a subquery of them)."""
+    users = user_ids if isinstance(user_ids, QuerySet) else list(user_ids)
+    live = ApiToken.objects.filter(user_id__in=users, revoked_at__isnull=True)
     return live.update(revoked_at=timezone.now())

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.credentials import new_token, password_stamp, stamp_matches, token_digest
@@ -32,8 +33,10 @@ def issue_login_tokens(
     return tokens
 
 
-def revoke_login_tokens(*, user_ids: Iterable[int]) -> int:
-    live = LoginToken.objects.filter(user_id__in=list(user_ids), revoked_at__isnull=True)
+def revoke_login_tokens(*, user_ids: "Iterable[int] | QuerySet[Any, Any]") -> int:
+    """Revoke the live login links of these users (ids, or a subquery of them)."""
+    users = user_ids if isinstance(user_ids, QuerySet) else list(user_ids)
+    live = LoginToken.objects.filter(user_id__in=users, revoked_at__isnull=True)
     return live.update(revoked_at=timezone.now())
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.credentials import GeneratedSecretHasher
+from accounts.credentials import GeneratedSecretHasher, unusable_password
 from accounts.models import User
 from accounts.roles import MODERATE_PERMISSION, MODERATORS, ORGANIZER_APPS, ORGANIZERS
 from db.batches import batched
@@ -22,7 +22,7 @@ def ensure_users(*, usernames: list[str]) -> dict[str, User]:
     new_users = []
     for name in missing:
         user = User(username=name)
-        user.set_unusable_password()
+        user.password = unusable_password()
         new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=1000)
     if new_users:
