@@ -13,6 +13,7 @@ from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
 from accounts.services.api_tokens import revoke_api_tokens
 from accounts.services.tokens import issue_login_tokens, revoke_login_tokens
 from accounts.usernames import unique_usernames
+from db.batches import batched
 from db.updates import update_rows
 
 MAX_BATCH = 20_000
@@ -44,13 +45,19 @@ def _login_paths(tokens: dict[int, str]) -> dict[int, str]:
     return {user_id: f"{head}{token}{tail}" for user_id, token in tokens.items()}
 
 
+def _taken(names: list[str]) -> set[str]:
+    """Those of `names` that users already have, IN lists of db.batches' size."""
+    usernames = User.objects.values_list("username", flat=True)
+    return {name for chunk in batched(names) for name in usernames.filter(username__in=chunk)}
+
+
 def _fresh_usernames(count: int) -> list[str]:
     names = unique_usernames(count, taken=set())
-    taken = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    taken = _taken(names)
     while taken:
         names = [name for name in names if name not in taken]
         extra = unique_usernames(count - len(names), taken=set(names))
-        taken = set(User.objects.filter(username__in=extra).values_list("username", flat=True))
+        taken = _taken(extra)
         names += extra
     return names
 
