@@ -15,9 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from scoring.metrics import keys
+
 _TOLERANCE = 1e-8
 _MAX_ITERATIONS = 500
-# Budget for one chunk of bootstrap weights (resamples × clusters, float64).
+# Resamples fitted together: as many as this many bytes of their weights (resamples × clusters,
+# float64) would hold. The weights are drawn one resample at a time; the chunk stays, since the
+# fit stops when a whole chunk has converged and so sets the last digits of the bounds.
 _WEIGHT_BYTES = 64_000_000
 
 
@@ -103,15 +107,13 @@ def _cluster_table(
 
     Sparse because a record touches few pairs; 300,000 records × 100 pairs would be 240 MB dense.
     """
-    _, rows = np.unique(cluster, return_inverse=True)
-    n_clusters = int(rows.max()) + 1 if rows.size else 0
-    cells = np.concatenate([first * n_models + second, second * n_models + first])
-    credit = np.concatenate([outcome, 1 - outcome])
+    rows, n_clusters = keys.dense(cluster)
+    # Decisive outcomes leave a zero credit for the loser: left out, they halve the table.
+    won, lost = outcome > 0, outcome < 1
+    cells = np.concatenate([(first * n_models + second)[won], (second * n_models + first)[lost]])
+    credit = np.concatenate([outcome[won], 1 - outcome[lost]])
     shape = (n_clusters, n_models * n_models)
-    table = sparse.csr_array((credit, (np.concatenate([rows, rows]), cells)), shape=shape)
-    # Decisive outcomes leave a zero credit for the loser; dropping them halves the product.
-    table.eliminate_zeros()
-    return table
+    return sparse.csr_array((credit, (np.concatenate([rows[won], rows[lost]]), cells)), shape=shape)
 
 
 def _bootstrap_bounds(
@@ -141,11 +143,11 @@ def _bootstrap_tables(
     chunk = max(1, _WEIGHT_BYTES // (8 * n_clusters))
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        weights = np.empty((size, n_clusters))
+        # One resample's weights at a time (the chunk only sets how many are fitted together).
+        summed = np.empty((size, table.shape[1]))
         for row in range(size):
             draws = rng.integers(n_clusters, size=n_clusters)
-            weights[row] = np.bincount(draws, minlength=n_clusters)
-        summed = np.asarray(weights @ table, dtype=np.float64)
+            summed[row] = np.bincount(draws, minlength=n_clusters).astype(np.float64) @ table
         yield summed.reshape(size, n_models, n_models)
 
 

@@ -167,25 +167,37 @@ def _model_table(
 ) -> list[dict[str, Any]]:
     if not data.model_names or len(main.alpha_unit) == 0:
         return []
+    a, b, outcome, record = _comparisons(data, main, good)
+    fit = estimate_strengths(a, b, outcome, record, len(data.model_names), rng)
+    return _strength_rows(fit, data.model_names)
+
+
+def _comparisons(
+    data: CampaignData, main: Codes, good: NDArray[np.bool_]
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """The main question's answers of `good` judgements as comparisons of two models: first,
+    second, the outcome for the first (1 won, 0.5 tie, 0 lost) and the record."""
     mask = good[main.alpha_judgement]
     unit, value = main.alpha_unit[mask], main.alpha_value[mask]
     record, slot = unit // MAX_SLOTS, unit % MAX_SLOTS
+    del unit, mask
     if main.kind == "ranking":
-        second = np.floor((1 + np.sqrt(1 + 8 * slot)) / 2).astype(np.int64)
-        first = slot - second * (second - 1) // 2
+        second: IntArray | int = np.floor((1 + np.sqrt(1 + 8 * slot)) / 2).astype(np.int64)
+        first: IntArray | int = slot - second * (second - 1) // 2
         outcome = 1.0 - value.astype(np.float64)
     else:
-        first, second = np.zeros_like(slot), np.ones_like(slot)
+        first, second = 0, 1
         outcome = np.select([value < 3, value == 3], [1.0, 0.5], 0.0)
+    del slot, value
     row = np.searchsorted(data.record_ids, record)
     models = data.record_models
     in_range = (row < len(data.record_ids)) & (second < models.shape[1])
-    row, first, second = row[in_range], first[in_range], second[in_range]
-    outcome, record = outcome[in_range], record[in_range]
+    row, outcome, record = row[in_range], outcome[in_range], record[in_range]
+    if main.kind == "ranking":
+        first, second = np.asarray(first)[in_range], np.asarray(second)[in_range]
     a, b = models[row, first], models[row, second]
     ok = (a >= 0) & (b >= 0) & (a != b)
-    fit = estimate_strengths(a[ok], b[ok], outcome[ok], record[ok], len(data.model_names), rng)
-    return _strength_rows(fit, data.model_names)
+    return a[ok], b[ok], outcome[ok], record[ok]
 
 
 def _strength_rows(fit: ModelStrengths, names: list[str]) -> list[dict[str, Any]]:

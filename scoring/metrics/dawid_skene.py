@@ -49,6 +49,7 @@ DRAWS = 64
 ITERATIONS = 8
 TOLERANCE = 1e-3  # largest change of a confusion entry between rounds
 _FLOOR = 1e-6
+ROWS = 1 << 16  # observations whose leave-one-out posteriors are worked out at a time
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,7 @@ def fit(
         confusion = new
         if done:
             break
-    left_out = np.zeros((0, k))
-    if loo:
-        own = columns[pair] * ref_weight[:, None]
-        left_out = _clamp(_softmax(unit_log[part.unit] - own), part, known)
+    left_out = _left_out(part, pair, columns, unit_log, known) if loo else np.zeros((0, k))
     return _skills(part, answered, posterior, rng, prior_skill, left_out)
 
 
@@ -213,10 +211,21 @@ def _clamp_units(posterior: FloatArray, truth: IntArray, known: BoolArray) -> Fl
     return posterior
 
 
-def _clamp(loo: FloatArray, part: Part, known: BoolArray) -> FloatArray:
-    gold = known[part.unit]
-    loo[gold] = np.eye(part.k)[part.truth[part.unit[gold]]]
-    return loo
+def _left_out(
+    part: Part, pair: IntArray, columns: FloatArray, unit_log: FloatArray, known: BoolArray
+) -> FloatArray:
+    """Per observation, its unit's posterior without it (gold units clamped), ROWS
+    observations at a time: each row's numbers are what one observations × k pass gives."""
+    found = np.empty((len(part.unit), part.k))
+    for start in range(0, len(part.unit), ROWS):
+        rows = slice(start, start + ROWS)
+        unit = part.unit[rows]
+        own = columns[pair[rows]] * part.reference[rows].astype(np.float64)[:, None]
+        chunk = _softmax(unit_log[unit] - own)
+        gold = known[unit]
+        chunk[gold] = np.eye(part.k)[part.truth[unit[gold]]]
+        found[rows] = chunk
+    return found
 
 
 def _class_prior(posterior: FloatArray) -> FloatArray:
