@@ -19,7 +19,11 @@ FloatArray = NDArray[np.float64]
 
 
 def annotator_columns(
-    data: "CampaignData", found: evidence.Evidence, main: Codes | None, model: skill.Skill
+    data: "CampaignData",
+    found: evidence.Evidence,
+    main: Codes | None,
+    model: skill.Skill,
+    clicks: behaviour.Clicks,
 ) -> dict[str, FloatArray]:
     """The report's columns per annotator: gold accuracy, agreement, skill and quality."""
     j = data.judgements
@@ -35,7 +39,7 @@ def annotator_columns(
     gold_skill = leaderboard.shrunk_skill(found.gold_skill_sum, found.gold_seen)
     agreement_skill = leaderboard.shrunk_skill(found.agreement_skill_sum, found.shared)
     random_p = found.random_p_values()
-    speed = behaviour.speed(j)
+    speed = clicks.speed
     return {
         "judgements": j.per_annotator(),
         "gold_seen": found.gold_seen,
@@ -74,6 +78,7 @@ def flag_signals(
     main: Codes | None,
     c: dict[str, FloatArray],
     model: skill.Skill,
+    clicks: behaviour.Clicks,
 ) -> flags.Signals:
     """What the flags decide on, per annotator; adds the behaviour columns it works out to `c`."""
     j = data.judgements
@@ -81,8 +86,8 @@ def flag_signals(
     kappa = _kappa(found, nan)
     _, gold_high = leaderboard.skill_bounds(found.gold_correct, found.gold_seen, found.gold_chance)
     _, agree_high = leaderboard.skill_bounds(found.agreement, found.shared, found.agreement_chance)
-    position = behaviour.strongest_position_bias(j, data.questions)
-    worst_ratio, answers, runs, entropy, straight_p = _least_variety(data, model)
+    position = clicks.position
+    worst_ratio, answers, runs, entropy, straight_p = _least_variety(data, model, clicks)
     c["entropy"], c["longest_run"] = entropy, runs
     c["first_shown_share"] = position.share if position else nan
     c["first_shown_p_value"] = position.p_value if position else nan
@@ -130,7 +135,7 @@ def _kappa(found: evidence.Evidence, nan: FloatArray) -> FloatArray:
 
 
 def _least_variety(
-    data: "CampaignData", model: skill.Skill
+    data: "CampaignData", model: skill.Skill, clicks: behaviour.Clicks
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per annotator, on the question where their answers vary least (the lowest entropy ratio):
     that ratio, their answers, longest run and entropy there, and the p-value of answering that
@@ -143,7 +148,7 @@ def _least_variety(
     for codes in data.questions:
         if not codes.has_verdicts:
             continue
-        monotony = behaviour.monotony(j, codes)
+        monotony = clicks.monotony[codes.name]
         ratio = monotony.entropy / max(monotony.campaign_entropy, 1e-9)
         p = monotony.p_value
         if codes.name in model.label_reference:

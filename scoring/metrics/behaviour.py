@@ -193,3 +193,21 @@ def _others_fast(record: NDArray[np.int64], fast: FloatArray) -> FloatArray:
     overall = float(fast.mean()) if len(fast) else 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(timed_on > 0, fast_on / np.maximum(timed_on, 1.0), overall)
+
+
+@dataclass(frozen=True)
+class Clicks:
+    """Everything here about one crowd's answers: it depends on who gave which answer, when and
+    how fast, not on whom they are compared with, so both passes of a scoring run share it."""
+
+    speed: Speed
+    position: PositionBias | None
+    monotony: dict[str, Monotony]  # per question with verdicts, by name
+
+
+def clicks(judgements: Judgements, questions: list[Codes]) -> Clicks:
+    return Clicks(
+        speed(judgements),
+        strongest_position_bias(judgements, questions),
+        {q.name: monotony(judgements, q) for q in questions if q.has_verdicts},
+    )

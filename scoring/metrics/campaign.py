@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_
-from scoring.metrics import dawid_skene, evidence, flags, leaderboard, null_rates, skill
+from scoring.metrics import behaviour, dawid_skene, evidence, flags, leaderboard, null_rates, skill
 from scoring.metrics.annotator_figures import annotator_columns, consensus_alpha, flag_signals
 from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
 from scoring.metrics.coding import MAX_SLOTS, Codes
@@ -88,14 +88,19 @@ def compute_scores(
     j = data.judgements
     main = main_question(data.questions)
     reference = j.in_reference
-    columns, signals, raised, flagged = _verdicts(data, main, thresholds, reference, rng)
+    clicks = behaviour.clicks(j, data.questions)
+    columns, signals, raised, flagged = _verdicts(
+        data, main, thresholds, reference, rng, clicks=clicks
+    )
     active = columns["judgements"] > 0
     if flagged.any() and flagged[active].mean() < 0.5:
         # Second pass: people flagged in the first are nobody's reference any more, so a crowd
         # of careless clickers cannot pull the peer consensus toward their answers. (Not when
         # most are flagged: then the thresholds, not the crowd, are what is wrong.)
         reference = j.in_reference & ~flagged[j.annotator]
-        columns, signals, raised, flagged = _verdicts(data, main, thresholds, reference, rng)
+        columns, signals, raised, flagged = _verdicts(
+            data, main, thresholds, reference, rng, clicks=clicks
+        )
     # Evidence for the report that no flag reads: once, against the final pass's reference.
     columns["consensus_alpha"] = consensus_alpha(replace(j, in_reference=reference), main)
     eligible = data.may_rank & ~flagged & (columns["gold_seen"] >= data.min_gold)
@@ -145,16 +150,20 @@ def _verdicts(
     reference: NDArray[np.bool_],
     rng: np.random.Generator,
     rounds: int = dawid_skene.ITERATIONS,
+    clicks: behaviour.Clicks | None = None,
 ) -> tuple[dict[str, FloatArray], flags.Signals, dict[str, NDArray[np.bool_]], NDArray[np.bool_]]:
     """Per-annotator columns, the signals, the flags raised and who has any, comparing everyone
-    with the judgements in `reference` (`rounds` of EM for the crowd model)."""
+    with the judgements in `reference` (`rounds` of EM for the crowd model); `clicks` is the
+    crowd's behaviour, the same whoever is compared with whom (worked out when not given)."""
+    if clicks is None:
+        clicks = behaviour.clicks(data.judgements, data.questions)
     judged = replace(data, judgements=replace(data.judgements, in_reference=reference))
     found = evidence.collect_evidence(judged.judgements, data.questions)
     model = skill.estimate(
         judged.judgements, data.questions, reference, rng, rounds, data.prior_skill
     )
-    columns = annotator_columns(judged, found, main, model)
-    signals = flag_signals(judged, found, main, columns, model)
+    columns = annotator_columns(judged, found, main, model, clicks)
+    signals = flag_signals(judged, found, main, columns, model, clicks)
     raised = flags.raise_flags(signals, thresholds)
     flagged = np.zeros(data.judgements.n_annotators, dtype=bool)
     for mask in raised.values():

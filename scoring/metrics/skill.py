@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.metrics import dawid_skene
+from scoring.metrics import dawid_skene, keys
 from scoring.metrics.coding import MAX_SLOTS, Codes
 from scoring.metrics.judgements import GOLD, Judgements
 
@@ -97,8 +97,8 @@ def _part(
     reference: NDArray[np.bool_],
     k: int,
 ) -> dawid_skene.Part:
-    keys, unit = np.unique(unit_key, return_inverse=True)
-    truth = np.full(len(keys), -1, dtype=np.int64)
+    unit, n_units = keys.dense(unit_key)
+    truth = np.full(n_units, -1, dtype=np.int64)
     known = (gold >= 0) & (judgements.kind[judgement] == GOLD)
     truth[unit[known]] = gold[known]
     return dawid_skene.Part(
