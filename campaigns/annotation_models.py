@@ -38,6 +38,19 @@ class Annotator(models.Model):
     skill = models.FloatField(null=True, blank=True, editable=False)
     skill_low = models.FloatField(null=True, blank=True, editable=False)
     flagged = models.BooleanField(default=False, db_default=False, editable=False)
+    # Counters of this annotator's assignments, kept by the assignment engine in the statements
+    # that insert an assignment or change its status (campaigns.assignment.tallies), so that a
+    # lease reads one row instead of the annotator's history. Database defaults for the COPY
+    # loaders, which then recount (tallies.recount_annotators).
+    last_position = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    open_leases = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    live_tasks = models.PositiveIntegerField(  # leased or submitted: toward the quota
+        default=0, db_default=0, editable=False
+    )
+    submitted_tasks = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    controls_served = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    golds_served = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    last_gold_position = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Not a column: the number of submitted judgements when the assignment engine has just
     # counted them in this request (campaigns.progress.annotator_progress then spares a query).
     submitted_count: int | None = None

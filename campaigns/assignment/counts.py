@@ -1,4 +1,4 @@
-"""What the engine counts before it leases: the annotator's assignments, the campaign's totals.
+"""What the engine counts before it leases: the annotator's counters, the campaign's totals.
 
 The campaign's totals change only with imports, so each process keeps them TOTALS_SECONDS.
 """
@@ -18,7 +18,7 @@ TOTALS_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class AnnotatorTally:
-    """One annotator's assignments, counted in one query."""
+    """One annotator's assignments, as their counters say (campaigns.assignment.tallies)."""
 
     seen: Seen  # what the strategy needs to choose the next kind
     counted: int  # leased or submitted: what counts toward the quota
@@ -33,7 +33,7 @@ def gold_rate_of(annotator: Annotator, campaign: Campaign) -> float:
     return annotator_gold_rate(policy, annotator.skill_low, annotator.flagged)
 
 
-def _special_totals(campaign: Campaign) -> dict[str, int]:
+def _count_special(campaign: Campaign) -> dict[str, int]:
     return dict(
         Record.objects.filter(campaign=campaign, kind__in=[RecordKind.CONTROL, RecordKind.GOLD])
         .values_list("kind")
@@ -42,14 +42,23 @@ def _special_totals(campaign: Campaign) -> dict[str, int]:
     )
 
 
-def tally_assignments(annotator: Annotator, campaign: Campaign) -> AnnotatorTally:
-    with connection.cursor() as cursor:
-        cursor.execute(statements.annotator_counts(connection.vendor), [annotator.pk])
-        mine = dict(zip(statements.COUNT_NAMES, cursor.fetchone(), strict=True))
-    # Gold and control records come from imports; a count half a minute old is good enough.
+def special_totals(campaign: Campaign) -> dict[str, int]:
+    """How many control and gold records the campaign holds (kind → count). They come from
+    imports; a count half a minute old is good enough."""
     key = ("special-totals", campaign.pk, campaign.created_at)
-    totals = remembered(key, TOTALS_SECONDS, lambda: _special_totals(campaign))
-    position = (mine["last"] or 0) + 1
+    return remembered(key, TOTALS_SECONDS, lambda: _count_special(campaign))
+
+
+def tally_assignments(
+    annotator: Annotator, campaign: Campaign, lock: bool = False
+) -> AnnotatorTally:
+    """The annotator's counters (one row, whatever their history); with `lock`, their row
+    locked until the transaction ends (the locked path)."""
+    with connection.cursor() as cursor:
+        cursor.execute(statements.annotator_counts(connection.vendor, lock), [annotator.pk])
+        mine = dict(zip(statements.COUNT_NAMES, cursor.fetchone(), strict=True))
+    totals = special_totals(campaign)
+    position = mine["last"] + 1
     gold_rate = gold_rate_of(annotator, campaign)
     block_start = gold_block_start(position, gold_rate)
     seen = Seen(
@@ -57,7 +66,7 @@ def tally_assignments(annotator: Annotator, campaign: Campaign) -> AnnotatorTall
         controls_total=totals.get(RecordKind.CONTROL, 0),
         controls_left=totals.get(RecordKind.CONTROL, 0) - mine["controls"],
         golds_left=totals.get(RecordKind.GOLD, 0) - mine["golds"],
-        gold_in_block=(mine["last_gold"] or 0) >= block_start,
+        gold_in_block=mine["last_gold"] >= block_start,
     )
     return AnnotatorTally(seen, mine["counted"], mine["leased"], mine["submitted"], gold_rate)
 

@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from campaigns.assignment import statements
+from campaigns.assignment.tallies import count_ended
 from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
 from campaigns.overlap import is_dynamic, reopen_disputed
 from db.batches import batched
@@ -64,21 +65,31 @@ def expire_stale(
     campaign: Campaign | None, now: datetime, annotator: Annotator | None = None
 ) -> int:
     """End up to SWEEP_LIMIT stale leases (of a campaign, of one annotator) inside the caller's
-    transaction; leases another request holds locked are left for the next sweep."""
-    stale = Assignment.objects.select_for_update(skip_locked=True).filter(
-        status=AssignmentStatus.LEASED, leased_until__lt=now
+    transaction; leases another request holds locked, or whose annotator's row it holds, are
+    left for the next sweep.
+
+    The annotator's row is locked with the lease because its counters move with it: waiting
+    for it would deadlock two requests each sweeping the other's stale lease while holding its
+    own row (the locked path)."""
+    stale = (
+        Assignment.objects.select_for_update(skip_locked=True, of=("self", "annotator"))
+        .select_related("annotator")
+        .only("pk", "record_id", "record_kind", "annotator__id")
+        .filter(status=AssignmentStatus.LEASED, leased_until__lt=now)
     )
     if campaign is not None:
         stale = stale.filter(campaign=campaign)
     if annotator is not None:
         stale = stale.filter(annotator=annotator)
-    rows = list(stale.values_list("pk", "record_id", "record_kind")[:SWEEP_LIMIT])
+    rows = list(stale[:SWEEP_LIMIT])
     if not rows:
         return 0
-    Assignment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+    Assignment.objects.filter(pk__in=[row.pk for row in rows]).update(
         status=AssignmentStatus.EXPIRED, finished_at=now
     )
-    give_back_slots([(record_id, kind) for _, record_id, kind in rows], campaign)
+    leased, expired = AssignmentStatus.LEASED, AssignmentStatus.EXPIRED
+    count_ended([row.annotator_id for row in rows], leased, expired)
+    give_back_slots([(row.record_id, row.record_kind) for row in rows], campaign)
     return len(rows)
 
 

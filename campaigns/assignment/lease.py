@@ -15,10 +15,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from campaigns.assignment import statements
-from campaigns.assignment.counts import AnnotatorTally, most_responses, tally_assignments
+from campaigns.assignment.counts import AnnotatorTally, special_totals, tally_assignments
 from campaigns.assignment.expiry import expire_leases, expire_stale, sweep_due
 from campaigns.assignment.outcomes import NoTaskReason, Unavailable, unavailable
 from campaigns.assignment.strategy import Kind, choose_kind, display_order
+from campaigns.assignment.tallies import count_lease
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -36,6 +37,10 @@ from db.names import concrete_field
 from db.rows import fetch_one
 
 PICK_ATTEMPTS = 5
+# The one-statement lease passes a shuffle for every response count up to this one; PostgreSQL
+# shuffles a record with more (rare: LLM comparisons hold 2-4 responses). A campaign's largest
+# count would cost a scan of its records every half minute per process.
+SHUFFLED_UP_TO = 8
 
 
 def campaign_unavailable(campaign: Campaign, now: datetime) -> Unavailable | None:
@@ -129,11 +134,11 @@ def _take_and_lease(
     lease = _new_lease(annotator, tally.seen.position, now)
     fields = [concrete_field(Assignment, n) for n in statements.LEASE_VALUE_FIELDS]
     values = [field.get_db_prep_save(field.pre_save(lease, True), connection) for field in fields]
-    shuffles = [display_order(n, rng) for n in range(most_responses(campaign) + 1)]
+    shuffles = [display_order(n, rng) for n in range(SHUFFLED_UP_TO + 1)]
     if kind == "regular":
         source = statements.take_regular_params(campaign, annotator)
     else:
-        source = statements.unseen_special_params(campaign, annotator, kind)
+        source = _unseen_special_params(campaign, annotator, kind, rng)
     sql = statements.lease_at_once(connection.vendor, kind, is_dynamic(campaign))
     params = [*source, *values, json.dumps(shuffles)]
     # Outside a transaction (a request) the statement is atomic by itself: no BEGIN, no COMMIT.
@@ -163,9 +168,7 @@ def lease_locked(
     (double clicks, two tabs) are served one at a time."""
     campaign = annotator.campaign
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statements.lock_annotator(connection.vendor), [annotator.pk])
-        tally = tally_assignments(annotator, campaign)
+        tally = tally_assignments(annotator, campaign, lock=True)
         if tally.leased:
             lease = _running_lease(annotator, campaign, now)
             if lease is not None:
@@ -177,7 +180,7 @@ def lease_locked(
         if _quota_reached(campaign, tally):
             return unavailable(NoTaskReason.QUOTA)
         kind = choose_kind(tally.seen, tally.gold_rate, rng)
-        record = _pick_special(campaign, annotator, kind) if kind != "regular" else None
+        record = _pick_special(campaign, annotator, kind, rng) if kind != "regular" else None
         if record is None:
             record = _pick_regular(campaign, annotator)
         if record is None:
@@ -199,9 +202,20 @@ def _running_lease(annotator: Annotator, campaign: Campaign, now: datetime) -> A
     return None
 
 
-def _pick_special(campaign: Campaign, annotator: Annotator, kind: Kind) -> Record | None:
+def _unseen_special_params(
+    campaign: Campaign, annotator: Annotator, kind: Kind, rng: np.random.Generator
+) -> list[object]:
+    """statements.unseen_special's, from a random place among the records of `kind`."""
+    total = special_totals(campaign).get(kind, 0)
+    start = int(rng.integers(total)) if total > 0 else 0
+    return statements.unseen_special_params(campaign, annotator, kind, start)
+
+
+def _pick_special(
+    campaign: Campaign, annotator: Annotator, kind: Kind, rng: np.random.Generator
+) -> Record | None:
     """A random control or gold record this annotator has not been served (no quota)."""
-    params = statements.unseen_special_params(campaign, annotator, kind)
+    params = _unseen_special_params(campaign, annotator, kind, rng)
     found = fetch_one(
         statements.unseen_special(connection.vendor), params, (statements.TASK_RECORD,)
     )
@@ -265,4 +279,6 @@ def _insert_lease(
     lease = _new_lease(annotator, position, now)
     lease.record, lease.record_kind = record, record.kind
     lease.display_order = display_order(record.response_count, rng)
-    return cast(Assignment, insert(lease))
+    made = cast(Assignment, insert(lease))
+    count_lease(annotator.pk, position, record.kind)
+    return made

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.assignment.expiry import give_back_slots
+from campaigns.assignment.tallies import count_ended
 from campaigns.models import Assignment, AssignmentStatus
 
 
@@ -18,6 +19,7 @@ def skip_assignment(*, assignment: Assignment, now: datetime | None = None) -> b
         if locked.status not in (AssignmentStatus.LEASED, AssignmentStatus.EXPIRED):
             return False
         held_slot = locked.status == AssignmentStatus.LEASED  # an expired one gave it back
+        count_ended([locked.annotator_id], locked.status, AssignmentStatus.SKIPPED)
         locked.status = AssignmentStatus.SKIPPED
         locked.finished_at = now
         locked.save(update_fields=["status", "finished_at"])

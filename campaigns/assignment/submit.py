@@ -17,6 +17,7 @@ from campaigns.answers import QuestionSpec, to_canonical, validate_answers
 from campaigns.assignment import statements
 from campaigns.assignment.outcomes import SubmissionOutcome, Submitted, submitted
 from campaigns.assignment.settle import settle
+from campaigns.assignment.tallies import count_ended
 from campaigns.models import (
     AnnotatorStanding,
     Assignment,
@@ -149,6 +150,7 @@ def _take_open_lease(assignment: Assignment, now: datetime) -> bool:
         pk=assignment.pk, status=AssignmentStatus.LEASED, leased_until__gte=now
     ).update(status=AssignmentStatus.SUBMITTED, finished_at=now)
     if taken:
+        count_ended([assignment.annotator_id], AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED)
         assignment.status, assignment.finished_at = AssignmentStatus.SUBMITTED, now
     return bool(taken)
 
@@ -169,6 +171,7 @@ def _submit_locked(assignment: Assignment, sent: Submission) -> Submitted:
     late = locked.leased_until is None or locked.leased_until < sent.now
     if locked.status == AssignmentStatus.EXPIRED and not _retake_slot(locked):
         return submitted(SubmissionOutcome.TOO_LATE)
+    count_ended([locked.annotator_id], locked.status, AssignmentStatus.SUBMITTED)
     locked.status = AssignmentStatus.SUBMITTED
     locked.finished_at = sent.now
     locked.save(update_fields=["status", "finished_at"])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.services.users import ensure_users
 from campaigns.assignment import adjust_filled
 from campaigns.assignment.settle import settle_records
+from campaigns.assignment.tallies import recount_annotators
 from campaigns.importing.errors import ErrorLog, ImportFailed, LineError
 from campaigns.importing.mapping import FieldMap, RowInvalid
 from campaigns.importing.records import RecordRow, RecordValidator
@@ -289,6 +290,8 @@ def import_responses(*, campaign: Campaign, source: IO[bytes]) -> ImportResult:
             # Dynamic overlap: each record judged ends disputed or settled as if its judgements
             # had been submitted one by one (the last submission's settle decides).
             settle_records(campaign, writer.regular_records)
+            # The annotators' counters (position, submissions, gold…), from what is now stored.
+            recount_annotators(list(writer.annotators.values()))
             result.rows = sum(result.by_kind.values())
             result.new_annotators = writer.new_annotators
             if not result.rows:

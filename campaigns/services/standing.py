@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.assignment import adjust_filled
 from campaigns.assignment.settle import settle_records
+from campaigns.assignment.tallies import count_ended
 from campaigns.models import (
     Annotator,
     AnnotatorStanding,
@@ -91,9 +92,10 @@ def moderate(
     deltas: dict[int, int] = {}
     # Live leases of people who must stop end now and give their slot back.
     leases = _regular(leaving, [AssignmentStatus.LEASED])
-    Assignment.objects.filter(annotator_id__in=leaving, status=AssignmentStatus.LEASED).update(
-        status=AssignmentStatus.EXPIRED, leased_until=None, finished_at=now
-    )
+    ending = Assignment.objects.filter(annotator_id__in=leaving, status=AssignmentStatus.LEASED)
+    holders = list(ending.values_list("annotator_id", flat=True))  # their rows are locked
+    ending.update(status=AssignmentStatus.EXPIRED, leased_until=None, finished_at=now)
+    count_ended(holders, AssignmentStatus.LEASED, AssignmentStatus.EXPIRED)
     submitted_out = _regular(excluded_now, [AssignmentStatus.SUBMITTED])
     submitted_back = _regular(back, [AssignmentStatus.SUBMITTED])
     for _, record_id in leases + submitted_out:

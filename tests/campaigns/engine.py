@@ -6,6 +6,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 
 from campaigns.assignment import Unavailable, next_assignment
+from campaigns.assignment.tallies import COUNTER_FIELDS, recounted
 from campaigns.models import Annotator, Assignment, Campaign, CampaignStatus
 from campaigns.services.imports import import_records
 from tests.conftest import jsonl, record
@@ -38,3 +39,17 @@ def unavailable(annotator: Annotator, **kwargs: Any) -> Unavailable:
     result = next_assignment(annotator=annotator, **kwargs)
     assert isinstance(result, Unavailable), result
     return result
+
+
+def counters_off(people: list[Annotator]) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
+    """The annotators whose counters (campaigns.assignment.tallies) differ from a recount of
+    their assignments: id → (kept, recounted)."""
+    kept = {
+        row.pop("pk"): row
+        for row in Annotator.objects.filter(pk__in=[p.pk for p in people]).values(
+            "pk", *COUNTER_FIELDS
+        )
+    }
+    return {
+        pk: (kept[pk], values) for pk, values in recounted(list(kept)).items() if kept[pk] != values
+    }

@@ -114,7 +114,22 @@ def main(path: str, dynamic: bool = False) -> None:
         ),
         "left_disputed": Record.objects.filter(disputed=True).count(),
         "duplicates": len(pairs) - len(set(pairs)),
+        "counters_off": counters_off(people),
     }))  # fmt: skip
+
+
+def counters_off(people: list) -> int:
+    """Annotators whose counters (campaigns.assignment.tallies) differ from a recount."""
+    from campaigns.assignment.tallies import COUNTER_FIELDS, recounted
+    from campaigns.models import Annotator
+
+    kept = {
+        row.pop("pk"): row
+        for row in Annotator.objects.filter(pk__in=[p.pk for p in people]).values(
+            "pk", *COUNTER_FIELDS
+        )
+    }
+    return sum(kept[pk] != values for pk, values in recounted(list(kept)).items())
 
 
 def agreed(said: list[int]) -> bool:

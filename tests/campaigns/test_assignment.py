@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.assignment import expire_leases, next_assignment, skip_assignment, submit_judgement
+from campaigns.assignment.statements import PICK_WINDOW
 from campaigns.models import (
     Assignment,
     AssignmentStatus,
@@ -37,6 +38,25 @@ def test_the_fullest_record_below_its_overlap_comes_first(make_campaign) -> None
     assert lease(b).record_id == first.record_id
     assert lease(c).record_id == first.record_id
     assert Record.objects.get(pk=first.record_id).filled == 3
+
+
+def test_the_fullest_unseen_record_comes_first_past_a_window_of_records_already_judged(
+    make_campaign,
+) -> None:
+    """The pick looks at the PICK_WINDOW fullest records first; when the annotator has judged
+    all of them it looks at the whole pool, and still takes the fullest they have not seen."""
+    judged = PICK_WINDOW + 8
+    campaign = live_campaign(make_campaign, regular=judged + 3, overlap=3)
+    ahead, helper = annotators(campaign, 2)
+    for _ in range(judged):
+        first = lease(ahead)
+        submit(first)
+        second = lease(helper)
+        assert second.record_id == first.record_id
+        submit(second)
+    beyond = lease(helper)  # a fresh record: helper has judged every fuller one
+    assert Record.objects.get(pk=beyond.record_id).filled == 1
+    assert lease(ahead).record_id == beyond.record_id, "the fullest record ahead has not seen"
 
 
 def test_no_record_goes_over_its_overlap_or_to_anyone_twice(make_campaign) -> None:

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Sum
 from campaigns.assignment import lease as engine
 from campaigns.assignment import statements, submit_judgement
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
-from tests.campaigns.engine import annotators, live_campaign
+from tests.campaigns.engine import annotators, counters_off, live_campaign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +97,7 @@ def test_forty_annotators_drain_a_thousand_records(make_campaign) -> None:
     assert not Record.objects.filter(kind=RecordKind.REGULAR).exclude(filled=3).exists()
     controls = Assignment.objects.filter(record_kind=RecordKind.CONTROL)
     assert controls.values("annotator").distinct().count() == 40, "everyone saw the controls"
+    assert counters_off(people) == {}, "the counters equal a recount"
 
 
 def naive_pick(campaign, annotator):
@@ -126,17 +127,18 @@ def test_a_naive_pick_breaks_the_overlap_under_the_same_load(make_campaign, monk
     assert over_overlap(campaign) > 0, "the naive pick should have overfilled some records"
 
 
-NAIVE_LEASE_SOURCE = """
-    UPDATE {records} SET filled = filled + 1
-    WHERE id = (
+NAIVE_PICK = """
         SELECT r.id FROM {records} r
         WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
           AND NOT EXISTS (
               SELECT 1 FROM {assignments} a WHERE a.record_id = r.id AND a.annotator_id = %s
           )
-        ORDER BY r.filled DESC, r.id LIMIT 1
-    ) AND %s > 0
-    RETURNING {columns}"""
+        ORDER BY r.filled DESC, r.id LIMIT 1"""
+# The parameters of statements.TAKE_REGULAR: its two picks', then the overlap.
+NAIVE_LEASE_SOURCE = f"""
+    UPDATE {{records}} SET filled = filled + 1
+    WHERE id = COALESCE(({NAIVE_PICK}), ({NAIVE_PICK})) AND %s > 0
+    RETURNING {{columns}}"""
 
 
 @pytest.fixture
@@ -200,6 +202,7 @@ def test_one_annotator_asking_from_eight_threads_at_once_gets_one_lease(make_cam
     regular = mine.filter(record_kind=RecordKind.REGULAR).count()
     filled = Record.objects.filter(kind=RecordKind.REGULAR).aggregate(n=Sum("filled"))["n"]
     assert filled == regular, "a slot was taken without its lease"
+    assert counters_off([person]) == {}, "a request that lost the race counted nothing"
 
 
 def test_the_same_submission_sent_at_once_from_eight_threads_is_kept_once(make_campaign) -> None:

@@ -12,7 +12,7 @@ import pytest
 from campaigns.assignment import statements
 from campaigns.assignment.consensus import is_settled
 from campaigns.models import Assignment, AssignmentStatus, Judgement, Record, RecordKind
-from tests.campaigns.engine import annotators, live_campaign
+from tests.campaigns.engine import annotators, counters_off, live_campaign
 from tests.campaigns.test_assignment_concurrency import drain, over_overlap
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,9 +29,11 @@ def test_forty_annotators_drain_a_dynamic_campaign(make_campaign) -> None:
         make_campaign, regular=300, gold=10, gold_rate=0.1, overlap=2, max_overlap=5,
         settle_posterior=0.85,
     )  # fmt: skip
-    acknowledged, errors = drain(campaign, annotators(campaign, 40), mostly_first)
+    people = annotators(campaign, 40)
+    acknowledged, errors = drain(campaign, people, mostly_first)
     assert errors == []
     assert over_overlap(campaign, most=5) == 0
+    assert counters_off(people) == {}, "the counters equal a recount"
     pairs = Assignment.objects.values_list("annotator_id", "record_id")
     assert len(pairs) == len(set(pairs)), "an annotator got a record twice"
     assert acknowledged == set(Judgement.objects.values_list("pk", flat=True)), "lost a judgement"
@@ -55,20 +57,22 @@ def test_forty_annotators_drain_a_dynamic_campaign(make_campaign) -> None:
     assert not Assignment.objects.filter(status=AssignmentStatus.LEASED).exists()
 
 
-NAIVE_DYNAMIC_SOURCE = """
-    UPDATE {records} SET filled = filled + 1
-    WHERE id = COALESCE((
-        SELECT r.id FROM {records} r
-        WHERE r.campaign_id = %s AND r.kind = %s AND r.disputed AND r.filled < %s
-          AND r.id NOT IN (SELECT a.record_id FROM {assignments} a WHERE a.annotator_id = %s)
-        ORDER BY r.filled DESC, r.id LIMIT 1
-    ), (
+NAIVE_PICK = """
         SELECT r.id FROM {records} r
         WHERE r.campaign_id = %s AND r.kind = %s AND r.filled < %s
           AND r.id NOT IN (SELECT a.record_id FROM {assignments} a WHERE a.annotator_id = %s)
+        ORDER BY r.filled DESC, r.id LIMIT 1"""
+# The parameters of statements.TAKE_REGULAR_DYNAMIC: the disputed pick's, the two regular
+# picks', then the two ceilings.
+NAIVE_DYNAMIC_SOURCE = f"""
+    UPDATE {{records}} SET filled = filled + 1
+    WHERE id = COALESCE((
+        SELECT r.id FROM {{records}} r
+        WHERE r.campaign_id = %s AND r.kind = %s AND r.disputed AND r.filled < %s
+          AND r.id NOT IN (SELECT a.record_id FROM {{assignments}} a WHERE a.annotator_id = %s)
         ORDER BY r.filled DESC, r.id LIMIT 1
-    )) AND %s + %s > 0
-    RETURNING {columns}"""
+    ), ({NAIVE_PICK}), ({NAIVE_PICK})) AND %s + %s > 0
+    RETURNING {{columns}}"""
 
 
 @pytest.fixture

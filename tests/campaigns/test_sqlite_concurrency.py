@@ -19,6 +19,7 @@ def drain(tmp_path, *mode: str) -> dict:
     assert run.returncode == 0, run.stderr[-3000:]
     result: dict = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
+    assert result["counters_off"] == 0, "the annotators' counters equal a recount"
     return result
 
 
