@@ -64,6 +64,7 @@ MEASURES = {
     "other_cpu_percent": "of all CPUs: anything but gunicorn, PostgreSQL and the load generator",
 }
 MUST_BE_ZERO = (
+    "annotator_counter_mismatches",
     "records_over_overlap",
     "duplicate_annotator_record_pairs",
     "filled_counter_mismatches",
@@ -113,8 +114,11 @@ def postmaster_pid(database_url: str) -> int | None:
 class Bench:
     """The state a run needs: the database, the unused accounts, where to write check files."""
 
-    def __init__(self, database_url: str, directory: Path, accounts: list[Account]) -> None:
+    def __init__(
+        self, database_url: str, directory: Path, accounts: list[Account], slug: str = SLUG
+    ) -> None:
         self.url = database_url
+        self.slug = slug
         self.directory = directory
         self.accounts = accounts
         self.env = server_env(database_url)
@@ -142,7 +146,7 @@ class Bench:
             number = self.runs
         load = drive(
             server.port,
-            SLUG,
+            self.slug,
             mode,
             accounts,
             seconds=seconds,
@@ -153,7 +157,7 @@ class Bench:
             pace=rate / clients if rate else None,
         )
         figures = summarize(load, clients)
-        run_file = self.directory / f"run-{number}.json"
+        run_file = self.directory / f"run-{self.slug}-{number}.json"
         run = {"usernames": [a.username for a in accounts], "acknowledged": load.acknowledged()}
         run_file.write_text(json.dumps(run), encoding="utf-8")
         return figures | {"run_file": str(run_file)}
@@ -172,7 +176,7 @@ class Bench:
         if rate:
             figures["offered_cycles_per_s"] = rate
         invariants = run_worker(
-            self.url, "bench.annotation_worker", "check", SLUG, figures.pop("run_file")
+            self.url, "bench.annotation_worker", "check", self.slug, figures.pop("run_file")
         )
         figures["invariants"] = invariants
         figures["violations"] = sum(invariants[key] for key in MUST_BE_ZERO)

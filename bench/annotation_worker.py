@@ -82,6 +82,7 @@ def check(slug: str, run_path: str) -> dict[str, Any]:
     }
     of_run = Judgement.objects.filter(assignment__annotator__user__username__in=run["usernames"])
     return {
+        "annotator_counter_mismatches": counter_mismatches(campaign),
         "records_over_overlap": over_overlap,
         "duplicate_annotator_record_pairs": duplicate_pairs,
         "filled_counter_mismatches": filled_mismatches,
@@ -99,6 +100,16 @@ def check(slug: str, run_path: str) -> dict[str, Any]:
 
 
 CHECK_SLICE = 10_000
+
+
+def counter_mismatches(campaign: Any) -> int:
+    """Annotators whose counters (campaigns.assignment.tallies) differ from a recount."""
+    from campaigns.assignment.tallies import COUNTER_FIELDS, recounted
+    from campaigns.models import Annotator
+
+    rows = Annotator.objects.filter(campaign=campaign).values("pk", *COUNTER_FIELDS)
+    kept = {row.pop("pk"): row for row in rows}
+    return sum(kept[pk] != values for pk, values in recounted(list(kept)).items())
 
 
 def main(args: list[str]) -> None:

@@ -21,6 +21,7 @@ BENCHMARKS = [
     "accounts",
     "annotation_load",
     "annotation_compare",
+    "annotation_grown",
     "ingest_load",
     "scoring_real",
     "scoring_quality",
