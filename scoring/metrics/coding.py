@@ -20,7 +20,7 @@ codes and nothing per judgement besides.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -215,7 +215,7 @@ class _Coder:
         at = np.minimum(np.searchsorted(self.gold_records, records), len(self.gold_records) - 1)
         return np.where(self.gold_records[at] == records, self.gold_verdicts[at], -1)
 
-    def codes(self) -> Codes:
+    def codes(self, release: Callable[[], None] = lambda: None) -> Codes:
         types = (JUDGEMENT, self.dtype, self.dtype, self.dtype, np.int64, self.dtype, JUDGEMENT)
         columns = [list(c) for c in zip(*self.parts, strict=True)] or [[]] * 4
         columns += [list(c) for c in zip(*self.alpha_parts, strict=True)] or [[]] * 3
@@ -224,6 +224,7 @@ class _Coder:
         for i, dtype in enumerate(types):  # each column's chunks let go once it is joined
             joined.append(_joined(columns[i], dtype))
             columns[i] = []
+            release()
         rows, alpha = joined[:4], joined[4:]
         level: Level = "ordinal" if self.q.kind in ("preference", "rating") else "nominal"
         alpha_values = {"preference": 7, "rating": self.q.scale_max or 2, "label": len(self.index)}
@@ -275,9 +276,10 @@ class AnswerCoder:
             coder.add(self._count, records, answers[coder.q.name], orders)
         self._count += len(records)
 
-    def codes(self) -> list[Codes]:
-        """The codes of every judgement added (once: the chunks are let go as they are joined)."""
-        return [coder.codes() for coder in self._coders]
+    def codes(self, release: Callable[[], None] = lambda: None) -> list[Codes]:
+        """The codes of every judgement added (once: the chunks are let go as they are joined,
+        and `release` called after each, e.g. to hand the memory back to the system)."""
+        return [coder.codes(release) for coder in self._coders]
 
 
 def code_answers(

@@ -48,11 +48,16 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _model_matrix(texts: list[str | None]) -> tuple[np.ndarray, list[str]]:
+def _model_lists(texts: Sequence[str | None], known: dict[str | None, int]) -> np.ndarray:
+    """Each record's model list (JSON text) as its number among the distinct lists, numbered
+    in order of first appearance in `known`."""
+    number = lambda text: known.setdefault(text, len(known))  # noqa: E731
+    return np.fromiter(map(number, texts), dtype=np.int64, count=len(texts))
+
+
+def _model_matrix(known: dict[str | None, int], row_of: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Record × response position → index into the sorted model names (-1 for none), from each
-    record's model list; each distinct list is worked out once."""
-    known = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-    row_of = np.fromiter(map(known.__getitem__, texts), dtype=np.int64, count=len(texts))
+    record's number among the distinct model lists; each distinct list is worked out once."""
     lists = [_json(text or "[]") for text in known]
     names_ = sorted({str(name) for models in lists for name in models if name is not None})
     index = {name: i for i, name in enumerate(names_)}
@@ -91,18 +96,19 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
     ids: list[np.ndarray] = []
     responses: list[np.ndarray] = []
     chars: list[np.ndarray] = []
-    models: list[str | None] = []
+    models: list[np.ndarray] = []
+    known: dict[str | None, int] = {}
     gold: dict[int, Any] = {}
     for rows in scoring_run.record_rows(Record, campaign.pk, CHUNK):
         pks, counts, lengths, model_texts, gold_texts = zip(*rows, strict=True)
         ids.append(np.array(pks, dtype=np.int64))
         responses.append(np.array(counts, dtype=SMALL))
         chars.append(np.array([length or 0 for length in lengths], dtype=np.float64))
-        models.extend(model_texts)
+        models.append(_model_lists(model_texts, known))
         for pk, text in zip(pks, gold_texts, strict=True):
             if text is not None and (answer := json.loads(text)) is not None:
                 gold[pk] = answer
-    matrix, model_names = _model_matrix(models)
+    matrix, model_names = _model_matrix(known, _joined(models, np.int64))
     return _RecordFacts(
         ids=_joined(ids, np.int64),
         models=matrix,
@@ -133,7 +139,10 @@ class _JudgementParts:
         """One array of all chunks' `name`, its chunks let go (so they never all stay twice)."""
         chunks = getattr(self, name)
         setattr(self, name, [])
-        return _joined(chunks, dtype)
+        joined = _joined(chunks, dtype)
+        del chunks
+        _return_freed_memory()
+        return joined
 
 
 def _read_judgements(
@@ -218,8 +227,7 @@ def campaign_data(
         n_responses=parts.joined("n_responses", SMALL),
         in_reference=~np.isin(annotator, excluded),
     )
-    codes = coder.codes()
-    _return_freed_memory()
+    codes = coder.codes(release=_return_freed_memory)
     return CampaignData(
         judgements=judgements,
         questions=codes,
