@@ -3,8 +3,10 @@ exported with server-side parameters (issue 18), in bench.prepared_scale_worker.
 
 Target: every step passes and every count is what it must be ("met"); prints each step's
 seconds and the most parameters one statement carried (the cap is 65,535). A benchmark rather
-than a test: on this 2-core machine under load it took over 6 minutes. Needs PostgreSQL
-(DATABASE_URL). Imports no project code.
+than a test: on this 2-core machine it takes minutes, most of them scoring's store of 20,000
+annotators (docs/measurements.md); tests/accounts/test_twenty_thousand_accounts.py is the part
+of it that meets the cap (provisioning, rotation, revocation, moderation and exports at 20,000
+accounts). Needs PostgreSQL (DATABASE_URL). Imports no project code.
 """
 
 import os

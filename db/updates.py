@@ -2,9 +2,10 @@
 
 Django's `bulk_update` writes a `CASE WHEN pk = … THEN …` per row and field: three parameters a
 row per field (the prepared-statement cap: db/batches.py), and building the expressions costs
-Django most of a millisecond of CPU per row (docs/measurements.md, "Rotation and scoring's
-store"). Here the keys and each field's values travel as one array apiece, so a
-statement carries 1 + fields parameters however many rows, and Django builds nothing per row.
+Django about 0.15 ms of CPU per row and field (9 s for 20,000 rows of three fields:
+docs/measurements.md, "20,000 accounts with prepared statements"). Here the keys and each
+field's values travel as one array apiece, so a statement carries 1 + fields parameters however
+many rows, and Django builds nothing per row.
 Other databases keep `bulk_update`, in batches under the cap.
 
 Imports Django only, never an app: callers pass their models in.
