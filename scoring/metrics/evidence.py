@@ -17,7 +17,6 @@ half of the careful annotators (median q 0.09 with about 50 items). The summed s
 same null and is far more powerful for this dense, weak signal.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from scipy import stats
 from scoring.metrics import keys
 from scoring.metrics.coding import Codes
 from scoring.metrics.judgements import GOLD, Judgements
+from scoring.metrics.totals import Totals
 
 FloatArray = NDArray[np.float64]
 # Items worked out at a time: their items × verdicts temporaries stay a few MB.
@@ -130,50 +130,63 @@ def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Co
     n_a, v = judgements.n_annotators, codes.n_verdicts
     annotator = judgements.annotator[codes.judgement]
     gold = (judgements.kind[codes.judgement] == GOLD) & (codes.gold >= 0)
-    item = _item_figures(judgements, codes, annotator, gold)
-    a, given, gold_verdict = annotator[gold], codes.verdict[gold], codes.gold[gold]
-    sums["gold_seen"] += np.bincount(a, minlength=n_a)
-    sums["gold_correct"] += np.bincount(a, item["correct"], n_a)
-    sums["gold_chance"] += np.bincount(a, item["gold_chance"], n_a)
-    confusion = _confusion(a, given, lambda t: gold_verdict == t, np.ones(len(a)), n_a, v)
-    sums["gold_skill_sum"] += _corrected_sum(codes.kind, a, confusion, item["gold_chance"], n_a)
-
-    shared = item["shared"]
-    a, given, on_top = annotator[shared], codes.verdict[shared], item["on_top"]
-    sums["shared"] += np.bincount(a, minlength=n_a)
-    sums["agreement"] += np.bincount(a, item["agreement"], n_a)
-    sums["agreement_chance"] += np.bincount(a, item["agreement_chance"], n_a)
-    confusion = _confusion(a, given, lambda t: on_top[:, t], item["credit"], n_a, v)
-    chance = item["agreement_chance"]
-    sums["agreement_skill_sum"] += _corrected_sum(codes.kind, a, confusion, chance, n_a)
-
-    a = annotator[gold | shared]
-    sums["score"] += np.bincount(a, item["score"], n_a)
-    sums["score_mean"] += np.bincount(a, item["mean"], n_a)
-    sums["score_variance"] += np.bincount(a, item["variance"], n_a)
-    sums["items"] += np.bincount(a, minlength=n_a)
-
-
-def _item_figures(
-    judgements: Judgements, codes: Codes, annotator: NDArray[np.integer], gold: NDArray[np.bool_]
-) -> dict[str, NDArray[Any]]:
-    """Each item's figures, ROWS items at a time (their items × verdicts temporaries stay
-    small), each figure over the items it concerns (gold, shared or either) in judgement
-    order; "shared" marks the shared items."""
-    n_a, v = judgements.n_annotators, codes.n_verdicts
     null = _answer_distribution(annotator, codes.verdict, n_a, v)
     table, record, reference = _record_table(codes, judgements)
-    parts = [
-        _chunk_figures(
-            _others(table, record[rows], reference[rows], codes.verdict[rows]),
+    totals = Totals(n_a)
+    for rows in _chunks(len(record)):
+        verdict, truth = codes.verdict[rows], np.where(gold[rows], codes.gold[rows], 0)
+        figures = _chunk_figures(
+            _others(table, record[rows], reference[rows], verdict),
             null[annotator[rows]],
-            np.eye(v)[codes.verdict[rows]],
+            np.eye(v)[verdict],
             gold[rows],
-            np.eye(v)[np.where(gold[rows], codes.gold[rows], 0)],
+            np.eye(v)[truth],
         )
-        for rows in _chunks(len(record))
-    ]
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+        _add_chunk(totals, annotator[rows], verdict, gold[rows], truth, figures, v)
+    t = totals.sums
+    for name in sums:
+        if name in t:
+            sums[name] += t[name]
+    for kind, seen, chance in _SKILLS:
+        cells = [[t[(kind, truth, given)] for given in range(v)] for truth in range(v)]
+        confusion = np.stack([np.stack(row, axis=1) for row in cells], axis=1)
+        sums[f"{kind}_skill_sum"] += _corrected_sum(codes.kind, t[seen], confusion, t[chance])
+
+
+# Per skill: its confusion's cells, its answers and its chance credit among the totals.
+_SKILLS = (("gold", "gold_seen", "gold_chance"), ("agreement", "shared", "agreement_chance"))
+
+
+def _add_chunk(
+    totals: Totals,
+    annotator: NDArray[np.integer],
+    verdict: NDArray[np.integer],
+    gold: NDArray[np.bool_],
+    truth: NDArray[np.integer],
+    f: dict[str, NDArray[Any]],
+    v: int,
+) -> None:
+    shared = f["shared"]
+    on_gold, on_shared, tested = annotator[gold], annotator[shared], annotator[gold | shared]
+    totals.add("gold_seen", on_gold, None)
+    totals.add("gold_correct", on_gold, f["correct"])
+    totals.add("gold_chance", on_gold, f["gold_chance"])
+    totals.add("shared", on_shared, None)
+    totals.add("agreement", on_shared, f["agreement"])
+    totals.add("agreement_chance", on_shared, f["agreement_chance"])
+    totals.add("score", tested, f["score"])
+    totals.add("score_mean", tested, f["mean"])
+    totals.add("score_variance", tested, f["variance"])
+    totals.add("items", tested, None)
+    # annotator × reference verdict × answer: counts on gold, the plurality's credit on peers.
+    gold_truth, gold_given, given = truth[gold], verdict[gold], verdict[shared]
+    for answer in range(v):
+        answered_gold, answered = gold_given == answer, given == answer
+        for reference in range(v):
+            rows = answered_gold & (gold_truth == reference)
+            totals.add(("gold", reference, answer), on_gold[rows], None)
+            rows = answered & f["on_top"][:, reference]
+            totals.add(("agreement", reference, answer), on_shared[rows], f["credit"][rows])
 
 
 def _chunk_figures(
@@ -211,25 +224,6 @@ def _chunk_figures(
     }
 
 
-def _confusion(
-    annotator: NDArray[np.integer],
-    given: NDArray[np.integer],
-    is_reference: Callable[[int], NDArray[np.bool_]],
-    credit: FloatArray,
-    n_a: int,
-    v: int,
-) -> FloatArray:
-    """annotator × reference verdict × answer: the credit of the items with each answer whose
-    reference is that verdict (`is_reference(t)` marks them)."""
-    confusion = np.zeros((n_a, v, v))
-    for answer in range(v):
-        answered = given == answer
-        for truth in range(v):
-            rows = answered & is_reference(truth)
-            confusion[:, truth, answer] = np.bincount(annotator[rows], credit[rows], n_a)
-    return confusion
-
-
 def skill_sum(
     kind: str,
     annotator: NDArray[np.int64],
@@ -260,14 +254,15 @@ def skill_sum(
         for truth in range(v):
             credit = reference[:, truth] * weight
             confusion[:, truth, given] = np.bincount(annotator, credit, minlength=n_a)
-    return _corrected_sum(kind, annotator, confusion, (null * reference).sum(axis=1), n_a)
+    n = np.bincount(annotator, minlength=n_a).astype(np.float64)
+    expected = np.bincount(annotator, (null * reference).sum(axis=1), minlength=n_a)
+    return _corrected_sum(kind, n, confusion, np.asarray(expected, dtype=np.float64))
 
 
 def _corrected_sum(
-    kind: str, annotator: NDArray[np.integer], confusion: FloatArray, chance: FloatArray, n_a: int
+    kind: str, n: FloatArray, confusion: FloatArray, expected: FloatArray
 ) -> FloatArray:
-    """skill_sum from the annotators' confusions and each item's chance credit."""
-    n = np.bincount(annotator, minlength=n_a).astype(np.float64)
+    """skill_sum from each annotator's answers, confusion and chance credit."""
     given = confusion.sum(axis=1)  # answers per verdict
     truth = confusion.sum(axis=2)  # reference credit per verdict
     right = np.trace(confusion, axis1=1, axis2=2)
@@ -279,6 +274,5 @@ def _corrected_sum(
             defined = (truth > 1e-12) & (n[:, None] - truth > 1e-12)
             terms = np.where(defined, given * (sensitivity - false_alarms), 0.0)
             return np.asarray(terms.sum(axis=1), dtype=np.float64)
-        expected = np.bincount(annotator, chance, minlength=n_a)
         skill = np.where(n - expected > 1e-12, (right - expected) / (n - expected), 0.0)
     return np.asarray(np.where(n > 0, n * skill, 0.0), dtype=np.float64)
