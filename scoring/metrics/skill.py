@@ -103,8 +103,8 @@ def _part(
     truth[unit[known]] = gold[known]
     return dawid_skene.Part(
         annotator=judgements.annotator[judgement],
-        unit=unit.astype(np.int64),
-        value=value.astype(np.int64),
+        unit=unit,
+        value=value.astype(np.int64, copy=False),
         weight=weight,
         truth=truth,
         reference=reference[judgement],
