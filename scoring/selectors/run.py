@@ -7,7 +7,7 @@ order and model list, which repeat, so each distinct text is decoded once. No Py
 judgement outlives its chunk: memory grows with the arrays, a few numbers per judgement."""
 
 import ctypes
-import ctypes.util
+import functools
 import itertools
 import json
 from collections.abc import Callable, Hashable, Sequence
@@ -182,16 +182,20 @@ def _read_judgements(
     return parts
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, found once (None elsewhere): the process's own symbols hold it."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except OSError:
+        return None
+
+
 def _return_freed_memory() -> None:
     """Hand the memory the read's rows freed back to the system. glibc keeps freed blocks for
     reuse, and the chunks' rows leave most of it in holes it does not return by itself: 200 MB
     of a 1M-judgement read (docs/measurements.md). Nothing happens without glibc."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        trim = getattr(libc, "malloc_trim", None)
-    except OSError:
-        return
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
 
