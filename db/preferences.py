@@ -14,8 +14,11 @@ from django.db.models import Model
 
 from db.names import table
 
+# `voter` is NOT MATERIALIZED: the tally reads it twice, and a materialized CTE is a scan whose
+# rows the planner guesses; before the tables were analyzed (just after a bulk import) it chose a
+# nested loop of every vote against every voter: 40 s for 20,000 judgements instead of 0.1 s.
 _SQL = """
-WITH voter AS (
+WITH voter AS NOT MATERIALIZED (
     SELECT an.id, {weight} AS w
     FROM {annotator} an {score_join}
     WHERE an.campaign_id = %(campaign)s AND an.standing = ANY(%(standings)s)
