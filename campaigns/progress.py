@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 
 from campaigns.memo import remembered
-from campaigns.models import Annotator, Assignment, AssignmentStatus, Campaign, Record, RecordKind
+from campaigns.models import Annotator, Campaign, Record, RecordKind
 from campaigns.overlap import is_complete
-from db.reads import count_where
 
 
 @dataclass(frozen=True)
@@ -31,21 +30,17 @@ def _campaign_progress(campaign: Campaign) -> tuple[int, int]:
     return regular.filter(is_complete(campaign, "filled")).count(), regular.count()
 
 
-def _submitted_count(annotator: Annotator) -> int:
-    """On every task page: a statement written once (db.reads), not a queryset."""
-    fields = ("annotator", "status")
-    return count_where(Assignment, fields, [annotator.pk, AssignmentStatus.SUBMITTED])
-
-
 def annotator_progress(annotator: Annotator) -> Progress:
     """Counting a campaign's records on every page is the costliest query of a task page, and
     the campaign's progress need not be exact to the second: it is kept for a few seconds."""
     campaign = annotator.campaign
     key = ("progress", campaign.pk, campaign.created_at, campaign.overlap, campaign.max_overlap)
     complete, total = remembered(key, PROGRESS_SECONDS, lambda: _campaign_progress(campaign))
+    # The engine's counter on the annotator's row (campaigns.assignment.tallies), or what a
+    # lease in this request has just read of it.
     mine = annotator.submitted_count
     if mine is None:
-        mine = _submitted_count(annotator)
+        mine = annotator.submitted_tasks
     return Progress(
         mine=mine,
         quota=campaign.max_tasks_per_annotator,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import BatchKind, GeneratedAccount, User
@@ -26,7 +26,7 @@ from campaigns.models import (
     Series,
 )
 from campaigns.overlap import has_room, is_complete
-from db.reads import Column, CountOf, Join, Read, read_one
+from db.reads import Column, Join, Read, read_one
 from db.rows import Part
 
 
@@ -158,7 +158,7 @@ TASK_RECORD_FIELDS = (
 _RECORD_TEXTS = ("prompt", "messages", "system_prompt", "responses")
 
 
-def _own_read(record: Part, extras: tuple[CountOf, ...] = ()) -> Read:
+def _own_read(record: Part) -> Read:
     """The user's assignment (by public id) with its campaign, `record` and annotator."""
     s, c, n = Part(Assignment, "s"), Part(Campaign, "c"), Part(Annotator, "n")
     return Read(
@@ -170,21 +170,13 @@ def _own_read(record: Part, extras: tuple[CountOf, ...] = ()) -> Read:
             Join(n, via=Column(s, "annotator")),
         ),
         where=((Column(s, "public_id"), "= %s"), (Column(n, "user"), "= %s")),
-        extras=extras,
     )
 
 
-# A task page shows the record's texts, and how many judgements the annotator submitted (its
-# progress bar: read here, one round trip fewer than a query of its own). A submission or a skip
-# reads only the record's counts (a submission checks answers against the number of responses).
-_SUBMITTED = CountOf(
-    Assignment,
-    "x",
-    "annotator",
-    outer=Column(Part(Assignment, "s"), "annotator"),
-    fixed=(("status", AssignmentStatus.SUBMITTED),),
-)
-_TO_SHOW = _own_read(Part(Record, "r", TASK_RECORD_FIELDS), (_SUBMITTED,))
+# A task page shows the record's texts; its progress bar reads the annotator's row (the engine's
+# counters). A submission or a skip reads only the record's counts (a submission checks answers
+# against the number of responses).
+_TO_SHOW = _own_read(Part(Record, "r", TASK_RECORD_FIELDS))
 _TO_ACT_ON = _own_read(
     Part(Record, "r", tuple(f for f in TASK_RECORD_FIELDS if f not in _RECORD_TEXTS))
 )
@@ -198,8 +190,6 @@ def _own(user: User, public_id: UUID, read: Read) -> Assignment | None:
     assignment, campaign, record, annotator = cast(
         tuple[Assignment, Campaign, Record, Annotator], tuple(found[0])
     )
-    if read.extras:
-        (annotator.submitted_count,) = found[1]
     annotator.campaign, annotator.user = campaign, user
     record.campaign = campaign
     assignment.campaign, assignment.record, assignment.annotator = campaign, record, annotator
@@ -207,8 +197,8 @@ def _own(user: User, public_id: UUID, read: Read) -> Assignment | None:
 
 
 def assignment_to_show(user: User, public_id: UUID) -> Assignment | None:
-    """The user's assignment with its campaign, record (texts included) and annotator (with
-    `submitted_count`), in one query; None when it is not theirs."""
+    """The user's assignment with its campaign, record (texts included) and annotator, in one
+    query; None when it is not theirs."""
     return _own(user, public_id, _TO_SHOW)
 
 
@@ -260,10 +250,9 @@ def nothing_left(annotator: Annotator) -> str | None:
 
 
 def with_submitted_counts(memberships: QuerySet[Annotator]) -> QuerySet[Annotator]:
-    """Each membership with `submitted`: the judgements its annotator submitted."""
-    return memberships.annotate(
-        submitted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED))
-    )
+    """Each membership with `submitted`: the judgements its annotator submitted (the engine's
+    counter, campaigns.assignment.tallies)."""
+    return memberships.annotate(submitted=F("submitted_tasks"))
 
 
 def open_round(series: Series) -> Campaign | None:
