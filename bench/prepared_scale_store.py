@@ -1,9 +1,10 @@
 """What the scoring run's store on annotators would cost as one UPDATE from arrays, timed.
 
-After each run scoring/services.py writes skill, skill_low and flagged on every annotator with
-`bulk_update` (a CASE per row and field, 2,000 rows a statement); in bench/prepared_scale.py's
-20,000-annotator campaign that was most of the scoring step. This times it beside
-db.updates.update_rows over the same rows, taking turns, ROUNDS times each, with prepared
+After each run scoring/services.py writes skill, skill_low and flagged on every annotator. It
+did so with `bulk_update` (a CASE per row and field, 2,000 rows a statement): in
+bench/prepared_scale.py's 20,000-annotator campaign that was most of the scoring step; since
+2026-12-05 it uses db.updates.update_rows. This times the old way beside the new over the same
+rows, taking turns, ROUNDS times each, with prepared
 statements on, in this process. Run as `python -m bench.prepared_scale_store` with DATABASE_URL
 naming a migrated PostgreSQL database; it adds a campaign and deletes it at the end. Prints one
 JSON object: median wall and CPU seconds of each way.
