@@ -25,6 +25,7 @@ from typing import Any
 import django
 
 from bench.annotation_data import MODELS, _record
+from bench.copy_rows import copy_text, next_id, sync_sequence
 
 CONTROLS = 10
 POOL = 5_000
@@ -63,27 +64,6 @@ def _copy(table: str, columns: str, lines: Iterator[str]) -> int:
         copy.write("".join(batch))
         written += len(batch)
     return written
-
-
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _next_id(table: str) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")  # noqa: S608 - a model's table
-        return int(cursor.fetchone()[0])
-
-
-def _sync_sequence(table: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - a model's table
-        )
 
 
 class Layout:
@@ -154,8 +134,9 @@ def _record_lines(
             if kind == "gold":
                 gold = json.dumps({"rank": list(range(len(responses)))})
             yield (
-                f"{first + number}\t{campaign_id}\tgrown-{number:07d}\t{_text(source['prompt'])}\t"
-                f"{_text(json.dumps(responses))}\t{len(responses)}\t{{}}\t{kind}\t{gold}\t"
+                f"{first + number}\t{campaign_id}\tgrown-{number:07d}\t"
+                f"{copy_text(source['prompt'])}\t"
+                f"{copy_text(json.dumps(responses))}\t{len(responses)}\t{{}}\t{kind}\t{gold}\t"
                 f"{filled.get(index, 0) if kind == 'regular' else 0}\t{MOMENT}\n"
             )
             number += 1
@@ -185,9 +166,9 @@ def grow(spec_path: str, regular: int, gold: int, prolific: int, history: int, f
             if kind == "regular" and _status(position, a) == "submitted":
                 filled[index] = filled.get(index, 0) + 1
     tables = {model: model._meta.db_table for model in (Record, Assignment, Judgement)}
-    first_record = _next_id(tables[Record])
-    first_assignment = _next_id(tables[Assignment])
-    first_judgement = _next_id(tables[Judgement])
+    first_record = next_id(tables[Record])
+    first_assignment = next_id(tables[Assignment])
+    first_judgement = next_id(tables[Judgement])
 
     pool = _pool(seed=len(MODELS))
 
@@ -232,7 +213,7 @@ def grow(spec_path: str, regular: int, gold: int, prolific: int, history: int, f
             "judgements": _copy(tables[Judgement], JUDGEMENT_COLUMNS, judgement_lines()),
         }
         for table in tables.values():
-            _sync_sequence(table)
+            sync_sequence(table)
         phases["copy"] = time.perf_counter() - started - sum(phases.values())
         recount_annotators(members)
         phases["counters"] = time.perf_counter() - started - sum(phases.values())

@@ -25,6 +25,7 @@ from typing import Any
 import django
 import numpy as np
 
+from bench.copy_rows import copy_text, next_id, sync_sequence
 from bench.harness import ROOT
 from bench.peak_memory import peak_rss_kib
 from bench.records_file import build_corpus
@@ -62,29 +63,6 @@ def _copy(table: str, columns: str, lines: Iterator[str]) -> None:
             cp.write("".join(batch))
 
 
-def _copy_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
-
-
-def _next_id(table: str) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")  # noqa: S608 - a model's table
-        return int(cursor.fetchone()[0])
-
-
-def _sync_sequence(table: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - a model's table
-        )
-
-
 def _record_lines(crowd: Crowd, campaign_id: int, first_id: int, seed: int) -> Iterator[str]:
     rng = np.random.default_rng(seed + 1)
     corpus = build_corpus(random.Random(seed))
@@ -103,8 +81,8 @@ def _record_lines(crowd: Crowd, campaign_id: int, first_id: int, seed: int) -> I
             gold = json.dumps(answer)
         filled = 3 if kind == "regular" else 0
         yield (
-            f"{first_id + r}\t{campaign_id}\tscore-{r:07d}\t{_copy_text(corpus[sp : sp + p])}\t"
-            f"{_copy_text(json.dumps(responses, ensure_ascii=False))}\t2\t"
+            f"{first_id + r}\t{campaign_id}\tscore-{r:07d}\t{copy_text(corpus[sp : sp + p])}\t"
+            f"{copy_text(json.dumps(responses, ensure_ascii=False))}\t2\t"
             f'{{"source": "bench"}}\t{kind}\t{gold}\t{filled}\t2025-05-31T00:00:00+00\n'
         )
 
@@ -184,7 +162,7 @@ def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
     record_table, assignment_table, judgement_table = (
         model._meta.db_table for model in (Record, Assignment, Judgement)
     )
-    record_id, assignment_id = _next_id(record_table), _next_id(assignment_table)
+    record_id, assignment_id = next_id(record_table), next_id(assignment_table)
     slots = [member.pk for member in members]
     phases: dict[str, float] = {"simulate_and_create": time.perf_counter() - started}
     with transaction.atomic():
@@ -199,11 +177,11 @@ def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
         _copy(
             judgement_table,
             JUDGEMENT_COLUMNS,
-            _judgement_lines(crowd, campaign.pk, _next_id(judgement_table), assignment_id),
+            _judgement_lines(crowd, campaign.pk, next_id(judgement_table), assignment_id),
         )
         phases["judgements"] = time.perf_counter() - started - sum(phases.values())
         for table in (record_table, assignment_table, judgement_table):
-            _sync_sequence(table)
+            sync_sequence(table)
     phases["commit"] = time.perf_counter() - started - sum(phases.values())
     return {
         "judgements": Judgement.objects.filter(campaign=campaign).count(),
