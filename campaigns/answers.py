@@ -10,6 +10,8 @@ from config.safe_json import text_problem
 
 MAX_TEXT_LENGTH = 10_000
 MAX_SHOWN = 60
+# A task labels a record's responses A to Z; a ranking of more is not a task a person can do.
+MAX_RESPONSES = 26
 PREFERENCE_MIN, PREFERENCE_MAX = -3, 3
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from campaigns.answers import (
+    MAX_RESPONSES,
     AnswerInvalid,
     QuestionSpec,
     responses_needed,
@@ -205,6 +206,13 @@ class RecordValidator:
     def _responses(self, line: int, value: object, log: ErrorLog) -> list[dict[str, str]]:
         if not isinstance(value, list):
             log.add(line, "responses", "must be a list of {model, text} objects")
+            return []
+        if len(value) > MAX_RESPONSES:
+            log.add(
+                line,
+                "responses",
+                f"{len(value):,} responses; a record has at most {MAX_RESPONSES} (shown as A to Z)",
+            )
             return []
         clean = []
         for index, item in enumerate(value):

@@ -58,6 +58,13 @@ def test_it_rejects_fewer_than_two_responses_for_a_ranking(campaign: Campaign) -
     ]
 
 
+def test_it_rejects_more_responses_than_a_task_can_letter(campaign: Campaign) -> None:
+    errors = errors_of(campaign, jsonl(record("r1", n=26), record("r2", n=1000)))
+    assert errors == [
+        "line 2, field 'responses': 1,000 responses; a record has at most 26 (shown as A to Z)"
+    ]
+
+
 def test_it_rejects_more_than_two_responses_for_a_preference(make_campaign) -> None:
     campaign = make_campaign(questions=[{"name": "p", "title": "P", "kind": "preference"}])
     errors = errors_of(campaign, jsonl(record("r1", n=3)))
