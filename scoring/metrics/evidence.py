@@ -132,38 +132,75 @@ def _add_question(sums: dict[str, FloatArray], judgements: Judgements, codes: Co
     gold = (judgements.kind[codes.judgement] == GOLD) & (codes.gold >= 0)
     null = _answer_distribution(annotator, codes.verdict, n_a, v)
     table, record, reference = _record_table(codes, judgements)
-    totals = Totals(n_a)
+    # Column by column (a verdict each): numpy reduces a narrow last axis several times slower.
+    null_columns = [np.ascontiguousarray(null[:, c]) for c in range(v)]
+    totals, cells = Totals(n_a), Totals(n_a * v * v)
     for rows in _chunks(len(record)):
-        verdict, truth = codes.verdict[rows], np.where(gold[rows], codes.gold[rows], 0)
+        verdict, chunk_gold = codes.verdict[rows], gold[rows]
+        truth = np.where(chunk_gold, codes.gold[rows], 0)
+        people = annotator[rows]
         figures = _chunk_figures(
-            _others(table, record[rows], reference[rows], verdict),
-            null[annotator[rows]],
-            np.eye(v)[verdict],
-            gold[rows],
-            np.eye(v)[truth],
+            _other_columns(table, record[rows], reference[rows], verdict),
+            [column[people] for column in null_columns],
+            verdict,
+            chunk_gold,
+            truth,
         )
-        _add_chunk(totals, annotator[rows], verdict, gold[rows], truth, figures, v)
+        _add_chunk(totals, cells, people, verdict, chunk_gold, truth, figures, v)
     t = totals.sums
     for name in sums:
         if name in t:
             sums[name] += t[name]
     for kind, seen, chance in _SKILLS:
-        cells = [[t[(kind, truth, given)] for given in range(v)] for truth in range(v)]
-        confusion = np.stack([np.stack(row, axis=1) for row in cells], axis=1)
+        # annotator × reference verdict × answer
+        confusion = cells.sums[kind].reshape(n_a, v, v)
         sums[f"{kind}_skill_sum"] += _corrected_sum(codes.kind, t[seen], confusion, t[chance])
 
 
-# Per skill: its confusion's cells, its answers and its chance credit among the totals.
+# Per skill: its confusion's cells (annotator × reference verdict × answer, flat), its answers
+# and its chance credit among the totals.
 _SKILLS = (("gold", "gold_seen", "gold_chance"), ("agreement", "shared", "agreement_chance"))
+
+
+def _other_columns(
+    table: FloatArray,
+    record: NDArray[np.int64],
+    reference: FloatArray,
+    verdict: NDArray[np.integer],
+) -> list[FloatArray]:
+    """`_others` as one array per verdict (a record's row is read at once: one cache miss)."""
+    others = _others(table, record, reference, verdict)
+    return [np.ascontiguousarray(others[:, c]) for c in range(others.shape[1])]
+
+
+def row_sums(columns: list[FloatArray]) -> FloatArray:
+    """The sums of the rows whose columns these are, equal to the last bit to numpy's
+    `rows.sum(axis=1)`: for fewer than 8 columns numpy adds a row's entries left to right, so
+    here one column after another; from 8 on it sums pairwise, so the rows are summed by numpy."""
+    if len(columns) >= 8:
+        return np.asarray(np.stack(columns, axis=1).sum(axis=1), dtype=np.float64)
+    total = columns[0].copy()
+    for column in columns[1:]:
+        total += column
+    return total
+
+
+def _at(columns: list[FloatArray], index: NDArray[np.integer]) -> FloatArray:
+    """Per row, its entry in column `index`."""
+    found = np.zeros(len(index))
+    for c, column in enumerate(columns):
+        np.copyto(found, column, where=index == c)
+    return found
 
 
 def _add_chunk(
     totals: Totals,
+    cells: Totals,
     annotator: NDArray[np.integer],
     verdict: NDArray[np.integer],
     gold: NDArray[np.bool_],
     truth: NDArray[np.integer],
-    f: dict[str, NDArray[Any]],
+    f: dict[str, Any],
     v: int,
 ) -> None:
     shared = f["shared"]
@@ -178,49 +215,66 @@ def _add_chunk(
     totals.add("score_mean", tested, f["mean"])
     totals.add("score_variance", tested, f["variance"])
     totals.add("items", tested, None)
-    # annotator × reference verdict × answer: counts on gold, the plurality's credit on peers.
-    gold_truth, gold_given, given = truth[gold], verdict[gold], verdict[shared]
-    for answer in range(v):
-        answered_gold, answered = gold_given == answer, given == answer
-        for reference in range(v):
-            rows = answered_gold & (gold_truth == reference)
-            totals.add(("gold", reference, answer), on_gold[rows], None)
-            rows = answered & f["on_top"][:, reference]
-            totals.add(("agreement", reference, answer), on_shared[rows], f["credit"][rows])
+    # annotator × reference verdict × answer: counts on gold, the plurality's credit on peers
+    # (an item adds its credit to every verdict on top; a cell's items stay in item order).
+    gold_cell = (on_gold.astype(np.int64) * v + truth[gold]) * v + verdict[gold]
+    cells.add("gold", gold_cell, None)
+    given = verdict[shared]
+    on_shared = on_shared.astype(np.int64)
+    keys, credits = [], []
+    for reference, on_top in enumerate(f["on_top"]):
+        keys.append((on_shared[on_top] * v + reference) * v + given[on_top])
+        credits.append(f["credit"][on_top])
+    cells.add("agreement", np.concatenate(keys), np.concatenate(credits))
 
 
 def _chunk_figures(
-    others: FloatArray,
-    null: FloatArray,
-    onehot: FloatArray,
+    others: list[FloatArray],
+    null: list[FloatArray],
+    verdict: NDArray[np.integer],
     gold: NDArray[np.bool_],
-    truth: FloatArray,
-) -> dict[str, NDArray[Any]]:
-    """Items × verdicts: the others' verdicts, the person's answer distribution, the answer and
-    the gold answer (one-hot rows)."""
-    count = others.sum(axis=1)
+    truth: NDArray[np.integer],
+) -> dict[str, Any]:
+    """Per verdict, a column over the items: the others' verdicts and the person's answer
+    distribution; per item its answer, whether it is on gold and the gold answer. Every sum
+    over verdicts is `row_sums`', the same additions in the same order as items × verdicts
+    arrays summed by numpy."""
+    count = row_sums(others)
     shared = ~gold & (count > 0)
     tested = gold | shared
-    s = others[shared]
-    top = s.max(axis=1, keepdims=True)
-    on_top = (s == top) & (top > 0)
-    ties = np.maximum(on_top.sum(axis=1, keepdims=True), 1)
-    credit = on_top / ties
+    s = [column[shared] for column in others]
+    top = s[0].copy()
+    for column in s[1:]:
+        np.maximum(top, column, out=top)
+    on_top = [(column == top) & (top > 0) for column in s]
+    ties = np.zeros(len(top), dtype=np.int64)
+    for column in on_top:
+        ties += column
+    ties = np.maximum(ties, 1)
+    credit = [column / ties for column in on_top]
     # The test scores an answer by the share of the others who gave it (finer than the plurality,
     # so more powerful), or by being right on gold.
-    scores = np.where(gold[:, None], truth, others / np.maximum(count, 1)[:, None])[tested]
-    mean = (null[tested] * scores).sum(axis=1)
+    on_gold, seen, given = gold[tested], np.maximum(count, 1)[tested], verdict[tested]
+    right = truth[tested]
+    scores = [
+        np.where(on_gold, (right == c).astype(np.float64), column[tested] / seen)
+        for c, column in enumerate(others)
+    ]
+    null_tested = [column[tested] for column in null]
+    mean = row_sums([n * x for n, x in zip(null_tested, scores, strict=True)])
+    null_shared = [column[shared] for column in null]
     return {
-        "correct": (truth[gold] * onehot[gold]).sum(axis=1),
-        "gold_chance": (null[gold] * truth[gold]).sum(axis=1),
+        "correct": (verdict[gold] == truth[gold]).astype(np.float64),
+        "gold_chance": _at([column[gold] for column in null], truth[gold]),
         "shared": shared,
         "on_top": on_top,
-        "credit": 1.0 / ties[:, 0],
-        "agreement": (credit * onehot[shared]).sum(axis=1),
-        "agreement_chance": (null[shared] * credit).sum(axis=1),
-        "score": (scores * onehot[tested]).sum(axis=1),
+        "credit": 1.0 / ties,
+        "agreement": _at(credit, verdict[shared]),
+        "agreement_chance": row_sums([n * c for n, c in zip(null_shared, credit, strict=True)]),
+        "score": _at(scores, given),
         "mean": mean,
-        "variance": (null[tested] * scores**2).sum(axis=1) - mean**2,
+        "variance": row_sums([n * x**2 for n, x in zip(null_tested, scores, strict=True)])
+        - mean**2,
     }
 
 
