@@ -12,6 +12,7 @@ from accounts.models import BatchKind, GeneratedAccount, ProvisioningBatch, User
 from accounts.services.provisioning import Credential, claim_account, provision_accounts
 from accounts.services.users import set_contact
 from campaigns.models import Annotator, Campaign
+from campaigns.services.names import folded, name_problem, plain_name, without_joiners
 
 
 def join_campaign(*, user: AbstractBaseUser, campaign: Campaign) -> Annotator:
@@ -70,24 +71,29 @@ RESERVED_NAMES = frozenset(
 
 
 def display_name_clash(*, annotator: Annotator, display_name: str) -> str | None:
-    """Why this display name would let its owner pass for someone else (a reserved name, another
-    account's username, another member's display name), or None. Case and runs of spaces do
-    not tell names apart."""
-    name = " ".join(display_name.split())
+    """Why this display name would let its owner pass for someone else (invisible characters or
+    two alphabets, a reserved name, another account's username, another member's display name),
+    or None. Case, runs of spaces and compatibility forms do not tell names apart
+    (campaigns.services.names)."""
+    name = plain_name(display_name)
     if not name:
         return None
-    if name.casefold() in RESERVED_NAMES:
+    problem = name_problem(name)
+    if problem:
+        return f"This name {problem}."
+    key = folded(name)
+    if key in RESERVED_NAMES:
         return "This name is reserved for the people who run the campaign."
-    if User.objects.filter(username__iexact=name).exclude(pk=annotator.user_id).exists():
+    if User.objects.filter(username__iexact=key).exclude(pk=annotator.user_id).exists():
         return "This is another account's username."
-    others = Annotator.objects.filter(campaign=annotator.campaign_id, display_name__iexact=name)
-    if others.exclude(pk=annotator.pk).exists():
+    others = Annotator.objects.filter(campaign=annotator.campaign_id).exclude(pk=annotator.pk)
+    if others.alias(bare=without_joiners("display_name")).filter(bare__iexact=key).exists():
         return "Another annotator of this campaign already shows this name."
     return None
 
 
 @transaction.atomic
 def update_profile(*, annotator: Annotator, display_name: str, contact: str) -> None:
-    annotator.display_name = " ".join(display_name.split())
+    annotator.display_name = plain_name(display_name)
     annotator.save(update_fields=["display_name"])
     set_contact(user=annotator.user, contact=contact)

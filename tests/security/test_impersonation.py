@@ -54,3 +54,48 @@ def test_my_own_username_and_a_fresh_name_are_fine(members) -> None:
     assert _save_name(me, "Grace H.").status_code == 302
     me.refresh_from_db()
     assert me.display_name == "Grace H."
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("\u041coderator", "mixes letters of two alphabets (Cyrillic and Latin)"),  # Cyrillic М
+        ("Ad\u0430 Lovelace", "mixes letters of two alphabets (Cyrillic and Latin)"),  # Cyrillic а
+        ("Mod\u00aderator", "invisible character U+00AD"),  # soft hyphen
+        ("\u202eecalevol ada", "invisible character U+202E"),  # right-to-left override
+        ("Ada\u200b", "invisible character U+200B"),  # zero-width space
+        ("\uff2d\uff4f\uff44\uff45\uff52\uff41\uff54\uff4f\uff52", "reserved"),  # full-width
+    ],
+)
+def test_a_name_that_only_looks_like_another_is_refused(members, name, why) -> None:
+    me, _ = members
+    response = _save_name(me, name)
+    assert response.status_code == 200 and why in response.content.decode()
+    me.refresh_from_db()
+    assert me.display_name == ""
+
+
+def test_joiners_do_not_tell_two_names_apart(members) -> None:
+    me, other = members
+    assert _save_name(other, "Ali\u200dce").status_code == 302
+    response = _save_name(me, "ALICE")
+    assert response.status_code == 200 and "already shows this name" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("\u5c71\u7530\u305f\u308d\u3046", "\u5c71\u7530\u305f\u308d\u3046"),  # Han + Hiragana
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645",
+        ),  # Persian, ZWNJ
+        ("\uff34\uff41\uff52\uff4f  2", "Taro 2"),  # full-width letters kept as plain ones
+        ("Zo\u00eb \u00c6lfgifu", "Zo\u00eb \u00c6lfgifu"),
+    ],
+)
+def test_names_in_one_script_are_kept_in_plain_form(members, name, kept) -> None:
+    me, _ = members
+    assert _save_name(me, name).status_code == 302
+    me.refresh_from_db()
+    assert me.display_name == kept
