@@ -181,6 +181,11 @@ class Campaign(models.Model):
         help_text="After a gold record, tell the annotator whether the answer matched (this "
         "reveals which records were gold: leave it off in contests).",
     )
+    # The campaign's progress as the periodic count last found it (campaigns.progress): regular
+    # records complete and in all, and when. Pages read these instead of counting the records.
+    progress_complete = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    progress_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    progress_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -236,12 +236,14 @@ def nothing_left(annotator: Annotator) -> str | None:
     reason code ("quota" or "finished"); None while they hold a lease or a record is left.
     Reads only: a page may ask without leasing anything."""
     campaign = annotator.campaign
+    # The engine's counters on the annotator's row (campaigns.assignment.tallies) spare a walk
+    # of their history: only someone holding a lease has one that may still be live.
     mine = Assignment.objects.filter(annotator=annotator)
-    if mine.filter(status=AssignmentStatus.LEASED, leased_until__gt=timezone.now()).exists():
+    live_lease = mine.filter(status=AssignmentStatus.LEASED, leased_until__gt=timezone.now())
+    if annotator.open_leases and live_lease.exists():
         return None
     quota = campaign.max_tasks_per_annotator
-    live = [AssignmentStatus.LEASED, AssignmentStatus.SUBMITTED]
-    if quota and mine.filter(status__in=live).count() >= quota:
+    if quota and annotator.live_tasks >= quota:
         return "quota"
     seen = Assignment.objects.filter(annotator=annotator, record=OuterRef("pk"))
     left = Record.objects.filter(has_room(campaign), campaign=campaign, kind=RecordKind.REGULAR)

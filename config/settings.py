@@ -195,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
     "expire-leases": {"task": "campaigns.expire_leases", "schedule": 60.0},
     # Rounds and campaigns past their closes_at close, and their final scoring runs are queued.
     "close-due-campaigns": {"task": "campaigns.close_due_campaigns", "schedule": 60.0},
+    # The progress pages show, counted once for every process (campaigns.progress.COUNT_SECONDS:
+    # pages count for themselves when the stored count is three intervals old).
+    "count-campaign-progress": {"task": "campaigns.store_campaign_progress", "schedule": 30.0},
     "score-active-campaigns": {
         "task": "scoring.score_active_campaigns",
         "schedule": float(env_int("SCORING_INTERVAL_SECONDS", 120)),

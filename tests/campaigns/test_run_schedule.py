@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from campaigns.management.commands.run_schedule import Schedule, jobs_in_this_process
@@ -67,6 +67,24 @@ def test_a_failing_job_does_not_stop_the_schedule(
     assert CampaignScore.objects.filter(campaign=campaign).exists()
 
 
-@pytest.mark.parametrize("name", ["expire-leases", "score-active-campaigns"])
+@pytest.mark.parametrize(
+    "name", ["expire-leases", "score-active-campaigns", "count-campaign-progress"]
+)
 def test_it_runs_what_production_beat_runs(settings, name) -> None:
     assert name in Schedule(settings.CELERY_BEAT_SCHEDULE).entries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_runs_the_named_jobs(make_campaign) -> None:
+    campaign = live_campaign(make_campaign, regular=2, overlap=1)
+
+    call_command("run_schedule", "--once", "--only", "count-campaign-progress")
+
+    campaign.refresh_from_db()
+    assert (campaign.progress_complete, campaign.progress_total) == (0, 2)
+    assert not CampaignScore.objects.filter(campaign=campaign).exists()
+
+
+def test_an_unknown_job_name_is_refused_with_the_known_ones(db) -> None:
+    with pytest.raises(CommandError, match="no scheduled job nope .*count-campaign-progress"):
+        call_command("run_schedule", "--once", "--only", "nope")

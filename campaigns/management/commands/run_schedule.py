@@ -13,7 +13,7 @@ from typing import Any
 
 from celery.schedules import maybe_schedule
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from config.celery import app
@@ -66,13 +66,26 @@ class Schedule:
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (scoring, lease sweep) on beat's schedule, in this process."
+    help = "Run the periodic jobs (scoring, lease sweep, progress) on beat's schedule, here."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
+        parser.add_argument(
+            "--only",
+            action="append",
+            metavar="NAME",
+            help="Run only this job of CELERY_BEAT_SCHEDULE (repeatable), e.g. a benchmark's.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schedule = Schedule(settings.CELERY_BEAT_SCHEDULE)
+        entries = settings.CELERY_BEAT_SCHEDULE
+        if options["only"]:
+            unknown = sorted(set(options["only"]) - set(entries))
+            if unknown:
+                known = ", ".join(entries)
+                raise CommandError(f"no scheduled job {', '.join(unknown)} (the jobs: {known})")
+            entries = {name: entries[name] for name in options["only"]}
+        schedule = Schedule(entries)
         names = ", ".join(schedule.entries)
         self.stdout.write(f"running the scheduled jobs in this process: {names}")
         with jobs_in_this_process():
