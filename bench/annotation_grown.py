@@ -14,15 +14,20 @@ half of each run's annotators are prolific (taken in turn, so each comes back ev
 and half fresh. Reported per campaign, mode and load: the medians over rounds of cycles/s,
 cycle p95 and the server's and database's CPU per cycle, and the grown campaign's ratio to the
 fresh one, round by round (paired) and of the medians; the invariants are checked once per
-campaign at the end. Target: cycles/s and paced p95 within 10%. Imports no project code.
+campaign at the end. Beside the server, `manage.py run_schedule --only count-campaign-progress`
+counts the campaigns' progress as production's beat does, when the served revision has that job.
+Target: cycles/s and paced p95 within 10%. Imports no project code.
 """
 
 import itertools
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +80,26 @@ def grow(url: str, directory: Path, runs: int) -> tuple[dict[str, Any], GrownBen
     setting: dict[str, Any] = {"records": {"regular": regular, "gold": GOLD, "control": 10}}
     setting |= {"prolific_annotators": prolific, "tasks_each": history, "load": made}
     return setting, bench
+
+
+PROGRESS_JOB = "count-campaign-progress"
+
+
+@contextmanager
+def progress_counts(env: dict[str, str], root: Path) -> Iterator[bool]:
+    """Beside the server, what production's beat runs for the pages: the periodic count of the
+    campaigns' progress (`run_schedule --only`), when the served revision has that job (older
+    ones count in every web process). Yields whether it runs."""
+    if PROGRESS_JOB not in (root / "config" / "settings.py").read_text(encoding="utf-8"):
+        yield False
+        return
+    command = [sys.executable, "manage.py", "run_schedule", "--only", PROGRESS_JOB]
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=sys.stderr)
+    try:
+        yield True
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def check(bench: Bench, files: list[Path], own_server: bool) -> dict[str, Any]:
@@ -138,7 +163,11 @@ def run() -> dict[str, Any]:
         fresh_setting, fresh = prepare(url, Path(tmp), runs_per_campaign * CLIENTS)
         grown_setting, grown = grow(url, Path(tmp), runs_per_campaign)
         benches = {"fresh": fresh, "grown": grown}
-        with gunicorn(fresh.env, workers=workers, root=root) as server:
+        with (
+            gunicorn(fresh.env, workers=workers, root=root) as server,
+            progress_counts(fresh.env, root) as counting,
+        ):
+            log(f"annotation_grown: campaign progress counted by {PROGRESS_JOB}: {counting}")
             for bench in benches.values():
                 for mode in modes:
                     bench.load(server, mode, WARM_UP_CLIENTS, WARM_UP_SECONDS)
@@ -157,6 +186,7 @@ def run() -> dict[str, Any]:
     results = {mode: {load: summary(runs[mode][load]) for load in loads} for mode in modes}
     setting: dict[str, Any] = {"rounds": rounds, "seconds_per_run": seconds, "clients": CLIENTS}
     setting |= {"paced_cycles_per_s": rate, "fresh": fresh_setting, "grown": grown_setting}
+    setting |= {"progress_counted_by_beat_job": counting}
     return {
         "server": f"{revision or 'working tree'}, gunicorn with {workers} sync workers",
         "setting": setting,
