@@ -6,20 +6,23 @@ Run with DATABASE_URL set, as one of
       records, submitted assignments and judgements (COPY) of bench.scoring_crowd.simulate;
   python -m bench.scoring_worker score SLUG [--profile]
       time scoring.services.score_campaign in this fresh process (peak RSS: ru_maxrss, KiB),
-      split into read (selectors.campaign_data), compute and store; with --profile, run it
-      again under cProfile and report the top functions.
+      split into read (selectors.campaign_data), compute and store, with the CPU seconds of
+      the PostgreSQL backend serving it beside its own (read from /proc: a server on this
+      machine); with --profile, run it again under cProfile and report the top functions.
 Each prints one JSON object.
 """
 
 import cProfile
 import io
 import json
+import math
 import os
 import pstats
 import random
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import django
@@ -192,17 +195,43 @@ def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _server_cpu() -> float:
+    """CPU seconds (user and system) spent so far by the PostgreSQL backend serving this
+    process's connection, from /proc: the bench's server runs on this machine. nan when that
+    cannot be read (another machine, another database)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return math.nan
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _known(seconds: float) -> float | None:
+    return None if math.isnan(seconds) else seconds
+
+
 def _timed(
     spent: dict[str, list[float]], key: str, function: Callable[..., Any]
 ) -> Callable[..., Any]:
-    """`function`, adding its wall and CPU seconds to spent[key]."""
+    """`function`, adding its wall and CPU seconds, and its PostgreSQL backend's CPU seconds,
+    to spent[key]."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
         try:
             return function(*args, **kwargs)
         finally:
-            spent[key] = [time.perf_counter() - wall, time.process_time() - cpu]
+            spent[key] = [
+                time.perf_counter() - wall,
+                time.process_time() - cpu,
+                _server_cpu() - server,
+            ]
 
     return wrapper
 
@@ -241,9 +270,10 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
     selectors.campaign_data, services.compute_scores, services._store = originals
     if snapshot is None:
         raise RuntimeError("the campaign is being scored by another run")
-    wall, cpu = spent.pop("total")
+    total = spent.pop("total")
     parts = list(spent.values())
-    spent["other"] = [wall - sum(p[0] for p in parts), cpu - sum(p[1] for p in parts)]
+    spent["other"] = [whole - sum(p[i] for p in parts) for i, whole in enumerate(total)]
+    wall, cpu, server = total
     figures: dict[str, Any] = {
         "judgements_scored": judgements,
         "seconds": wall,
@@ -252,8 +282,11 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
         "load_average_before": load_average,
         "rss_before_kib": rss_before,
         "peak_rss_kib": peak,
-        "breakdown": {key: wall for key, (wall, _) in spent.items()},
-        "breakdown_cpu": {key: cpu for key, (_, cpu) in spent.items()},
+        "breakdown": {key: wall for key, (wall, _, _) in spent.items()},
+        "breakdown_cpu": {key: cpu for key, (_, cpu, _) in spent.items()},
+        # The database's share, not in cpu_seconds: its backend's CPU for this run, and by part.
+        "postgres_cpu_seconds": _known(server),
+        "breakdown_postgres_cpu": {key: _known(server) for key, (_, _, server) in spent.items()},
         "snapshot": {
             "judgements": snapshot.judgements,
             "annotators": snapshot.annotators,

@@ -1,20 +1,22 @@
 """The scoring run's read: a campaign's questions, members, records and judgements as numpy
 arrays (`campaign_data`), and the previous round's skill for a series' priors.
 
-Records and judgements are read a chunk at a time through a server-side cursor
-(db/scoring_run.py), as plain columns: ids, counts, and the JSON text of each answer, display
-order and model list, which repeat, so each distinct text is decoded once. No Python object per
-judgement outlives its chunk: memory grows with the arrays, a few numbers per judgement."""
+Records and judgements are read a chunk at a time (db/scoring_run.py: on PostgreSQL by COPY,
+parsed by Arrow), as plain columns: ids, counts, and the JSON text of each answer, display order
+and model list, dictionary-encoded. Each distinct text is decoded once; the arrays are built
+from each chunk's codes by numpy, without a Python object per judgement except the answer
+texts handed to the coder (references to each chunk's few distinct strings). Memory grows with
+the arrays, a few numbers per judgement."""
 
 import ctypes
 import functools
-import itertools
 import json
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from campaigns.models import (
     Annotator,
@@ -34,31 +36,62 @@ from scoring.selectors.standings import IN_GOOD_STANDING
 
 RANKED_STANDINGS = IN_GOOD_STANDING
 CHUNK = 50_000  # rows fetched at a time: a few MB of Python objects, whatever the campaign size
-T = TypeVar("T")
 
 
-def _decoded(texts: Sequence[Hashable], known: dict[Any, T], decode: Callable[[Any], T]) -> list[T]:
-    """decode(text) of every text, each distinct text decoded once (and kept in `known`)."""
-    for text in set(texts).difference(known):
-        known[text] = decode(text)
-    return list(map(known.__getitem__, texts))
+class _Distinct:
+    """The distinct texts of one column over the read's tables, numbered in order of first
+    appearance, and what the read makes of each (`decode`, called once per distinct text)."""
+
+    def __init__(self, decode: Callable[[str | None], Any] = lambda text: text) -> None:
+        self.number: dict[str | None, int] = {}
+        self.texts: list[str | None] = []
+        self._decode = decode
+        self._decoded: list[Any] = []
+        self._arrays: dict[Any, np.ndarray] = {}
+
+    def codes(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Each row's number among the distinct texts (int64), from a dictionary-encoded
+        column: Python sees each chunk's distinct texts, never a row."""
+        parts = []
+        for chunk in column.chunks:
+            texts = chunk.dictionary.to_pylist()
+            indices = _values(chunk.indices, np.int32)
+            if chunk.null_count:
+                indices = np.where(_valid(chunk), indices, len(texts))
+                texts.append(None)
+            lookup = np.array([self._numbered(text) for text in texts], dtype=np.int64)
+            parts.append(lookup[indices])
+        return _joined(parts, np.int64)
+
+    def _numbered(self, text: str | None) -> int:
+        found = self.number.get(text)
+        if found is None:
+            found = self.number[text] = len(self.texts)
+            self.texts.append(text)
+            self._decoded.append(self._decode(text))
+        return found
+
+    def decoded(self, dtype: Any) -> np.ndarray:
+        """What `decode` made of each distinct text so far, by number, as an array of `dtype`
+        (object: the texts themselves, for the answer coder)."""
+        cached = self._arrays.get(dtype)
+        if cached is None or len(cached) != len(self.texts):
+            if dtype is object:  # a trailing None keeps texts from being read as a 2-D array
+                cached = np.array([*self.texts, None], dtype=object)[:-1]
+            else:
+                cached = np.array(self._decoded, dtype=dtype)
+            self._arrays[dtype] = cached
+        return cached
 
 
 def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _model_lists(texts: Sequence[str | None], known: dict[str | None, int]) -> np.ndarray:
-    """Each record's model list (JSON text) as its number among the distinct lists, numbered
-    in order of first appearance in `known`."""
-    number = lambda text: known.setdefault(text, len(known))  # noqa: E731
-    return np.fromiter(map(number, texts), dtype=np.int64, count=len(texts))
-
-
-def _model_matrix(known: dict[str | None, int], row_of: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _model_matrix(texts: list[str | None], row_of: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Record × response position → index into the sorted model names (-1 for none), from each
-    record's number among the distinct model lists; each distinct list is worked out once."""
-    lists = [_json(text or "[]") for text in known]
+    record's number among the distinct model lists (JSON texts); each list is worked out once."""
+    lists = [_json(text or "[]") for text in texts]
     names_ = sorted({str(name) for models in lists for name in models if name is not None})
     index = {name: i for i, name in enumerate(names_)}
     width = max((len(models) for models in lists), default=0)
@@ -67,6 +100,36 @@ def _model_matrix(known: dict[str | None, int], row_of: np.ndarray) -> tuple[np.
         for col, name in enumerate(models):
             table[row, col] = index.get(str(name), -1)
     return table[row_of], names_
+
+
+class _Positions:
+    """Where each id stands among sorted distinct ids, by a look-up table over their range when
+    it is narrow (a campaign's record and member ids are close together: a million look-ups by
+    binary search took 0.4 CPU seconds), else by binary search."""
+
+    SPAN_PER_ID = 4  # a table while the ids' range is at most this many times their count
+
+    def __init__(self, sorted_ids: np.ndarray) -> None:
+        self.ids = sorted_ids
+        self.low = int(sorted_ids[0]) if len(sorted_ids) else 0
+        span = int(sorted_ids[-1]) - self.low + 1 if len(sorted_ids) else 0
+        self.table: np.ndarray | None = None
+        if 0 < span <= self.SPAN_PER_ID * len(sorted_ids) + 1024:
+            self.table = np.full(span, -1, dtype=np.int64)
+            self.table[sorted_ids - self.low] = np.arange(len(sorted_ids))
+
+    def __call__(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each id's position (anything where it is missing), and whether it is there."""
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        if self.table is None:
+            at = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+            return at, self.ids[at] == ids
+        offset = ids - self.low
+        inside = (offset >= 0) & (offset < len(self.table))
+        at = self.table[np.where(inside, offset, 0)]
+        found = inside & (at >= 0)
+        return np.where(found, at, 0), found
 
 
 @dataclass(frozen=True)
@@ -80,16 +143,41 @@ class _RecordFacts:
     responses: np.ndarray  # int16
     gold: dict[int, Any]  # record id → gold answers, for the records that have them
 
-    def rows(self, record_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @functools.cached_property
+    def rows(self) -> _Positions:
         """Each record id's position in `ids`, and whether it is there at all."""
-        return _positions(self.ids, record_ids)
+        return _Positions(self.ids)
 
 
-def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if not len(sorted_ids):
-        return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    return at, sorted_ids[at] == ids
+def _values(array: pa.Array, dtype: Any) -> np.ndarray:
+    """The values of a fixed-width Arrow array as a numpy view of its buffer (whatever stands
+    where it is null). Arrow's own to_numpy would import pandas: 40 MB more of the run's peak."""
+    width = np.dtype(dtype).itemsize
+    return np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * width
+    )
+
+
+def _valid(array: pa.Array) -> np.ndarray:
+    """Where an Arrow array is not null, from its validity bitmap."""
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(
+        np.frombuffer(bitmap, dtype=np.uint8), count=array.offset + len(array), bitorder="little"
+    )
+    return bits[array.offset :].view(bool)
+
+
+def _numbers(column: pa.ChunkedArray, dtype: Any, missing: float = np.nan) -> np.ndarray:
+    """An int64 column as an array of `dtype`, `missing` where it is null."""
+    parts = []
+    for chunk in column.chunks:
+        values = _values(chunk, np.int64)
+        if chunk.null_count:
+            values = np.where(_valid(chunk), values, missing)
+        parts.append(values.astype(dtype, copy=False))
+    return _joined(parts, dtype)
 
 
 def _record_facts(campaign: Campaign) -> _RecordFacts:
@@ -97,18 +185,21 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
     responses: list[np.ndarray] = []
     chars: list[np.ndarray] = []
     models: list[np.ndarray] = []
-    known: dict[str | None, int] = {}
+    lists = _Distinct()
     gold: dict[int, Any] = {}
-    for rows in scoring_run.record_rows(Record, campaign.pk, CHUNK):
-        pks, counts, lengths, model_texts, gold_texts = zip(*rows, strict=True)
-        ids.append(np.array(pks, dtype=np.int64))
-        responses.append(np.array(counts, dtype=SMALL))
-        chars.append(np.array([length or 0 for length in lengths], dtype=np.float64))
-        models.append(_model_lists(model_texts, known))
-        for pk, text in zip(pks, gold_texts, strict=True):
-            if text is not None and (answer := json.loads(text)) is not None:
-                gold[pk] = answer
-    matrix, model_names = _model_matrix(known, _joined(models, np.int64))
+    for found in scoring_run.record_tables(Record, campaign.pk, CHUNK):
+        pks = _numbers(found["id"], np.int64)
+        ids.append(pks)
+        responses.append(_numbers(found["responses"], SMALL))
+        chars.append(_numbers(found["chars"], np.float64, missing=0))
+        models.append(lists.codes(found["models"]))
+        texts = found["gold"]
+        if texts.null_count < len(texts):  # a Python object for each gold record only
+            with_gold = np.flatnonzero(np.concatenate([_valid(chunk) for chunk in texts.chunks]))
+            for at in with_gold.tolist():
+                if (answer := json.loads(texts[at].as_py())) is not None:
+                    gold[int(pks[at])] = answer
+    matrix, model_names = _model_matrix(lists.texts, _joined(models, np.int64))
     return _RecordFacts(
         ids=_joined(ids, np.int64),
         models=matrix,
@@ -145,6 +236,12 @@ class _JudgementParts:
         return joined
 
 
+def _kind(text: str | None) -> int:
+    if text not in KIND_CODES:
+        raise ValueError(f"unknown record kind {text!r}")
+    return KIND_CODES[text]
+
+
 def _read_judgements(
     campaign: Campaign,
     member_ids: np.ndarray,
@@ -157,28 +254,36 @@ def _read_judgements(
     record imported, after they ran waits for the next run rather than failing this one."""
     names_ = [q.name for q in coder.questions]
     parts = _JudgementParts([], [], [], [], [], [], [])
-    first_shown: dict[str | None, int] = {}
-    for rows in scoring_run.judgement_rows(Judgement, Assignment, campaign.pk, names_, CHUNK):
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-        record_ids = np.array(columns[1], dtype=np.int64)
-        slot, known = _positions(member_ids, np.array(columns[0], dtype=np.int64))
+    members = _Positions(member_ids)
+    kinds = _Distinct(_kind)
+    orders = _Distinct(lambda text: (_json(text) or [-1])[0])
+    answers = {name: _Distinct() for name in names_}
+    columns = dict(zip(names_, scoring_run.answer_columns(names_), strict=True))
+    for found in scoring_run.judgement_tables(Judgement, Assignment, campaign.pk, names_, CHUNK):
+        record_ids = _numbers(found["record"], np.int64)
+        slot, known = members(_numbers(found["annotator"], np.int64))
         row, on_record = facts.rows(record_ids)
         keep = known & on_record
+        order = orders.codes(found["order"])
+        kind = kinds.codes(found["kind"])
+        answer = {name: answers[name].codes(found[columns[name]]) for name in names_}
+        duration = _numbers(found["duration_ms"], np.float64)
         if not keep.all():
-            columns = [list(itertools.compress(c, keep.tolist())) for c in columns]
-            slot, row, record_ids = slot[keep], row[keep], record_ids[keep]
+            slot, row, record_ids, order, kind, duration = (
+                values[keep] for values in (slot, row, record_ids, order, kind, duration)
+            )
+            answer = {name: codes[keep] for name, codes in answer.items()}
         if not len(record_ids):
             continue
-        _, _, kinds, durations, orders, *answers = columns
         parts.annotator.append(slot.astype(SLOT))
         parts.record.append(record_ids)
-        parts.kind.append(np.fromiter(map(KIND_CODES.__getitem__, kinds), KIND, len(kinds)))
-        parts.duration_ms.append(np.array(durations, dtype=np.float64))
+        parts.kind.append(kinds.decoded(KIND)[kind])
+        parts.duration_ms.append(duration)
         parts.reading_floor_ms.append(reading_floor_ms(facts.chars[row], *reading))
-        shown = _decoded(orders, first_shown, lambda text: (_json(text) or [-1])[0])
-        parts.first_shown.append(np.array(shown, dtype=SMALL))
+        parts.first_shown.append(orders.decoded(SMALL)[order])
         parts.n_responses.append(facts.responses[row])
-        coder.add(record_ids, dict(zip(names_, answers, strict=True)), orders)
+        texts = {name: answers[name].decoded(object)[answer[name]].tolist() for name in names_}
+        coder.add(record_ids, texts, orders.decoded(object)[order].tolist())
     return parts
 
 
