@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from scoring.metrics import keys
 from scoring.metrics.coding import Codes
 from scoring.metrics.judgements import Judgements
 from scoring.metrics.stats import binomial_greater_p
@@ -115,7 +116,7 @@ def _longest_runs(
     annotator: NDArray[np.integer[Any]], value: NDArray[np.integer[Any]], n_a: int
 ) -> FloatArray:
     # Judgements are in submission order; a stable sort by annotator keeps that order per person.
-    order = np.argsort(annotator, kind="stable")
+    order = keys.stable_order(annotator)
     a, x = annotator[order], value[order]
     longest = np.zeros(n_a, dtype=np.float64)
     if len(a) == 0:
@@ -173,8 +174,7 @@ def speed(judgements: Judgements) -> Speed:
         count > 0, np.bincount(annotator, fast, n_a) / np.maximum(count, 1), np.nan
     )
     median = np.full(n_a, np.nan)
-    order = np.lexsort((duration, annotator))
-    a, d = annotator[order], duration[order]
+    a, d = _by_person_and_value(annotator, duration, n_a)
     starts = np.searchsorted(a, np.arange(n_a), side="left")
     ends = np.searchsorted(a, np.arange(n_a), side="right")
     has = ends > starts
@@ -184,10 +184,27 @@ def speed(judgements: Judgements) -> Speed:
     return Speed(count, median, fast_share, np.asarray(peer_fast, dtype=np.float64))
 
 
+def _by_person_and_value(
+    annotator: NDArray[np.integer[Any]], values: FloatArray, n_a: int
+) -> tuple[NDArray[np.int64], FloatArray]:
+    """The annotators and values as np.lexsort((values, annotator)) orders them, by one sort of
+    integer keys: annotator × n + the value's rank (lexsort is a stable sort per key)."""
+    n = len(values)
+    if n_a * n >= 1 << 62 or np.signbit(values).any():
+        # Too many for one key; or negative values, where -0.0 and 0.0 are equal to a sort.
+        order = np.lexsort((values, annotator))
+        return annotator[order].astype(np.int64), values[order]
+    by_value = np.argsort(values)  # equal values may swap: they are the same numbers
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_value] = np.arange(n)
+    key = np.sort(annotator.astype(np.int64) * n + rank)
+    return key // n, values[by_value][key % n]
+
+
 def _others_fast(record: NDArray[np.int64], fast: FloatArray) -> FloatArray:
     """Per timed judgement: the share of the other timed judgements on its record that were
     fast; the campaign's share where it is the record's only one."""
-    _, unit = np.unique(record, return_inverse=True)
+    unit, _ = keys.dense(record)
     fast_on = np.bincount(unit, fast)[unit] - fast
     timed_on = np.bincount(unit)[unit] - 1.0
     overall = float(fast.mean()) if len(fast) else 0.0

@@ -28,3 +28,33 @@ def dense(keys: NDArray[np.integer]) -> tuple[NDArray[np.int64], int]:
     present[offset] = True
     rank = np.cumsum(present, dtype=np.int64)
     return rank[offset] - 1, int(rank[-1])
+
+
+def stable_order(keys: NDArray[np.integer]) -> NDArray[np.intp]:
+    """np.argsort(keys, kind="stable"), by numpy's radix sort of 16-bit keys: in one pass for
+    keys below 2**16, in two (the low half, then the high half, each stable) below 2**32;
+    numpy sorts wider integers by timsort, several times slower."""
+    keys = np.asarray(keys).reshape(-1)
+    if keys.size == 0 or keys.dtype.kind not in "iu":
+        return np.argsort(keys, kind="stable")
+    low, high = int(keys.min()), int(keys.max())
+    if low < 0 or high >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    if keys.dtype.itemsize <= 2:  # radix-sorted by numpy as they are
+        return np.argsort(keys, kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if high >= 1 << 16:
+        upper = (keys[order] >> 16).astype(np.uint16)
+        order = order[np.argsort(upper, kind="stable")]
+    return order
+
+
+def shuffled_within(groups: NDArray[np.integer], draws: NDArray[np.float64]) -> NDArray[np.intp]:
+    """np.lexsort((draws, groups)): the positions by group, and within a group by draw (equal
+    draws by position). `groups` are dense (0 .. n - 1, as `dense` numbers them)."""
+    by_draw = np.argsort(draws)
+    ordered = draws[by_draw]
+    if len(ordered) > 1 and np.any(ordered[1:] == ordered[:-1]):
+        # An unstable sort may have put equal draws out of position order.
+        by_draw = np.argsort(draws, kind="stable")
+    return by_draw[stable_order(groups[by_draw])]

@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.metrics import flags
+from scoring.metrics import flags, keys
 from scoring.metrics.judgements import Judgements
 
 ROUNDS = 4  # EM rounds of the crowd model on the shuffled crowd (the job's verdict uses 8)
@@ -23,8 +23,9 @@ ROUNDS = 4  # EM rounds of the crowd model on the shuffled crowd (the job's verd
 
 def permuted(judgements: Judgements, rng: np.random.Generator) -> Judgements:
     """The same judgements with their annotators shuffled within each record."""
-    order = np.lexsort((rng.random(len(judgements)), judgements.record))
-    by_record = np.argsort(judgements.record, kind="stable")
+    record, _ = keys.dense(judgements.record)  # in the same order as the record ids
+    order = keys.shuffled_within(record, rng.random(len(judgements)))
+    by_record = keys.stable_order(record)
     annotator = np.empty_like(judgements.annotator)
     annotator[by_record] = judgements.annotator[order]
     return replace(judgements, annotator=annotator)

@@ -1,8 +1,9 @@
 """Position bias, straight-lining and speed (no database)."""
 
 import numpy as np
+import pytest
 
-from scoring.metrics.behaviour import monotony, position_bias, speed
+from scoring.metrics.behaviour import _by_person_and_value, monotony, position_bias, speed
 from scoring.metrics.coding import Question, code_answers
 from scoring.metrics.judgements import REGULAR, Judgements
 
@@ -59,3 +60,18 @@ def test_speed_compares_each_answer_with_its_reading_floor() -> None:
     found = speed(judgements)
     assert found.median_ms.tolist() == [500.0, 20_000.0]
     assert found.fast_share.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("negative", [False, True])
+def test_people_and_values_in_lexsort_order(negative) -> None:
+    rng = np.random.default_rng(4)
+    annotator = rng.integers(0, 40, 5_000).astype(np.int32)
+    values = rng.integers(0, 50, 5_000).astype(np.float64) * 100.0  # many equal durations
+    if negative:
+        values[::5] = -0.0
+    order = np.lexsort((values, annotator))
+    a, v = _by_person_and_value(annotator, values, 40)
+    assert np.array_equal(a, annotator[order])
+    assert np.array_equal(v, values[order]) and np.array_equal(
+        np.signbit(v), np.signbit(values[order])
+    )

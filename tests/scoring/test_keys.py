@@ -33,3 +33,30 @@ def test_dense_numbers_a_narrow_int32_range_of_random_keys() -> None:
 def test_dense_of_nothing_is_empty() -> None:
     found, count = keys.dense(np.zeros(0, dtype=np.int64))
     assert len(found) == 0 and count == 0
+
+
+@pytest.mark.parametrize(
+    ("high", "dtype"),
+    [(50, np.int32), (70_000, np.int32), (3_000_000, np.int64), (2**40, np.int64), (9, np.uint8)],
+)
+def test_stable_order_is_numpys_stable_argsort(high, dtype) -> None:
+    # Many equal keys: a sort that is not stable, or a radix pass in the wrong order, shows.
+    array = np.random.default_rng(2).integers(0, high, 20_000).astype(dtype)
+    array[::7] = array[0]
+    assert np.array_equal(keys.stable_order(array), np.argsort(array, kind="stable"))
+
+
+def test_stable_order_of_negative_keys_and_of_nothing() -> None:
+    array = np.array([3, -1, 3, -5, 0, -1])
+    assert np.array_equal(keys.stable_order(array), np.argsort(array, kind="stable"))
+    assert len(keys.stable_order(np.zeros(0, dtype=np.int32))) == 0
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_shuffled_within_is_lexsort(tied) -> None:
+    rng = np.random.default_rng(3)
+    groups = rng.integers(0, 300, 10_000)
+    draws = rng.random(10_000)
+    if tied:  # equal draws keep their positions' order, as lexsort keeps them
+        draws[::3] = 0.5
+    assert np.array_equal(keys.shuffled_within(groups, draws), np.lexsort((draws, groups)))
