@@ -6,6 +6,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from scoring.metrics import keys
+
 Level = Literal["nominal", "ordinal", "interval"]
 
 # Budget for one chunk of bootstrap weights (resamples × patterns, float64): keeps the bootstrap
@@ -16,12 +18,13 @@ _UNITS = 16_384
 
 
 def value_counts(
-    units: NDArray[np.int64], values: NDArray[np.int64], n_values: int
+    units: NDArray[np.int64], values: NDArray[np.int64], n_values: int, slots: int | None = None
 ) -> NDArray[np.float64]:
     """The (units present × n_values) matrix counting how often each unit got each value code.
 
     One element per coded observation; unit ids may be large and sparse, rows follow their sorted
     order. Value codes must lie in 0..n_values-1 (ordered, for ordinal and interval alpha).
+    `slots`: the units are record × slots + slot (numbered faster so: keys.dense_units).
     """
     units = np.asarray(units, dtype=np.int64)
     values = np.asarray(values, dtype=np.int64)
@@ -29,8 +32,10 @@ def value_counts(
         raise ValueError("units and values must have the same length")
     if values.size and (values.min() < 0 or values.max() >= n_values):
         raise ValueError(f"value codes must lie in 0..{n_values - 1}")
-    _, compact = np.unique(units, return_inverse=True)
-    n_units = int(compact.max()) + 1 if compact.size else 0
+    if slots is None:
+        compact, n_units = keys.dense(units)
+    else:
+        compact, n_units = keys.dense_units(units, slots)
     flat = np.bincount(compact * n_values + values, minlength=n_units * n_values)
     return flat.reshape(n_units, n_values).astype(np.float64)
 

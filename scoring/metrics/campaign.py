@@ -11,7 +11,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring.metrics import alpha as alpha_
-from scoring.metrics import behaviour, dawid_skene, evidence, flags, leaderboard, null_rates, skill
+from scoring.metrics import (
+    behaviour,
+    dawid_skene,
+    evidence,
+    flags,
+    keys,
+    leaderboard,
+    null_rates,
+    skill,
+)
 from scoring.metrics.annotator_figures import annotator_columns, consensus_alpha, flag_signals
 from scoring.metrics.bradley_terry import ModelStrengths, estimate_strengths
 from scoring.metrics.coding import MAX_SLOTS, Codes
@@ -67,7 +76,7 @@ def question_alpha(
     """Alpha of one question over the alpha units of the judgements in `keep`."""
     mask = keep[codes.alpha_judgement]
     counts = alpha_.value_counts(
-        codes.alpha_unit[mask], codes.alpha_value[mask], codes.alpha_values
+        codes.alpha_unit[mask], codes.alpha_value[mask], codes.alpha_values, slots=MAX_SLOTS
     )
     value = alpha_.alpha(counts, codes.alpha_level)
     interval = alpha_.alpha_interval(counts, codes.alpha_level, rng) if value is not None else None
@@ -115,7 +124,7 @@ def compute_scores(
         evidence=[_evidence(a, columns, signals, names[a]) for a in range(j.n_annotators)],
         answer_counts=_answer_counts(data, main),
         judgements=int(j.in_reference.sum()),
-        annotators=len(np.unique(j.annotator[j.in_reference])),
+        annotators=int(np.count_nonzero(np.bincount(j.annotator[j.in_reference]))),
         flag_counts={code: int(raised[code].sum()) for code in flags.CODES},
         flag_null_rates=null_flag_rates(data, thresholds, rng),
     )
@@ -198,7 +207,7 @@ def _comparisons(
         first, second = 0, 1
         outcome = np.select([value < 3, value == 3], [1.0, 0.5], 0.0)
     del slot, value
-    row = np.searchsorted(data.record_ids, record)
+    row = keys.positions(data.record_ids, record)
     models = data.record_models
     in_range = (row < len(data.record_ids)) & (second < models.shape[1])
     row, outcome, record = row[in_range], outcome[in_range], record[in_range]

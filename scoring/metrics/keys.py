@@ -58,3 +58,31 @@ def shuffled_within(groups: NDArray[np.integer], draws: NDArray[np.float64]) -> 
         # An unstable sort may have put equal draws out of position order.
         by_draw = np.argsort(draws, kind="stable")
     return by_draw[stable_order(groups[by_draw])]
+
+
+def dense_units(units: NDArray[np.integer], slots: int) -> tuple[NDArray[np.int64], int]:
+    """`dense` of keys record × slots + slot (0 <= slot < slots), such as alpha units: the records
+    and the slots are numbered apart, then the pairs, so that a look-up table serves however few
+    of the slots are used."""
+    units = np.asarray(units).reshape(-1)
+    if units.size == 0 or int(units.min()) < 0:
+        return dense(units)
+    record, _ = dense(units // slots)
+    slot, n_slots = dense(units % slots)
+    return dense(record * n_slots + slot)
+
+
+def positions(sorted_ids: NDArray[np.integer], ids: NDArray[np.integer]) -> NDArray[np.intp]:
+    """np.searchsorted(sorted_ids, ids): how many of the (ascending) `sorted_ids` are below each
+    id, read from a table over their range while it is narrow (binary searches into millions of
+    ids miss the cache at every step)."""
+    sorted_ids, ids = np.asarray(sorted_ids).reshape(-1), np.asarray(ids).reshape(-1)
+    if sorted_ids.size == 0 or ids.size == 0:
+        return np.searchsorted(sorted_ids, ids)
+    low, high = int(sorted_ids[0]), int(sorted_ids[-1])
+    span = high - low + 1
+    if span > _SPAN_PER_KEY * sorted_ids.size + 1024:
+        return np.searchsorted(sorted_ids, ids)
+    below = np.zeros(span + 1, dtype=np.intp)  # below[x - low]: how many ids are under x
+    np.cumsum(np.bincount(sorted_ids - low, minlength=span), out=below[1:])
+    return below[np.clip(ids, low, high + 1) - low]

@@ -96,8 +96,10 @@ def _part(
     weight: FloatArray,
     reference: NDArray[np.bool_],
     k: int,
+    slots: int | None = None,
 ) -> dawid_skene.Part:
-    unit, n_units = keys.dense(unit_key)
+    """`slots`: the unit keys are record × slots + slot (keys.dense_units)."""
+    unit, n_units = keys.dense(unit_key) if slots is None else keys.dense_units(unit_key, slots)
     truth = np.full(n_units, -1, dtype=np.int64)
     known = (gold >= 0) & (judgements.kind[judgement] == GOLD)
     truth[unit[known]] = gold[known]
@@ -154,4 +156,9 @@ def _ranking_parts(
     gold = np.where(b >= 0, gold, -1)
     responses = np.maximum(judgements.n_responses[j], 2).astype(np.float64)
     weight = 2.0 / responses
-    return [_part(judgements, j, codes.alpha_unit, codes.alpha_value, gold, weight, reference, 2)]
+    return [
+        _part(
+            judgements, j, codes.alpha_unit, codes.alpha_value, gold, weight, reference, 2,
+            MAX_SLOTS,
+        )
+    ]  # fmt: skip

@@ -60,3 +60,28 @@ def test_shuffled_within_is_lexsort(tied) -> None:
     if tied:  # equal draws keep their positions' order, as lexsort keeps them
         draws[::3] = 0.5
     assert np.array_equal(keys.shuffled_within(groups, draws), np.lexsort((draws, groups)))
+
+
+@pytest.mark.parametrize("slots_used", [[0], [0, 1, 2, 5], list(range(1024))])
+def test_dense_units_numbers_record_slot_keys_as_np_unique_does(slots_used) -> None:
+    rng = np.random.default_rng(5)
+    units = rng.integers(10, 5_000, 8_000) * 1024 + rng.choice(slots_used, 8_000)
+    distinct, inverse = np.unique(units, return_inverse=True)
+    found, count = keys.dense_units(units, 1024)
+    assert count == len(distinct) and np.array_equal(found, inverse)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [5, 6, 7, 9, 12],  # narrow: the table
+        [3, 10**9, 10**12],  # wide: binary search
+        [4, 4, 8],  # an id twice
+    ],
+)
+def test_positions_are_searchsorted(ids) -> None:
+    sorted_ids = np.array(ids, dtype=np.int64)
+    values = np.arange(-3, 20, dtype=np.int64)
+    values = np.concatenate([values, sorted_ids, sorted_ids + 1, [10**13]])
+    assert np.array_equal(keys.positions(sorted_ids, values), np.searchsorted(sorted_ids, values))
+    assert len(keys.positions(sorted_ids[:0], values)) == len(values)
