@@ -58,8 +58,8 @@ class Part:
     """Observation i: annotator[i] gave value[i] (0..k-1) on unit[i] (0..n_units-1)."""
 
     annotator: NDArray[np.integer[Any]]
-    unit: IntArray
-    value: IntArray
+    unit: NDArray[np.integer[Any]]
+    value: NDArray[np.integer[Any]]
     weight: FloatArray  # how much of an answer the observation is when parts are pooled
     truth: IntArray  # per unit, -1 when unknown
     reference: BoolArray  # per observation: does it inform the units' posteriors
@@ -95,29 +95,47 @@ def fit(
     k, n_a = part.k, part.n_annotators
     n_units = len(part.truth)
     known = part.truth >= 0
-    pair = part.annotator * k + part.value  # which confusion column each answer reads
+    pair = _pairs(part)  # which confusion column each answer reads
     # Each observation counts fully inside its part (a rating threshold, a ranking's pair); its
     # weight only says how much of an answer it is when parts are pooled (`answers`, `pool`).
-    ones = np.ones(len(part.unit))
-    answered = sparse.csr_matrix((ones, (pair, part.unit)), shape=(n_a * k, n_units))
-    ref_weight = part.reference.astype(np.float64)
-    informs = sparse.csr_matrix((ref_weight, (part.unit, pair)), shape=(n_units, n_a * k))
-    votes = informs @ np.tile(np.eye(k), (n_a, 1))
-    posterior = _clamp_units(_normalize(votes + 0.1), part.truth, known)
+    # (Each array below that only builds a matrix lives for that statement alone: memory.)
+    answered = sparse.csr_matrix(
+        (np.ones(len(part.unit)), (pair, part.unit)), shape=(n_a * k, n_units)
+    )
+    informs = sparse.csr_matrix(
+        (part.reference.astype(np.float64), (part.unit, pair)), shape=(n_units, n_a * k)
+    )
+    posterior = informs @ np.tile(np.eye(k), (n_a, 1))  # the reference votes
+    posterior = _clamp_units(_normalize(posterior + 0.1), part.truth, known)
     confusion = np.full((n_a, k, k), 1.0 / k)
+    unit_log = columns = np.zeros((0, k))
     for _ in range(rounds):
         prior = _class_prior(posterior)
         counts = _counts(answered, posterior, n_a, k)
         new, _ = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
         columns = np.log(new).transpose(0, 2, 1).reshape(n_a * k, k)  # (a, answer) × truth
-        unit_log = np.log(prior)[None, :] + informs @ columns
-        posterior = _clamp_units(_softmax(unit_log), part.truth, known)
+        unit_log = np.zeros((0, k))  # the last round's is not needed: let it go first
+        unit_log = informs @ columns
+        unit_log += np.log(prior)[None, :]
+        # The posterior is not read again this round: the new one is written over it.
+        posterior = _clamp_units(_softmax(unit_log, out=posterior), part.truth, known)
         done = np.max(np.abs(new - confusion)) < TOLERANCE
         confusion = new
         if done:
             break
+    del informs
     left_out = _left_out(part, pair, columns, unit_log, known) if loo else np.zeros((0, k))
+    del unit_log, pair
     return _skills(part, answered, posterior, rng, prior_skill, left_out)
+
+
+def _pairs(part: Part) -> NDArray[np.integer[Any]]:
+    """annotator × k + answer per observation, in 32 bits where that holds every pair."""
+    annotator: NDArray[np.integer[Any]] = part.annotator.astype(np.int32, copy=False)
+    if part.n_annotators * part.k >= 1 << 31:
+        annotator = part.annotator.astype(np.int64)
+    pair: NDArray[np.integer[Any]] = annotator * part.k + part.value
+    return pair
 
 
 def _skills(
@@ -194,12 +212,14 @@ def _normalize(x: FloatArray) -> FloatArray:
     return np.asarray(x / x.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
-def _softmax(x: FloatArray) -> FloatArray:
+def _softmax(x: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Row-wise softmax of x, written into `out` when given (of x's shape)."""
     # Column by column: numpy reduces a narrow last axis several times slower.
     top = x[:, 0].copy()
     for c in range(1, x.shape[1]):
         np.maximum(top, x[:, c], out=top)
-    e = np.exp(x - top[:, None])
+    e = np.subtract(x, top[:, None], out=out)
+    np.exp(e, out=e)
     total = e[:, 0].copy()
     for c in range(1, x.shape[1]):
         total += e[:, c]
@@ -213,7 +233,11 @@ def _clamp_units(posterior: FloatArray, truth: IntArray, known: BoolArray) -> Fl
 
 
 def _left_out(
-    part: Part, pair: IntArray, columns: FloatArray, unit_log: FloatArray, known: BoolArray
+    part: Part,
+    pair: NDArray[np.integer[Any]],
+    columns: FloatArray,
+    unit_log: FloatArray,
+    known: BoolArray,
 ) -> FloatArray:
     """Per observation, its unit's posterior without it (gold units clamped), ROWS
     observations at a time: each row's numbers are what one observations × k pass gives."""

@@ -42,9 +42,10 @@ def stable_order(keys: NDArray[np.integer]) -> NDArray[np.intp]:
         return np.argsort(keys, kind="stable")
     if keys.dtype.itemsize <= 2:  # radix-sorted by numpy as they are
         return np.argsort(keys, kind="stable")
-    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    # Casting to uint16 keeps a key's low 16 bits.
+    order = np.argsort(keys.astype(np.uint16), kind="stable")
     if high >= 1 << 16:
-        upper = (keys[order] >> 16).astype(np.uint16)
+        upper = (keys >> 16).astype(np.uint16)[order]
         order = order[np.argsort(upper, kind="stable")]
     return order
 
@@ -85,4 +86,5 @@ def positions(sorted_ids: NDArray[np.integer], ids: NDArray[np.integer]) -> NDAr
         return np.searchsorted(sorted_ids, ids)
     below = np.zeros(span + 1, dtype=np.intp)  # below[x - low]: how many ids are under x
     np.cumsum(np.bincount(sorted_ids - low, minlength=span), out=below[1:])
-    return below[np.clip(ids, low, high + 1) - low]
+    found: NDArray[np.intp] = below[np.clip(ids, low, high + 1) - low]
+    return found

@@ -100,13 +100,15 @@ def _part(
 ) -> dawid_skene.Part:
     """`slots`: the unit keys are record × slots + slot (keys.dense_units)."""
     unit, n_units = keys.dense(unit_key) if slots is None else keys.dense_units(unit_key, slots)
+    if n_units < 1 << 31:  # half the memory; the crowd model's matrices index in 32 bits anyway
+        unit = unit.astype(np.int32)
     truth = np.full(n_units, -1, dtype=np.int64)
     known = (gold >= 0) & (judgements.kind[judgement] == GOLD)
     truth[unit[known]] = gold[known]
     return dawid_skene.Part(
         annotator=judgements.annotator[judgement],
         unit=unit,
-        value=value.astype(np.int64, copy=False),
+        value=value,  # any integer type, as narrow as the codes
         weight=weight,
         truth=truth,
         reference=reference[judgement],
@@ -119,7 +121,7 @@ def _verdict_part(
     judgements: Judgements, codes: Codes, reference: NDArray[np.bool_]
 ) -> dawid_skene.Part:
     j = codes.judgement
-    weight = np.ones(len(j))
+    weight = np.broadcast_to(1.0, len(j))  # every answer a whole one: no array of ones
     return _part(
         judgements, j, judgements.record[j], codes.verdict, codes.gold, weight, reference,
         codes.n_verdicts,
