@@ -174,9 +174,10 @@ def speed(judgements: Judgements) -> Speed:
         count > 0, np.bincount(annotator, fast, n_a) / np.maximum(count, 1), np.nan
     )
     median = np.full(n_a, np.nan)
-    a, d = _by_person_and_value(annotator, duration, n_a)
-    starts = np.searchsorted(a, np.arange(n_a), side="left")
-    ends = np.searchsorted(a, np.arange(n_a), side="right")
+    d = _by_person_and_value(annotator, duration)
+    # Each person's values are a run of d, people in order: where each run starts and ends.
+    ends = np.cumsum(np.bincount(annotator, minlength=n_a))
+    starts = ends - np.bincount(annotator, minlength=n_a)
     has = ends > starts
     lo = (starts + ends - 1) // 2
     hi = (starts + ends) // 2
@@ -184,32 +185,32 @@ def speed(judgements: Judgements) -> Speed:
     return Speed(count, median, fast_share, np.asarray(peer_fast, dtype=np.float64))
 
 
-def _by_person_and_value(
-    annotator: NDArray[np.integer[Any]], values: FloatArray, n_a: int
-) -> tuple[NDArray[np.int64], FloatArray]:
-    """The annotators and values as np.lexsort((values, annotator)) orders them, by one sort of
-    integer keys: annotator × n + the value's rank (lexsort is a stable sort per key)."""
-    n = len(values)
-    if n_a * n >= 1 << 62 or np.signbit(values).any():
-        # Too many for one key; or negative values, where -0.0 and 0.0 are equal to a sort.
-        order = np.lexsort((values, annotator))
-        return annotator[order].astype(np.int64), values[order]
-    by_value = np.argsort(values)  # equal values may swap: they are the same numbers
-    rank = np.empty(n, dtype=np.int64)
-    rank[by_value] = np.arange(n)
-    key = np.sort(annotator.astype(np.int64) * n + rank)
-    return key // n, values[by_value][key % n]
+def _by_person_and_value(annotator: NDArray[np.integer[Any]], values: FloatArray) -> FloatArray:
+    """The values in the order np.lexsort((values, annotator)) puts them: sorted by value, then
+    stably by person (a radix sort of small integers, keys.stable_order)."""
+    # Equal values may swap, being the same numbers; but -0.0 and 0.0 are equal to a sort, so
+    # with a negative zero possible the order is lexsort's own (stable).
+    negative = bool(np.signbit(values).any())
+    by_value = np.argsort(values, kind="stable" if negative else "quicksort")
+    by_value = by_value[keys.stable_order(annotator[by_value])]
+    return np.asarray(values[by_value], dtype=np.float64)
 
 
 def _others_fast(record: NDArray[np.int64], fast: FloatArray) -> FloatArray:
     """Per timed judgement: the share of the other timed judgements on its record that were
     fast; the campaign's share where it is the record's only one."""
     unit, _ = keys.dense(record)
-    fast_on = np.bincount(unit, fast)[unit] - fast
-    timed_on = np.bincount(unit)[unit] - 1.0
+    found = np.asarray(np.bincount(unit, fast)[unit], dtype=np.float64)
+    found -= fast  # the fast others
+    others = np.bincount(unit)[unit].astype(np.float64)
+    del unit
+    others -= 1.0
     overall = float(fast.mean()) if len(fast) else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(timed_on > 0, fast_on / np.maximum(timed_on, 1.0), overall)
+    alone = others <= 0
+    np.maximum(others, 1.0, out=others)
+    np.divide(found, others, out=found)
+    found[alone] = overall
+    return found
 
 
 @dataclass(frozen=True)
