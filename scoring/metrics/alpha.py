@@ -26,8 +26,9 @@ def value_counts(
     order. Value codes must lie in 0..n_values-1 (ordered, for ordinal and interval alpha).
     `slots`: the units are record × slots + slot (numbered faster so: keys.dense_units).
     """
-    units = np.asarray(units, dtype=np.int64)
-    values = np.asarray(values, dtype=np.int64)
+    units, values = np.asarray(units, dtype=np.int64), np.asarray(values)
+    if values.dtype.kind != "i":
+        values = values.astype(np.int64)  # signed codes of any width are added as they are
     if units.shape != values.shape:
         raise ValueError("units and values must have the same length")
     if values.size and (values.min() < 0 or values.max() >= n_values):
@@ -36,7 +37,10 @@ def value_counts(
         compact, n_units = keys.dense(units)
     else:
         compact, n_units = keys.dense_units(units, slots)
-    flat = np.bincount(compact * n_values + values, minlength=n_units * n_values)
+    compact *= n_values  # a fresh array: the cells in place
+    compact += values
+    flat = np.bincount(compact, minlength=n_units * n_values)
+    del compact
     return flat.reshape(n_units, n_values).astype(np.float64)
 
 
@@ -138,18 +142,23 @@ def _patterns(pairable: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArr
     each row from one multinomial instead of drawing every unit.
     """
     every_unit = pairable, np.ones(len(pairable), dtype=np.int64)
-    codes = pairable.astype(np.int64)
-    if np.any(codes != pairable):  # weights rather than whole counts
-        return every_unit
+    columns = range(pairable.shape[1])
+    if any(np.any(pairable[:, c].astype(np.int64) != pairable[:, c]) for c in columns):
+        return every_unit  # weights rather than whole counts
     # Each column's counts renumbered in order (a control record that thousands coded would
     # otherwise make the radix huge), then a row becomes one integer key: sorting integers is
-    # several times faster than sorting rows. Same lexicographic order either way.
-    columns = [np.unique(column, return_inverse=True) for column in codes.T]
-    radix = tuple(len(values) for values, _ in columns)
+    # several times faster than sorting rows. Same lexicographic order either way. The key is
+    # np.ravel_multi_index's, built column after column (two arrays of units at a time).
+    radix = [keys.dense(pairable[:, c].astype(np.int64))[1] for c in columns]
     if np.prod(np.array(radix, dtype=np.float64)) < 2.0**62:
-        keys = np.ravel_multi_index(tuple(inverse for _, inverse in columns), radix)
-        _, first, frequency = np.unique(keys, return_index=True, return_counts=True)
+        key = np.zeros(len(pairable), dtype=np.int64)
+        for c, size in zip(columns, radix, strict=True):
+            key *= size
+            key += keys.dense(pairable[:, c].astype(np.int64))[0]
+        _, first, frequency = np.unique(key, return_index=True, return_counts=True)
+        del key
     else:
+        codes = pairable.astype(np.int64)
         _, first, frequency = np.unique(codes, axis=0, return_index=True, return_counts=True)
     # numpy's multinomial costs ~10× a uniform draw per category: only worth it for few rows.
     if len(first) * 10 > len(pairable):

@@ -27,7 +27,9 @@ def dense(keys: NDArray[np.integer]) -> tuple[NDArray[np.int64], int]:
     present = np.zeros(span, dtype=bool)
     present[offset] = True
     rank = np.cumsum(present, dtype=np.int64)
-    return rank[offset] - 1, int(rank[-1])
+    count = int(rank[-1])
+    rank -= 1  # on the table, not on every key: one array of keys' size less at once
+    return rank[offset], count
 
 
 def stable_order(keys: NDArray[np.integer]) -> NDArray[np.intp]:
@@ -70,7 +72,10 @@ def dense_units(units: NDArray[np.integer], slots: int) -> tuple[NDArray[np.int6
         return dense(units)
     record, _ = dense(units // slots)
     slot, n_slots = dense(units % slots)
-    return dense(record * n_slots + slot)
+    record *= n_slots
+    record += slot
+    del slot
+    return dense(record)
 
 
 def positions(sorted_ids: NDArray[np.integer], ids: NDArray[np.integer]) -> NDArray[np.intp]:
