@@ -10,6 +10,7 @@ compared models is 0; a model without any comparison gets 0 and NaN interval bou
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,8 +40,8 @@ class ModelStrengths:
 
 
 def estimate_strengths(
-    first: NDArray[np.int64],
-    second: NDArray[np.int64],
+    first: NDArray[np.integer[Any]],
+    second: NDArray[np.integer[Any]],
     outcome: NDArray[np.float64],
     cluster: NDArray[np.int64],
     n_models: int,
@@ -72,18 +73,22 @@ def estimate_strengths(
 
 
 def _checked(
-    first: NDArray[np.int64],
-    second: NDArray[np.int64],
+    first: NDArray[np.integer[Any]],
+    second: NDArray[np.integer[Any]],
     outcome: NDArray[np.float64],
     cluster: NDArray[np.int64],
     n_models: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
+) -> tuple[
+    NDArray[np.integer[Any]], NDArray[np.integer[Any]], NDArray[np.float64], NDArray[np.int64]
+]:
+    # Model indexes of any integer type are taken as they are (no wider copy of millions).
+    first, second = _indexes(first), _indexes(second)
     outcome, cluster = np.asarray(outcome, np.float64), np.asarray(cluster, np.int64)
     if not first.shape == second.shape == outcome.shape == cluster.shape:
         raise ValueError("first, second, outcome and cluster must have the same length")
-    models = np.concatenate([first, second])
-    if models.size and (models.min() < 0 or models.max() >= n_models):
+    if first.size and (
+        min(first.min(), second.min()) < 0 or max(first.max(), second.max()) >= n_models
+    ):
         raise ValueError(f"model indexes must lie in 0..{n_models - 1}")
     if np.any(first == second):
         raise ValueError("a model cannot be compared with itself")
@@ -92,13 +97,18 @@ def _checked(
     return first, second, outcome, cluster
 
 
-def _count(models: NDArray[np.int64], n_models: int) -> NDArray[np.int64]:
+def _indexes(models: NDArray[np.integer[Any]]) -> NDArray[np.integer[Any]]:
+    found = np.asarray(models)
+    return found if found.dtype.kind in "iu" else np.asarray(found, np.int64)
+
+
+def _count(models: NDArray[np.integer[Any]], n_models: int) -> NDArray[np.int64]:
     return np.bincount(models, minlength=n_models).astype(np.int64)
 
 
 def _cluster_table(
-    first: NDArray[np.int64],
-    second: NDArray[np.int64],
+    first: NDArray[np.integer[Any]],
+    second: NDArray[np.integer[Any]],
     outcome: NDArray[np.float64],
     cluster: NDArray[np.int64],
     n_models: int,
@@ -108,12 +118,21 @@ def _cluster_table(
     Sparse because a record touches few pairs; 300,000 records × 100 pairs would be 240 MB dense.
     """
     rows, n_clusters = keys.dense(cluster)
+    index = np.int32 if max(n_clusters, n_models * n_models) < 1 << 31 else np.int64
+    rows = rows.astype(index)  # the table's own index type: scipy keeps it without a copy
     # Decisive outcomes leave a zero credit for the loser: left out, they halve the table.
     won, lost = outcome > 0, outcome < 1
-    cells = np.concatenate([(first * n_models + second)[won], (second * n_models + first)[lost]])
-    credit = np.concatenate([outcome[won], 1 - outcome[lost]])
+    n_won = int(np.count_nonzero(won))
+    size = n_won + int(np.count_nonzero(lost))
+    cells, credit, at = np.empty(size, index), np.empty(size), np.empty(size, index)
+    for part, (winner, loser, mask) in enumerate([(first, second, won), (second, first, lost)]):
+        into = slice(0, n_won) if part == 0 else slice(n_won, size)
+        cells[into] = winner[mask].astype(index) * n_models + loser[mask]
+        credit[into] = outcome[mask] if part == 0 else 1 - outcome[mask]
+        at[into] = rows[mask]
+    del rows, won, lost
     shape = (n_clusters, n_models * n_models)
-    return sparse.csr_array((credit, (np.concatenate([rows[won], rows[lost]]), cells)), shape=shape)
+    return sparse.csr_array((credit, (at, cells)), shape=shape)
 
 
 def _bootstrap_bounds(

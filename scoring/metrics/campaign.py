@@ -192,7 +192,7 @@ def _model_table(
 
 def _comparisons(
     data: CampaignData, main: Codes, good: NDArray[np.bool_]
-) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+) -> tuple[NDArray[np.integer[Any]], NDArray[np.integer[Any]], FloatArray, IntArray]:
     """The main question's answers of `good` judgements as comparisons of two models: first,
     second, the outcome for the first (1 won, 0.5 tie, 0 lost) and the record."""
     mask = good[main.alpha_judgement]
@@ -214,8 +214,11 @@ def _comparisons(
     if main.kind == "ranking":
         first, second = np.asarray(first)[in_range], np.asarray(second)[in_range]
     a, b = models[row, first], models[row, second]
+    del row
     ok = (a >= 0) & (b >= 0) & (a != b)
-    return a[ok], b[ok], outcome[ok], record[ok]
+    # Model indexes in 32 bits: the model table holds millions of comparisons.
+    narrow = np.int32 if len(data.model_names) < 1 << 31 else np.int64
+    return a[ok].astype(narrow), b[ok].astype(narrow), outcome[ok], record[ok]
 
 
 def _strength_rows(fit: ModelStrengths, names: list[str]) -> list[dict[str, Any]]:
