@@ -12,6 +12,7 @@ Run with DATABASE_URL set, as one of
 Each prints one JSON object.
 """
 
+import contextlib
 import cProfile
 import io
 import json
@@ -195,21 +196,38 @@ def load(slug: str, annotators: int, records: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _server_cpu() -> float:
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (field 3 first)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _server_cpu() -> tuple[float, float]:
     """CPU seconds (user and system) spent so far by the PostgreSQL backend serving this
-    process's connection, from /proc: the bench's server runs on this machine. nan when that
-    cannot be read (another machine, another database)."""
+    process's connection, and by its whole server: the postmaster, its live processes, and those
+    it has reaped — parallel query workers among them, whose work the backend's own figure
+    leaves out (the server's figure also holds whatever other sessions make it do). From /proc:
+    the bench's server runs on this machine; nan when that cannot be read."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        return math.nan
+        return math.nan, math.nan
     connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
+    backend = connection.connection.info.backend_pid
+    tick = os.sysconf("SC_CLK_TCK")
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        mine = _stat(backend)
+        postmaster = int(mine[1])
+        server = _stat(postmaster)
+        total = sum(int(field) for field in server[11:15])  # its own and its reaped children's
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) != postmaster:
+                with contextlib.suppress(OSError):
+                    found = _stat(int(entry.name))
+                    if int(found[1]) == postmaster:
+                        total += int(found[11]) + int(found[12])
     except OSError:
-        return math.nan
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return math.nan, math.nan
+    return (int(mine[11]) + int(mine[12])) / tick, total / tick
 
 
 def _known(seconds: float) -> float | None:
@@ -219,19 +237,18 @@ def _known(seconds: float) -> float | None:
 def _timed(
     spent: dict[str, list[float]], key: str, function: Callable[..., Any]
 ) -> Callable[..., Any]:
-    """`function`, adding its wall and CPU seconds, and its PostgreSQL backend's CPU seconds,
-    to spent[key]."""
+    """`function`, adding its wall and CPU seconds, and the CPU seconds of its PostgreSQL
+    backend and server (read outside its own clocks), to spent[key]."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        wall, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+        server = _server_cpu()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
-            spent[key] = [
-                time.perf_counter() - wall,
-                time.process_time() - cpu,
-                _server_cpu() - server,
-            ]
+            took = [time.perf_counter() - wall, time.process_time() - cpu]
+            backend, cluster = _server_cpu()
+            spent[key] = [*took, backend - server[0], cluster - server[1]]
 
     return wrapper
 
@@ -273,7 +290,7 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
     total = spent.pop("total")
     parts = list(spent.values())
     spent["other"] = [whole - sum(p[i] for p in parts) for i, whole in enumerate(total)]
-    wall, cpu, server = total
+    wall, cpu, backend, cluster = total
     figures: dict[str, Any] = {
         "judgements_scored": judgements,
         "seconds": wall,
@@ -282,11 +299,14 @@ def score(slug: str, profile: bool) -> dict[str, Any]:
         "load_average_before": load_average,
         "rss_before_kib": rss_before,
         "peak_rss_kib": peak,
-        "breakdown": {key: wall for key, (wall, _, _) in spent.items()},
-        "breakdown_cpu": {key: cpu for key, (_, cpu, _) in spent.items()},
-        # The database's share, not in cpu_seconds: its backend's CPU for this run, and by part.
-        "postgres_cpu_seconds": _known(server),
-        "breakdown_postgres_cpu": {key: _known(server) for key, (_, _, server) in spent.items()},
+        "breakdown": {key: parts[0] for key, parts in spent.items()},
+        "breakdown_cpu": {key: parts[1] for key, parts in spent.items()},
+        # The database's share, not in cpu_seconds: the CPU of the backend serving the run and
+        # of the whole server (with its parallel workers, and any other sessions' work), by part.
+        "postgres_cpu_seconds": _known(backend),
+        "breakdown_postgres_cpu": {key: _known(parts[2]) for key, parts in spent.items()},
+        "postgres_server_cpu_seconds": _known(cluster),
+        "breakdown_postgres_server_cpu": {key: _known(parts[3]) for key, parts in spent.items()},
         "snapshot": {
             "judgements": snapshot.judgements,
             "annotators": snapshot.annotators,
