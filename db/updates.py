@@ -12,6 +12,7 @@ Other databases keep `bulk_update` and `bulk_create`, in batches under the cap.
 Imports Django only, never an app: callers pass their models in.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -22,12 +23,19 @@ from db.batches import rows_per_insert, rows_per_update
 from db.names import concrete_field, table
 
 
+def _array_of(field: "models.Field[Any, Any]") -> str:
+    """The array type a field's values travel in: its column's type without a length or
+    precision, so that storing them checks those as an INSERT or UPDATE would (an explicit cast
+    to varchar(n)[] cuts a longer text without a word)."""
+    return re.sub(r"\(.*\)", "", field.db_type(connection) or "") + "[]"
+
+
 @cache
 def _update_sql(model: type[models.Model], fields: tuple[str, ...], vendor: str) -> str:
     quote = connection.ops.quote_name
     key = model._meta.pk
     columns = [concrete_field(model, name) for name in fields]
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in (key, *columns))
+    arrays = ", ".join(f"%s::{_array_of(field)}" for field in (key, *columns))
     names = ", ".join(quote(f"v{i}") for i in range(len(columns) + 1))
     sets = ", ".join(
         f"{quote(field.column)} = v.{quote(f'v{i + 1}')}" for i, field in enumerate(columns)
@@ -84,7 +92,7 @@ def _upsert_sql(
     quote = connection.ops.quote_name
     columns = [concrete_field(model, name) for name in (*fields, *defaults)]
     conflict = concrete_field(model, unique)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+    arrays = ", ".join(f"%s::{_array_of(field)}" for field in columns)
     names = ", ".join(quote(field.column) for field in columns)
     sets = ", ".join(
         f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"

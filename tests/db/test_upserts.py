@@ -5,13 +5,13 @@ elsewhere)."""
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Annotator, Campaign
 from db.batches import MAX_PARAMETERS
-from db.updates import upsert_rows
+from db.updates import update_rows, upsert_rows
 from scoring.models import AnnotatorScore, CampaignScore
 from tests.db.prepared import prepared_statements  # noqa: F401 - a fixture
 
@@ -106,3 +106,16 @@ def test_rows_past_the_parameter_cap_go_in_one_statement_of_arrays(
     assert AnnotatorScore.objects.count() == len(people)
     stored = dict(AnnotatorScore.objects.values_list("annotator_id", "evidence"))
     assert [stored[p.pk] for p in people] == [{"i": i} for i in range(len(people))]
+
+
+@pytest.mark.postgres
+def test_a_text_longer_than_its_column_is_refused_not_cut(make_campaign) -> None:
+    campaign = make_campaign()
+    people = _people(campaign, 2)
+    columns = _columns(campaign, _run(campaign), people, flag_text=["short", "x" * 201])
+    with pytest.raises(DataError), transaction.atomic():
+        upsert_rows(AnnotatorScore, "annotator", columns)
+    assert not AnnotatorScore.objects.exists()
+    with pytest.raises(DataError), transaction.atomic():
+        update_rows(User, ["username"], [(people[0].user_id, "u" * 151)])
+    assert User.objects.filter(username__startswith="uuu").count() == 0
