@@ -47,19 +47,24 @@ def stable_order(keys: NDArray[np.integer]) -> NDArray[np.intp]:
     # Casting to uint16 keeps a key's low 16 bits.
     order = np.argsort(keys.astype(np.uint16), kind="stable")
     if high >= 1 << 16:
-        upper = (keys >> 16).astype(np.uint16)[order]
+        upper = (keys >> 16).astype(np.uint16)  # keys below 2**32: the high half
+        upper = upper[order]
         order = order[np.argsort(upper, kind="stable")]
     return order
 
 
-def shuffled_within(groups: NDArray[np.integer], draws: NDArray[np.float64]) -> NDArray[np.intp]:
-    """np.lexsort((draws, groups)): the positions by group, and within a group by draw (equal
-    draws by position). `groups` are dense (0 .. n - 1, as `dense` numbers them)."""
+def shuffled_within(groups: NDArray[np.integer], rng: np.random.Generator) -> NDArray[np.intp]:
+    """np.lexsort((rng.random(len(groups)), groups)): the positions by group, and within a group
+    by a uniform draw each (equal draws by position). `groups` are dense (0 .. n - 1, as `dense`
+    numbers them)."""
+    draws = rng.random(len(groups))
     by_draw = np.argsort(draws)
     ordered = draws[by_draw]
-    if len(ordered) > 1 and np.any(ordered[1:] == ordered[:-1]):
-        # An unstable sort may have put equal draws out of position order.
+    tied = len(ordered) > 1 and bool(np.any(ordered[1:] == ordered[:-1]))
+    del ordered
+    if tied:  # an unstable sort may have put equal draws out of position order
         by_draw = np.argsort(draws, kind="stable")
+    del draws
     return by_draw[stable_order(groups[by_draw])]
 
 

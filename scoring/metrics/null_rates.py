@@ -23,9 +23,12 @@ ROUNDS = 4  # EM rounds of the crowd model on the shuffled crowd (the job's verd
 
 def permuted(judgements: Judgements, rng: np.random.Generator) -> Judgements:
     """The same judgements with their annotators shuffled within each record."""
-    record, _ = keys.dense(judgements.record)  # in the same order as the record ids
-    order = keys.shuffled_within(record, rng.random(len(judgements)))
+    record, n_records = keys.dense(judgements.record)  # in the same order as the record ids
+    if n_records < 1 << 31:
+        record = record.astype(np.int32)  # half the memory, and the radix passes read less
+    order = keys.shuffled_within(record, rng)
     by_record = keys.stable_order(record)
+    del record
     annotator = np.empty_like(judgements.annotator)
     annotator[by_record] = judgements.annotator[order]
     return replace(judgements, annotator=annotator)
