@@ -127,6 +127,18 @@ def _longest_runs(
     return longest
 
 
+def most_common(judgements: Judgements, codes: Codes) -> NDArray[np.intp]:
+    """Per annotator, the verdict they gave most often on the question (the first of equals)."""
+    return np.asarray(_verdict_counts(judgements, codes).argmax(axis=1), dtype=np.intp)
+
+
+def _verdict_counts(judgements: Judgements, codes: Codes) -> NDArray[np.int64]:
+    n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
+    annotator = judgements.annotator[codes.judgement]
+    cells = annotator.astype(np.int64) * v + codes.verdict
+    return np.asarray(np.bincount(cells, minlength=n_a * v).reshape(n_a, v), dtype=np.int64)
+
+
 def variety(
     judgements: Judgements, codes: Codes, reference: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -136,16 +148,13 @@ def variety(
     probability of so few. An honest annotator on a 90% one-class task answers that class about
     90% of the time, and is not straight-lining.
 
-    `reference` gives, per verdict row of `codes`, P(true verdict) without that answer."""
-    n_a, v = judgements.n_annotators, max(codes.n_verdicts, 1)
+    `reference` gives, per verdict row of `codes`, P(the annotator's most common verdict is
+    true) without that answer (`most_common`; the crowd model's `Fit.loo`)."""
+    n_a = judgements.n_annotators
     annotator = judgements.annotator[codes.judgement]
-    cells = annotator.astype(np.int64) * v + codes.verdict
-    counts = np.bincount(cells, minlength=n_a * v).reshape(n_a, v)
-    top = counts.argmax(axis=1)
+    counts = _verdict_counts(judgements, codes)
     others = counts.sum(axis=1) - counts.max(axis=1)
-    expected = np.bincount(
-        annotator, 1.0 - reference[np.arange(len(annotator)), top[annotator]], n_a
-    )
+    expected = np.bincount(annotator, 1.0 - reference, n_a)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(counts.sum(axis=1) > 0, others / expected, np.nan)
     return ratio, np.asarray(stats.poisson.cdf(others, np.maximum(expected, 1e-12)), np.float64)

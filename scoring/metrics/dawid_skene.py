@@ -75,7 +75,8 @@ class Fit:
     skill: FloatArray  # kappa of the posterior-mean confusion; nan without answers
     draws: FloatArray  # DRAWS × n_annotators draws of the skill
     accuracy: FloatArray  # expected share right under the posterior
-    loo: FloatArray  # per observation × k: P(true value) without that observation (if asked)
+    # Per observation (if asked): P(the value asked for its annotator is true) without it.
+    loo: FloatArray
     prior: FloatArray  # the class prior, length k
 
 
@@ -83,11 +84,13 @@ def fit(
     part: Part,
     rng: np.random.Generator,
     rounds: int = ITERATIONS,
-    loo: bool = True,
+    loo: NDArray[np.integer[Any]] | None = None,
     prior_skill: FloatArray | None = None,
 ) -> Fit:
     """EM to convergence, then the skills and their draws. `prior_skill` (per annotator, nan for
     none) is what each one-coin skill is shrunk toward instead of the crowd's typical skill.
+    `loo` (per annotator, a value): the leave-one-out posterior of that value is worked out for
+    each of their observations (only the one value: a column, not observations × k).
 
     The two sums of every round are sparse products, built once: the confusion counts
     (annotator × answer) × units @ posterior, and the records' log-likelihoods units ×
@@ -124,7 +127,9 @@ def fit(
         if done:
             break
     del informs
-    left_out = _left_out(part, pair, columns, unit_log, known) if loo else np.zeros((0, k))
+    left_out = np.zeros(0)
+    if loo is not None:
+        left_out = _left_out(part, pair, columns, unit_log, known, loo)
     del unit_log, pair
     return _skills(part, answered, posterior, rng, prior_skill, left_out)
 
@@ -238,10 +243,12 @@ def _left_out(
     columns: FloatArray,
     unit_log: FloatArray,
     known: BoolArray,
+    asked: NDArray[np.integer[Any]],
 ) -> FloatArray:
-    """Per observation, its unit's posterior without it (gold units clamped), ROWS
-    observations at a time: each row's numbers are what one observations × k pass gives."""
-    found = np.empty((len(part.unit), part.k))
+    """Per observation, its unit's posterior without it (gold units clamped) of the value
+    `asked` for its annotator, ROWS observations at a time: each row's numbers are what one
+    observations × k pass gives."""
+    found = np.empty(len(part.unit))
     for start in range(0, len(part.unit), ROWS):
         rows = slice(start, start + ROWS)
         unit = part.unit[rows]
@@ -249,7 +256,7 @@ def _left_out(
         chunk = _softmax(unit_log[unit] - own)
         gold = known[unit]
         chunk[gold] = np.eye(part.k)[part.truth[unit[gold]]]
-        found[rows] = chunk
+        found[rows] = chunk[np.arange(len(chunk)), asked[part.annotator[rows]]]
     return found
 
 

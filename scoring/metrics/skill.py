@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.metrics import dawid_skene, keys
+from scoring.metrics import behaviour, dawid_skene, keys
 from scoring.metrics.coding import MAX_SLOTS, Codes
 from scoring.metrics.judgements import GOLD, Judgements
 
@@ -35,7 +35,8 @@ class Skill:
     # through them (a normal approximation resolves tails that 64 draws cannot).
     center: FloatArray
     spread: FloatArray
-    # Per label question (by name): for each of its verdict rows, P(true verdict) without it.
+    # Per label question (by name): for each of its verdict rows, P(the annotator's most common
+    # verdict on the question is true) without that row (behaviour.variety reads it).
     label_reference: dict[str, FloatArray]
 
 
@@ -55,7 +56,10 @@ def estimate(
     correct, total = np.zeros(n_a), np.zeros(n_a)
     for codes in questions:
         for part in parts(judgements, codes, reference):
-            found = dawid_skene.fit(part, rng, rounds, codes.kind == "label", prior_skill)
+            asked = None
+            if codes.kind == "label":
+                asked = behaviour.most_common(judgements, codes)
+            found = dawid_skene.fit(part, rng, rounds, asked, prior_skill)
             fits.append(found)
             correct += np.nan_to_num(found.accuracy) * found.answers
             total += found.answers
