@@ -105,14 +105,16 @@ def alpha_interval(
     rng: np.random.Generator,
     n_boot: int = 200,
     confidence: float = 0.95,
+    defined: bool = False,
 ) -> tuple[float, float] | None:
     """Percentile bootstrap interval of alpha, resampling pairable units with replacement.
 
     None when alpha itself is undefined, when fewer than two units are pairable, or when every
-    resample used a single value (its alpha is undefined, so it is skipped).
+    resample used a single value (its alpha is undefined, so it is skipped). `defined`: the
+    caller has alpha of these counts already (not None), so it is not worked out again.
     """
     pairable = _pairable(counts)
-    if pairable.shape[0] < 2 or alpha(pairable, level) is None:
+    if pairable.shape[0] < 2 or (not defined and alpha(pairable, level) is None):
         return None
     patterns, frequency = _patterns(pairable)
     n_values = patterns.shape[1]

@@ -79,7 +79,9 @@ def question_alpha(
         codes.alpha_unit[mask], codes.alpha_value[mask], codes.alpha_values, slots=MAX_SLOTS
     )
     value = alpha_.alpha(counts, codes.alpha_level)
-    interval = alpha_.alpha_interval(counts, codes.alpha_level, rng) if value is not None else None
+    interval = None
+    if value is not None:
+        interval = alpha_.alpha_interval(counts, codes.alpha_level, rng, defined=True)
     return {
         "name": codes.name,
         "kind": codes.kind,

@@ -245,3 +245,20 @@ def test_it_is_krippendorffs_number_bit_for_bit_summed_a_few_units_at_a_time(
         value_counts=pairable, value_domain=range(7), level_of_measurement=level
     )
     assert alpha(counts, level) == float(expected)
+
+
+def test_the_interval_of_counts_known_to_have_an_alpha_is_the_same() -> None:
+    rng = np.random.default_rng(6)
+    counts = value_counts(rng.integers(0, 400, 3_000), rng.integers(0, 3, 3_000), 3)
+    assert alpha(counts, "nominal") is not None
+    plain = alpha_interval(counts, "nominal", np.random.default_rng(1))
+    told = alpha_interval(counts, "nominal", np.random.default_rng(1), defined=True)
+    assert plain is not None and plain == told
+
+
+def test_value_counts_by_record_and_slot_number_units_as_without() -> None:
+    rng = np.random.default_rng(7)
+    units = rng.integers(0, 500, 4_000) * 1024 + rng.choice([0, 3, 5], 4_000)
+    values = rng.integers(0, 4, 4_000).astype(np.int16)
+    expected = value_counts(units, values.astype(np.int64), 4)
+    assert np.array_equal(value_counts(units, values, 4, slots=1024), expected)
