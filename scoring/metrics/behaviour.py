@@ -173,7 +173,9 @@ class Speed:
 
 def speed(judgements: Judgements) -> Speed:
     n_a = judgements.n_annotators
-    timed = ~np.isnan(judgements.duration_ms)
+    has_time = ~np.isnan(judgements.duration_ms)
+    # Where every judgement is timed, the arrays themselves rather than copies of them.
+    timed: NDArray[np.bool_] | slice = slice(None) if has_time.all() else has_time
     annotator = judgements.annotator[timed]
     duration = judgements.duration_ms[timed]
     fast = (duration < judgements.reading_floor_ms[timed]).astype(np.float64)
@@ -211,7 +213,7 @@ def _others_fast(record: NDArray[np.int64], fast: FloatArray) -> FloatArray:
     unit, _ = keys.dense(record)
     found = np.asarray(np.bincount(unit, fast)[unit], dtype=np.float64)
     found -= fast  # the fast others
-    others = np.bincount(unit)[unit].astype(np.float64)
+    others = np.bincount(unit).astype(np.float64)[unit]
     del unit
     others -= 1.0
     overall = float(fast.mean()) if len(fast) else 0.0
