@@ -157,13 +157,22 @@ def _skills(
     prior = _class_prior(posterior)
     counts = _counts(answered, posterior, n_a, k)
     mean, alphas = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
-    answers = np.asarray(np.bincount(part.annotator, part.weight, n_a), dtype=np.float64)
+    answers = _answers(part)
     shares = counts.sum(axis=2) / np.maximum(counts.sum(axis=(1, 2)), 1e-12)[:, None]
     skill = np.where(answers > 0, kappa(mean, shares), np.nan)
     draws = np.where(answers > 0, _kappa_draws(alphas, shares, rng), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = np.trace(counts, axis1=1, axis2=2) / counts.sum(axis=(1, 2))
     return Fit(answers, skill, draws, accuracy, left_out, prior)
+
+
+def _answers(part: Part) -> FloatArray:
+    """Weighted observations per annotator. Weights that are a broadcast 1.0 (every answer a
+    whole one) are counted: the same sums, without an array of ones."""
+    weight, n_a = part.weight, part.n_annotators
+    if weight.ndim == 1 and weight.strides == (0,) and (len(weight) == 0 or weight[0] == 1.0):
+        return np.bincount(part.annotator, minlength=n_a).astype(np.float64)
+    return np.asarray(np.bincount(part.annotator, weight, n_a), dtype=np.float64)
 
 
 def _counts(answered: sparse.csr_matrix, posterior: FloatArray, n_a: int, k: int) -> FloatArray:

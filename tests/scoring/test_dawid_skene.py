@@ -65,3 +65,19 @@ def test_no_items_gives_no_estimate() -> None:
     assert np.isnan(nothing.skill).all()
     assert len(parts(judgements, codes, judgements.in_reference)) == 1
     assert (found.answers > 0).all()
+
+
+def test_whole_answers_given_as_a_broadcast_one_are_counted_as_with_an_array() -> None:
+    from scoring.metrics.dawid_skene import Part, _answers
+
+    annotator = np.random.default_rng(8).integers(0, 9, 1_000)
+
+    def part(weight: np.ndarray) -> Part:
+        zeros = np.zeros(1_000, dtype=np.int64)
+        return Part(annotator, zeros, zeros, weight, np.full(1, -1), np.ones(1_000, bool), 2, 9)
+
+    assert np.array_equal(
+        _answers(part(np.broadcast_to(1.0, 1_000))), _answers(part(np.ones(1_000)))
+    )
+    halves = np.bincount(annotator, np.full(1_000, 0.5), 9)
+    assert np.array_equal(_answers(part(np.broadcast_to(0.5, 1_000))), halves)
