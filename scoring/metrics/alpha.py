@@ -1,7 +1,7 @@
 """Krippendorff's alpha on a units × values count matrix, and its bootstrap; imports no Django."""
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +18,10 @@ _UNITS = 16_384
 
 
 def value_counts(
-    units: NDArray[np.int64], values: NDArray[np.int64], n_values: int, slots: int | None = None
+    units: NDArray[np.int64],
+    values: NDArray[np.integer[Any]],
+    n_values: int,
+    slots: int | None = None,
 ) -> NDArray[np.float64]:
     """The (units present × n_values) matrix counting how often each unit got each value code.
 
