@@ -78,6 +78,9 @@ def display_name_clash(*, annotator: Annotator, display_name: str) -> str | None
     name = plain_name(display_name)
     if not name:
         return None
+    longest = Annotator._meta.get_field("display_name").max_length or 0
+    if len(name) > longest:
+        return f"This name is longer than {longest} characters once written in plain letters."
     problem = name_problem(name)
     if problem:
         return f"This name {problem}."

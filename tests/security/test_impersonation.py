@@ -99,3 +99,13 @@ def test_names_in_one_script_are_kept_in_plain_form(members, name, kept) -> None
     assert _save_name(me, name).status_code == 302
     me.refresh_from_db()
     assert me.display_name == kept
+
+
+def test_a_name_that_grows_past_the_limit_in_plain_letters_is_refused(members) -> None:
+    me, _ = members
+    # U+FDFA is one character that NFKC writes as 18: 80 of them would not fit the column.
+    response = _save_name(me, "\ufdfa" * 80)
+    assert response.status_code == 200
+    assert "longer than 80 characters" in response.content.decode()
+    me.refresh_from_db()
+    assert me.display_name == ""
