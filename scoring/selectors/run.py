@@ -8,15 +8,12 @@ from each chunk's codes by numpy, without a Python object per judgement except t
 texts handed to the coder (references to each chunk's few distinct strings). Memory grows with
 the arrays, a few numbers per judgement."""
 
-import ctypes
 import functools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from campaigns.models import (
     Annotator,
@@ -32,56 +29,11 @@ from scoring.metrics import coding
 from scoring.metrics.campaign import CampaignData
 from scoring.metrics.judgements import KIND, KIND_CODES, SLOT, SMALL, Judgements, reading_floor_ms
 from scoring.models import AnnotatorScore, CampaignScore
+from scoring.selectors import columns
 from scoring.selectors.standings import IN_GOOD_STANDING
 
 RANKED_STANDINGS = IN_GOOD_STANDING
 CHUNK = 50_000  # rows fetched at a time: a few MB of Python objects, whatever the campaign size
-
-
-class _Distinct:
-    """The distinct texts of one column over the read's tables, numbered in order of first
-    appearance, and what the read makes of each (`decode`, called once per distinct text)."""
-
-    def __init__(self, decode: Callable[[str | None], Any] = lambda text: text) -> None:
-        self.number: dict[str | None, int] = {}
-        self.texts: list[str | None] = []
-        self._decode = decode
-        self._decoded: list[Any] = []
-        self._arrays: dict[Any, np.ndarray] = {}
-
-    def codes(self, column: pa.ChunkedArray) -> np.ndarray:
-        """Each row's number among the distinct texts (int64), from a dictionary-encoded
-        column: Python sees each chunk's distinct texts, never a row."""
-        parts = []
-        for chunk in column.chunks:
-            texts = chunk.dictionary.to_pylist()
-            indices = _values(chunk.indices, np.int32)
-            if chunk.null_count:
-                indices = np.where(_valid(chunk), indices, len(texts))
-                texts.append(None)
-            lookup = np.array([self._numbered(text) for text in texts], dtype=np.int64)
-            parts.append(lookup[indices])
-        return _joined(parts, np.int64)
-
-    def _numbered(self, text: str | None) -> int:
-        found = self.number.get(text)
-        if found is None:
-            found = self.number[text] = len(self.texts)
-            self.texts.append(text)
-            self._decoded.append(self._decode(text))
-        return found
-
-    def decoded(self, dtype: Any) -> np.ndarray:
-        """What `decode` made of each distinct text so far, by number, as an array of `dtype`
-        (object: the texts themselves, for the answer coder)."""
-        cached = self._arrays.get(dtype)
-        if cached is None or len(cached) != len(self.texts):
-            if dtype is object:  # a trailing None keeps texts from being read as a 2-D array
-                cached = np.array([*self.texts, None], dtype=object)[:-1]
-            else:
-                cached = np.array(self._decoded, dtype=dtype)
-            self._arrays[dtype] = cached
-        return cached
 
 
 def _json(text: str | None) -> Any:
@@ -102,36 +54,6 @@ def _model_matrix(texts: list[str | None], row_of: np.ndarray) -> tuple[np.ndarr
     return table[row_of], names_
 
 
-class _Positions:
-    """Where each id stands among sorted distinct ids, by a look-up table over their range when
-    it is narrow (a campaign's record and member ids are close together: a million look-ups by
-    binary search took 0.4 CPU seconds), else by binary search."""
-
-    SPAN_PER_ID = 4  # a table while the ids' range is at most this many times their count
-
-    def __init__(self, sorted_ids: np.ndarray) -> None:
-        self.ids = sorted_ids
-        self.low = int(sorted_ids[0]) if len(sorted_ids) else 0
-        span = int(sorted_ids[-1]) - self.low + 1 if len(sorted_ids) else 0
-        self.table: np.ndarray | None = None
-        if 0 < span <= self.SPAN_PER_ID * len(sorted_ids) + 1024:
-            self.table = np.full(span, -1, dtype=np.int64)
-            self.table[sorted_ids - self.low] = np.arange(len(sorted_ids))
-
-    def __call__(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each id's position (anything where it is missing), and whether it is there."""
-        if not len(self.ids):
-            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        if self.table is None:
-            at = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
-            return at, self.ids[at] == ids
-        offset = ids - self.low
-        inside = (offset >= 0) & (offset < len(self.table))
-        at = self.table[np.where(inside, offset, 0)]
-        found = inside & (at >= 0)
-        return np.where(found, at, 0), found
-
-
 @dataclass(frozen=True)
 class _RecordFacts:
     """What the run needs of the records, as arrays by position in `ids` (sorted)."""
@@ -144,40 +66,9 @@ class _RecordFacts:
     gold: dict[int, Any]  # record id → gold answers, for the records that have them
 
     @functools.cached_property
-    def rows(self) -> _Positions:
+    def rows(self) -> columns.Positions:
         """Each record id's position in `ids`, and whether it is there at all."""
-        return _Positions(self.ids)
-
-
-def _values(array: pa.Array, dtype: Any) -> np.ndarray:
-    """The values of a fixed-width Arrow array as a numpy view of its buffer (whatever stands
-    where it is null). Arrow's own to_numpy would import pandas: 40 MB more of the run's peak."""
-    width = np.dtype(dtype).itemsize
-    return np.frombuffer(
-        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * width
-    )
-
-
-def _valid(array: pa.Array) -> np.ndarray:
-    """Where an Arrow array is not null, from its validity bitmap."""
-    bitmap = array.buffers()[0]
-    if bitmap is None:
-        return np.ones(len(array), dtype=bool)
-    bits = np.unpackbits(
-        np.frombuffer(bitmap, dtype=np.uint8), count=array.offset + len(array), bitorder="little"
-    )
-    return bits[array.offset :].view(bool)
-
-
-def _numbers(column: pa.ChunkedArray, dtype: Any, missing: float = np.nan) -> np.ndarray:
-    """An int64 column as an array of `dtype`, `missing` where it is null."""
-    parts = []
-    for chunk in column.chunks:
-        values = _values(chunk, np.int64)
-        if chunk.null_count:
-            values = np.where(_valid(chunk), values, missing)
-        parts.append(values.astype(dtype, copy=False))
-    return _joined(parts, dtype)
+        return columns.Positions(self.ids)
 
 
 def _record_facts(campaign: Campaign) -> _RecordFacts:
@@ -185,33 +76,31 @@ def _record_facts(campaign: Campaign) -> _RecordFacts:
     responses: list[np.ndarray] = []
     chars: list[np.ndarray] = []
     models: list[np.ndarray] = []
-    lists = _Distinct()
+    lists = columns.Distinct()
     gold: dict[int, Any] = {}
     for found in scoring_run.record_tables(Record, campaign.pk, CHUNK):
-        pks = _numbers(found["id"], np.int64)
+        pks = columns.numbers(found["id"], np.int64)
         ids.append(pks)
-        responses.append(_numbers(found["responses"], SMALL))
-        chars.append(_numbers(found["chars"], np.float64, missing=0))
+        responses.append(columns.numbers(found["responses"], SMALL))
+        chars.append(columns.numbers(found["chars"], np.float64, missing=0))
         models.append(lists.codes(found["models"]))
         texts = found["gold"]
         if texts.null_count < len(texts):  # a Python object for each gold record only
-            with_gold = np.flatnonzero(np.concatenate([_valid(chunk) for chunk in texts.chunks]))
+            with_gold = np.flatnonzero(
+                np.concatenate([columns.not_null(chunk) for chunk in texts.chunks])
+            )
             for at in with_gold.tolist():
                 if (answer := json.loads(texts[at].as_py())) is not None:
                     gold[int(pks[at])] = answer
-    matrix, model_names = _model_matrix(lists.texts, _joined(models, np.int64))
+    matrix, model_names = _model_matrix(lists.texts, columns.joined(models, np.int64))
     return _RecordFacts(
-        ids=_joined(ids, np.int64),
+        ids=columns.joined(ids, np.int64),
         models=matrix,
         model_names=model_names,
-        chars=_joined(chars, np.float64),
-        responses=_joined(responses, SMALL),
+        chars=columns.joined(chars, np.float64),
+        responses=columns.joined(responses, SMALL),
         gold=gold,
     )
-
-
-def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 @dataclass
@@ -230,9 +119,9 @@ class _JudgementParts:
         """One array of all chunks' `name`, its chunks let go (so they never all stay twice)."""
         chunks = getattr(self, name)
         setattr(self, name, [])
-        joined = _joined(chunks, dtype)
+        joined = columns.joined(chunks, dtype)
         del chunks
-        _return_freed_memory()
+        columns.return_freed_memory()
         return joined
 
 
@@ -254,20 +143,20 @@ def _read_judgements(
     record imported, after they ran waits for the next run rather than failing this one."""
     names_ = [q.name for q in coder.questions]
     parts = _JudgementParts([], [], [], [], [], [], [])
-    members = _Positions(member_ids)
-    kinds = _Distinct(_kind)
-    orders = _Distinct(lambda text: (_json(text) or [-1])[0])
-    answers = {name: _Distinct() for name in names_}
-    columns = dict(zip(names_, scoring_run.answer_columns(names_), strict=True))
+    members = columns.Positions(member_ids)
+    kinds = columns.Distinct(_kind)
+    orders = columns.Distinct(lambda text: (_json(text) or [-1])[0])
+    answers = {name: columns.Distinct() for name in names_}
+    column_of = dict(zip(names_, scoring_run.answer_columns(names_), strict=True))
     for found in scoring_run.judgement_tables(Judgement, Assignment, campaign.pk, names_, CHUNK):
-        record_ids = _numbers(found["record"], np.int64)
-        slot, known = members(_numbers(found["annotator"], np.int64))
+        record_ids = columns.numbers(found["record"], np.int64)
+        slot, known = members(columns.numbers(found["annotator"], np.int64))
         row, on_record = facts.rows(record_ids)
         keep = known & on_record
         order = orders.codes(found["order"])
         kind = kinds.codes(found["kind"])
-        answer = {name: answers[name].codes(found[columns[name]]) for name in names_}
-        duration = _numbers(found["duration_ms"], np.float64)
+        answer = {name: answers[name].codes(found[column_of[name]]) for name in names_}
+        duration = columns.numbers(found["duration_ms"], np.float64)
         if not keep.all():
             slot, row, record_ids, order, kind, duration = (
                 values[keep] for values in (slot, row, record_ids, order, kind, duration)
@@ -285,24 +174,6 @@ def _read_judgements(
         texts = {name: answers[name].decoded(object)[answer[name]].tolist() for name in names_}
         coder.add(record_ids, texts, orders.decoded(object)[order].tolist())
     return parts
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, found once (None elsewhere): the process's own symbols hold it."""
-    try:
-        return getattr(ctypes.CDLL(None), "malloc_trim", None)
-    except OSError:
-        return None
-
-
-def _return_freed_memory() -> None:
-    """Hand the memory the read's rows freed back to the system. glibc keeps freed blocks for
-    reuse, and the chunks' rows leave most of it in holes it does not return by itself: 200 MB
-    of a 1M-judgement read (docs/measurements.md). Nothing happens without glibc."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def campaign_data(
@@ -336,7 +207,7 @@ def campaign_data(
         n_responses=parts.joined("n_responses", SMALL),
         in_reference=~np.isin(annotator, excluded),
     )
-    codes = coder.codes(release=_return_freed_memory)
+    codes = coder.codes(release=columns.return_freed_memory)
     return CampaignData(
         judgements=judgements,
         questions=codes,

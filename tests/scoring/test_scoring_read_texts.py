@@ -12,7 +12,7 @@ import pytest
 
 from campaigns.models import Campaign
 from campaigns.services.imports import import_records, import_responses
-from scoring.selectors import run
+from scoring.selectors import columns, run
 from tests.conftest import jsonl
 from tests.scoring import reference_read
 from tests.scoring.test_scoring_read import READING, _assert_same
@@ -78,7 +78,7 @@ def test_awkward_texts_read_as_they_did_row_by_row(awkward_campaign, chunk, monk
 def test_positions_by_table_or_search_agree_with_a_binary_search(spread) -> None:
     rng = np.random.default_rng(spread)
     ids = np.unique(rng.integers(1_000, 1_000 + 500 * spread, 400))
-    positions = run._Positions(ids)
+    positions = columns.Positions(ids)
     assert (positions.table is None) == (spread == 10_000)
     asked = np.concatenate([ids, rng.integers(0, 2_000 + 500 * spread, 2_000), [-5, 10**12]])
     at, found = positions(asked)
@@ -88,5 +88,5 @@ def test_positions_by_table_or_search_agree_with_a_binary_search(spread) -> None
 
 
 def test_positions_among_no_ids_find_nothing() -> None:
-    at, found = run._Positions(np.zeros(0, dtype=np.int64))(np.array([1, 2]))
+    at, found = columns.Positions(np.zeros(0, dtype=np.int64))(np.array([1, 2]))
     assert len(at) == 2 and not found.any()
