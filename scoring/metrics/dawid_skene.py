@@ -38,18 +38,21 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from scoring.metrics.confusion import (
+    DRAWS,
+    kappa,
+    kappa_draws,
+    shrunk,
+    skill_toward,
+    typical_skill,
+)
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-PRIOR_ANSWERS = 10.0  # the one-coin skill starts as this many answers at the crowd's typical
-TYPICAL_ANSWERS = 30.0  # ... which is the median of people with this many answers
-ROW_PRIOR = 4.0  # pseudo-answers of the one-coin row in each confusion row
-DRAWS = 64
-_DRAWS_AT_ONCE = 8
 ITERATIONS = 8
 TOLERANCE = 1e-3  # largest change of a confusion entry between rounds
-_FLOOR = 1e-6
 ROWS = 1 << 16  # observations whose leave-one-out posteriors are worked out at a time
 
 
@@ -115,7 +118,7 @@ def fit(
     for _ in range(rounds):
         prior = _class_prior(posterior)
         counts = _counts(answered, posterior, n_a, k)
-        new, _ = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
+        new, _ = shrunk(counts, prior, skill_toward(typical_skill(counts, prior), prior_skill))
         columns = np.log(new).transpose(0, 2, 1).reshape(n_a * k, k)  # (a, answer) × truth
         unit_log = np.zeros((0, k))  # the last round's is not needed: let it go first
         unit_log = informs @ columns
@@ -156,11 +159,11 @@ def _skills(
     k, n_a = part.k, part.n_annotators
     prior = _class_prior(posterior)
     counts = _counts(answered, posterior, n_a, k)
-    mean, alphas = _shrunk(counts, prior, _toward(_typical(counts, prior), prior_skill))
+    mean, alphas = shrunk(counts, prior, skill_toward(typical_skill(counts, prior), prior_skill))
     answers = _answers(part)
     shares = counts.sum(axis=2) / np.maximum(counts.sum(axis=(1, 2)), 1e-12)[:, None]
     skill = np.where(answers > 0, kappa(mean, shares), np.nan)
-    draws = np.where(answers > 0, _kappa_draws(alphas, shares, rng), np.nan)
+    draws = np.where(answers > 0, kappa_draws(alphas, shares, rng), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         accuracy = np.trace(counts, axis1=1, axis2=2) / counts.sum(axis=(1, 2))
     return Fit(answers, skill, draws, accuracy, left_out, prior)
@@ -179,28 +182,6 @@ def _counts(answered: sparse.csr_matrix, posterior: FloatArray, n_a: int, k: int
     """Weighted soft counts annotator × true value × answer."""
     by_answer = np.asarray(answered @ posterior).reshape(n_a, k, k)  # annotator × answer × truth
     return np.ascontiguousarray(by_answer.transpose(0, 2, 1), dtype=np.float64)
-
-
-def informedness(confusion: FloatArray, prior: FloatArray) -> FloatArray:
-    """Powers' informedness of confusion rows (…, true, answer) under the class prior:
-    Σ_l P(answer l) × (P(l | truth l) − P(l | truth not l))."""
-    diagonal = np.diagonal(confusion, axis1=-2, axis2=-1)
-    given = np.einsum("k,...kl->...l", prior, confusion)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        false_alarm = (given - prior * diagonal) / (1.0 - prior)
-    terms = np.where(prior < 1.0 - 1e-9, given * (diagonal - false_alarm), 0.0)
-    return np.asarray(terms.sum(axis=-1), dtype=np.float64)
-
-
-def kappa(confusion: FloatArray, shares: FloatArray) -> FloatArray:
-    """Cohen's kappa between answers and truth, for confusion rows (…, true, answer) on items
-    whose true values have `shares` (annotator × k)."""
-    right = (shares * np.diagonal(confusion, axis1=-2, axis2=-1)).sum(axis=-1)
-    given = np.einsum("ak,...akl->...al", shares, confusion)
-    chance = (given * shares).sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = (right - chance) / (1.0 - chance)
-    return np.asarray(np.where(chance < 1.0 - 1e-9, value, 0.0), dtype=np.float64)
 
 
 def pool(fits: list[Fit], n_annotators: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -272,67 +253,3 @@ def _left_out(
 def _class_prior(posterior: FloatArray) -> FloatArray:
     counts = posterior.sum(axis=0) + 1.0
     return np.asarray(counts / counts.sum(), dtype=np.float64)
-
-
-def _typical(counts: FloatArray, prior: FloatArray) -> float:
-    """The crowd's median one-coin skill among people with TYPICAL_ANSWERS answers or more."""
-    n = counts.sum(axis=(1, 2))
-    s = _one_coin(counts, prior, 0.0, 0.0)
-    known = n >= TYPICAL_ANSWERS
-    return float(np.median(s[known])) if known.any() else 0.0
-
-
-def _toward(typical: float, prior_skill: FloatArray | None) -> float | FloatArray:
-    """The crowd's typical skill, or each annotator's own prior skill where there is one."""
-    if prior_skill is None:
-        return typical
-    return np.where(np.isnan(prior_skill), typical, np.clip(prior_skill, 0.0, 1.0))
-
-
-def _one_coin(
-    counts: FloatArray, prior: FloatArray, toward: float | FloatArray, weight: float
-) -> FloatArray:
-    n = counts.sum(axis=(1, 2))
-    rows = counts.sum(axis=2)  # answers per true value
-    mix = (counts.sum(axis=1) + prior) / (n + 1.0)[:, None]  # own mix of answers, smoothed
-    right = np.trace(counts, axis1=1, axis2=2)
-    chance = (mix * rows).sum(axis=1)
-    # Kappa-like, (right − chance + prior) / (answers − chance + prior): answers that guessing
-    # would get right anyway tell nothing, so the prior weighs against the others. Someone who
-    # only saw the common class keeps the prior; always answering it scores what the rare class
-    # shows.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = (right - chance + weight * toward) / (np.maximum(n - chance, 0.0) + weight)
-    return np.asarray(np.clip(np.nan_to_num(s), 0.0, 1.0), dtype=np.float64)
-
-
-def _shrunk(
-    counts: FloatArray, prior: FloatArray, toward: float | FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Posterior-mean confusion and its Dirichlet parameters: each row shrunk toward the
-    one-coin row s e_k + (1 − s) q of the annotator, s shrunk toward `toward`."""
-    k = counts.shape[1]
-    n = counts.sum(axis=(1, 2))
-    mix = (counts.sum(axis=1) + prior) / (n + 1.0)[:, None]
-    s = _one_coin(counts, prior, toward, PRIOR_ANSWERS)
-    one_coin = s[:, None, None] * np.eye(k) + (1 - s)[:, None, None] * mix[:, None, :]
-    alphas = counts + ROW_PRIOR * one_coin + _FLOOR
-    return np.asarray(alphas / alphas.sum(axis=2, keepdims=True), dtype=np.float64), alphas
-
-
-def _kappa_draws(alphas: FloatArray, shares: FloatArray, rng: np.random.Generator) -> FloatArray:
-    """DRAWS × annotators: kappa of Dirichlet draws of each confusion row, a few draws at a
-    time (all at once held four DRAWS × annotators × k × k arrays: 550 MB for 30,000 people).
-    The gammas are drawn in the same order either way, so the draws are the same."""
-    found = np.empty((DRAWS, alphas.shape[0]))
-    for start in range(0, DRAWS, _DRAWS_AT_ONCE):
-        found[start : start + _DRAWS_AT_ONCE] = kappa(
-            _dirichlet(alphas, rng, _DRAWS_AT_ONCE), shares
-        )
-    return found
-
-
-def _dirichlet(alphas: FloatArray, rng: np.random.Generator, draws: int = DRAWS) -> FloatArray:
-    g = rng.standard_gamma(np.broadcast_to(alphas, (draws, *alphas.shape)))
-    g = np.maximum(g, 1e-300)
-    return np.asarray(g / g.sum(axis=-1, keepdims=True), dtype=np.float64)

@@ -3,7 +3,7 @@ database)."""
 
 import numpy as np
 
-from scoring.metrics import dawid_skene
+from scoring.metrics import confusion
 from scoring.metrics.skill import estimate, parts
 from tests.scoring.crowds import crowd, label_crowd
 
@@ -51,11 +51,11 @@ def test_thin_evidence_gives_a_wide_interval() -> None:
 
 
 def test_informedness_is_the_true_positive_rate_minus_the_false_positive_rate() -> None:
-    confusion = np.array([[0.9, 0.1], [0.3, 0.7]])
-    assert np.isclose(dawid_skene.informedness(confusion, np.array([0.8, 0.2])), 0.6)
-    assert np.isclose(dawid_skene.informedness(np.eye(3), np.full(3, 1 / 3)), 1.0)
+    rows = np.array([[0.9, 0.1], [0.3, 0.7]])
+    assert np.isclose(confusion.informedness(rows, np.array([0.8, 0.2])), 0.6)
+    assert np.isclose(confusion.informedness(np.eye(3), np.full(3, 1 / 3)), 1.0)
     guessing = np.tile([0.5, 0.3, 0.2], (3, 1))
-    assert np.isclose(dawid_skene.informedness(guessing, np.array([0.6, 0.3, 0.1])), 0.0)
+    assert np.isclose(confusion.informedness(guessing, np.array([0.6, 0.3, 0.1])), 0.0)
 
 
 def test_no_items_gives_no_estimate() -> None:
